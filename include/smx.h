@@ -1,0 +1,368 @@
+/*
+ * smx.h — SoftMax and its derivatives, in C.  The only public header of libsmx.
+ *
+ * QUICK START
+ *
+ *     #include <smx.h>
+ *     float x[3] = {1.43f, -0.40f, 0.23f}, y[3];
+ *     smx_status st = smx_softmax_f32(y, x, 1, 3);     // y = softmax(x)
+ *     if (st != SMX_OK) fprintf(stderr, "%s\n", smx_strerror(st));
+ *     // y = {0.684178, 0.109751, 0.206070}
+ *
+ * Link with -lsmx -lm (pkg-config: `pkg-config --libs smx`; CMake:
+ * `find_package(smx)` then `target_link_libraries(app smx::smx)`).
+ *
+ * CONVENTIONS
+ *
+ *   - Every function returns smx_status; smx_strerror() names it.
+ *   - Arguments come as outputs, then inputs, then sizes, then options:
+ *     smx_softmax_f32(y, x, rows, cols) reads as y = softmax(x).
+ *   - Tensors are row-major and contiguous: `rows × cols`, one row per
+ *     sample, the softmax taken along each row.  The _axis functions take
+ *     a contiguous [outer, n, inner] tensor and work along the middle axis.
+ *   - Every _f32 function has an _f64 twin taking double.
+ *   - Aliasing: an output may be the very same pointer as the input it
+ *     replaces (y == x, dx == dy, dx == x in cross-entropy).  Partial
+ *     overlap is not supported.
+ *   - On any error nothing is written: all arguments (pointers, sizes,
+ *     labels, options) are checked before the first output is touched.
+ *   - rows == 0 or cols == 0 is a no-op returning SMX_OK, except where a
+ *     function says otherwise (cross-entropy needs at least one class).
+ *   - The library never allocates, prints or exits, and is thread-safe:
+ *     there is no global mutable state.
+ *
+ * THE MATHEMATICS (per row z of length n, m = max_k z_k)
+ *
+ *     softmax        s_i = exp(z_i - m) / sum_k exp(z_k - m)
+ *     log-softmax    l_i = (z_i - m) - log sum_k exp(z_k - m)
+ *     Jacobian       J = diag(s) - s s^T          (symmetric; rows sum to 0)
+ *     backward       dx = J^T dy = s * (dy - <dy, s>)
+ *     log backward   dx = dy - exp(l) * sum_k dy_k
+ *     cross-entropy  L = logsumexp(z) - z_c,   dL/dz = s - onehot(c)
+ *
+ * NUMERICS CONTRACT (docs/accuracy.md has the measured figures)
+ *
+ *   Accuracy.  softmax, log-softmax, logsumexp-based losses and the
+ *   cross-entropy gradient are within 2 ulp of the correctly rounded exact
+ *   result for every output in the normal range, and within 2 units of the
+ *   smallest subnormal (2^-149 for f32, 2^-1074 for f64) below it, for any
+ *   row length.  Internally f32 works in double and f64 in double-double:
+ *   the shift z - m is exact, the sum does not drift with the row length,
+ *   the largest log-probability is -log1p(sum of the others), and the
+ *   gradient at the label, p - 1, is formed as minus the other
+ *   probabilities.  The backward passes compute their reductions in the
+ *   wider type; their bounds are in docs/accuracy.md.
+ *
+ *   Special values (the plain functions):
+ *     - Scores are shifted by the row maximum: softmax(1000, 0, -1000) is
+ *       (1, 0, 0) and softmax(1e30, 1e30) is (0.5, 0.5).
+ *     - A -inf score gets probability exactly 0 (log-softmax -inf) and
+ *       gradient exactly 0; the rest of the row is as if it were absent.
+ *       The backward passes treat y == 0 (softmax) and y == -inf
+ *       (log-softmax) entries as absent: their dx is 0 and their dy is not
+ *       read into the row's reduction.
+ *     - A NaN anywhere in a row makes the whole output row NaN.  A +inf
+ *       score makes the row NaN (as PyTorch, JAX and SciPy do).
+ *     - A row whose scores are all -inf is 0/0: the row is NaN.
+ *   Through the mask API (smx_softmax_masked_*), a fully masked row is
+ *   intent: softmax gives zeros, log-softmax -inf, both backward passes 0.
+ *
+ * THREADS AND DETERMINISM
+ *
+ *   The results depend only on the inputs: the same inputs give the same
+ *   bits on every call.
+ */
+#ifndef SMX_H
+#define SMX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(_WIN32) && defined(SMX_SHARED_BUILD)
+#define SMX_API __declspec(dllexport)
+#elif defined(__GNUC__)
+#define SMX_API __attribute__((visibility("default")))
+#else
+#define SMX_API
+#endif
+
+#define SMX_VERSION_MAJOR 0
+#define SMX_VERSION_MINOR 1
+#define SMX_VERSION_PATCH 0
+#define SMX_VERSION_STRING "0.1.0"
+
+/* ------------------------------------------------------------------------ */
+/* Status                                                                    */
+/* ------------------------------------------------------------------------ */
+
+typedef enum smx_status {
+    SMX_OK = 0,
+    SMX_ERR_NULL_POINTER,   /* a required pointer is NULL while its size is not 0 */
+    SMX_ERR_SIZE_OVERFLOW,  /* rows * cols (or n * n, outer * n * inner) overflows size_t */
+    SMX_ERR_BAD_LABEL,      /* a label outside [0, cols) that is not the ignore index */
+    SMX_ERR_NO_CLASSES,     /* cross-entropy or NLL with rows > 0 and cols == 0 */
+    SMX_ERR_BAD_SCALE,      /* scale not finite and > 0 (temperature T: scale = 1/T) */
+    SMX_ERR_BAD_MASK,       /* a mask's row count is neither 1 nor rows */
+    SMX_ERR_BAD_WEIGHT,     /* a class weight is negative, NaN or infinite */
+    SMX_ERR_BAD_SMOOTHING,  /* label smoothing outside [0, 1] or NaN */
+    SMX_ERR_BAD_REDUCTION,  /* not one of the smx_reduction values */
+    SMX_ERR_BAD_OPTION      /* an option that does not apply (ignore index with soft targets) */
+} smx_status;
+
+/* A short English sentence naming the status; never NULL. */
+SMX_API const char *smx_strerror(smx_status status);
+
+/* The library's version, "MAJOR.MINOR.PATCH". */
+SMX_API const char *smx_version(void);
+
+/* ------------------------------------------------------------------------ */
+/* Forward: softmax, log-softmax, logsumexp                                  */
+/* ------------------------------------------------------------------------ */
+
+/* y[r, :] = softmax(x[r, :]) for each of `rows` rows of `cols` scores.
+ * y may be x. */
+SMX_API smx_status smx_softmax_f32(float *y, const float *x, size_t rows, size_t cols);
+SMX_API smx_status smx_softmax_f64(double *y, const double *x, size_t rows, size_t cols);
+
+/* y[r, :] = log_softmax(x[r, :]) = (x - m) - log sum exp(x - m), never
+ * log(softmax(x)): log_softmax(-1e10 * ones(11)) is -log 11 everywhere. */
+SMX_API smx_status smx_log_softmax_f32(float *y, const float *x, size_t rows, size_t cols);
+SMX_API smx_status smx_log_softmax_f64(double *y, const double *x, size_t rows, size_t cols);
+
+/* out[r] = log sum_k exp(x[r, k]) = m + log1p(sum of the others), one value
+ * per row.  A row of length 0 (cols == 0) gives -inf, the log of an empty
+ * sum.  A NaN or +inf score gives NaN (+inf gives +inf when no NaN). */
+SMX_API smx_status smx_logsumexp_f32(float *out, const float *x, size_t rows, size_t cols);
+SMX_API smx_status smx_logsumexp_f64(double *out, const double *x, size_t rows, size_t cols);
+
+/* ------------------------------------------------------------------------ */
+/* Backward (vector-Jacobian products), JVPs and the Jacobian                */
+/* ------------------------------------------------------------------------ */
+
+/* Backward of y = softmax(x), from the forward output y (never the scores):
+ *     dx = y * (dy - <dy, y>)             per row
+ * J is symmetric, so this is also J v (the softmax JVP, with v = dy).
+ * dx may be dy or y. */
+SMX_API smx_status smx_softmax_backward_f32(float *dx, const float *y, const float *dy,
+                                            size_t rows, size_t cols);
+SMX_API smx_status smx_softmax_backward_f64(double *dx, const double *y, const double *dy,
+                                            size_t rows, size_t cols);
+
+/* Backward of y = log_softmax(x), from the forward output y:
+ *     dx = dy - exp(y) * sum_k dy_k       per row
+ * Entries with y == -inf are absent: dx = 0 there, their dy not summed.
+ * dx may be dy or y. */
+SMX_API smx_status smx_log_softmax_backward_f32(float *dx, const float *y, const float *dy,
+                                                size_t rows, size_t cols);
+SMX_API smx_status smx_log_softmax_backward_f64(double *dx, const double *y, const double *dy,
+                                                size_t rows, size_t cols);
+
+/* Forward-mode derivative of y = log_softmax(x): for a tangent dx of the
+ * scores, dy = dx - <exp(y), dx> per row (y is the log-softmax output).
+ * Entries with y == -inf are absent (dy = 0).  dy may be dx or y. */
+SMX_API smx_status smx_log_softmax_jvp_f32(float *dy, const float *y, const float *dx,
+                                           size_t rows, size_t cols);
+SMX_API smx_status smx_log_softmax_jvp_f64(double *dy, const double *y, const double *dx,
+                                           size_t rows, size_t cols);
+
+/* The n × n Jacobian of softmax at one row of probabilities y:
+ *     jac[i*n + j] = y_i * (δ_ij - y_j),  i.e.  J = diag(y) - y y^T
+ * Same class: y_i (1 - y_i); cross class: -y_i y_j.  Needs O(n^2) memory:
+ * use the backward functions to apply J.  jac must not overlap y. */
+SMX_API smx_status smx_softmax_jacobian_f32(float *jac, const float *y, size_t n);
+SMX_API smx_status smx_softmax_jacobian_f64(double *jac, const double *y, size_t n);
+
+/* ------------------------------------------------------------------------ */
+/* Any axis: a contiguous [outer, n, inner] tensor, softmax along n          */
+/* ------------------------------------------------------------------------ */
+
+/* Element (o, k, i) sits at index (o * n + k) * inner + i; each of the
+ * outer * inner rows is read with stride `inner`, without a transpose
+ * copy.  rows × cols is outer = rows, n = cols, inner = 1.  The results
+ * are bit-identical to transposing, calling the row function, and
+ * transposing back.  Outputs may be the same pointer as their input. */
+SMX_API smx_status smx_softmax_axis_f32(float *y, const float *x,
+                                        size_t outer, size_t n, size_t inner);
+SMX_API smx_status smx_softmax_axis_f64(double *y, const double *x,
+                                        size_t outer, size_t n, size_t inner);
+SMX_API smx_status smx_log_softmax_axis_f32(float *y, const float *x,
+                                            size_t outer, size_t n, size_t inner);
+SMX_API smx_status smx_log_softmax_axis_f64(double *y, const double *x,
+                                            size_t outer, size_t n, size_t inner);
+SMX_API smx_status smx_softmax_backward_axis_f32(float *dx, const float *y, const float *dy,
+                                                 size_t outer, size_t n, size_t inner);
+SMX_API smx_status smx_softmax_backward_axis_f64(double *dx, const double *y, const double *dy,
+                                                 size_t outer, size_t n, size_t inner);
+SMX_API smx_status smx_log_softmax_backward_axis_f32(float *dx, const float *y, const float *dy,
+                                                     size_t outer, size_t n, size_t inner);
+SMX_API smx_status smx_log_softmax_backward_axis_f64(double *dx, const double *y,
+                                                     const double *dy, size_t outer, size_t n,
+                                                     size_t inner);
+
+/* ------------------------------------------------------------------------ */
+/* Scale (temperature) and masks                                             */
+/* ------------------------------------------------------------------------ */
+
+/* Masks for y = softmax(scale * x + bias) over the entries that `keep`.
+ * A zero-initialised struct (or a NULL pointer) means no mask.
+ *   bias       additive mask, NULL for none; -INFINITY masks an entry out.
+ *   bias_rows  1: one row of cols values broadcast to every row;
+ *              rows: one row of bias per row.
+ *   keep       boolean mask, NULL for none; keep[k] == 0 masks entry k out.
+ *              One byte per entry, the layout of C bool, NumPy bool and
+ *              torch.bool.
+ *   keep_rows  1 (broadcast) or rows, as bias_rows. */
+typedef struct smx_mask_f32 {
+    const float *bias;
+    size_t bias_rows;
+    const uint8_t *keep;
+    size_t keep_rows;
+} smx_mask_f32;
+
+typedef struct smx_mask_f64 {
+    const double *bias;
+    size_t bias_rows;
+    const uint8_t *keep;
+    size_t keep_rows;
+} smx_mask_f64;
+
+/* y = softmax(scale * x + bias) with masked-out entries removed from the
+ * row.  Temperature T is scale = 1/T; scale must be finite and > 0 (so a
+ * temperature that is 0, negative or NaN is SMX_ERR_BAD_SCALE).  Masked
+ * entries get y = 0; a fully masked row gives all zeros, never 1/n and
+ * never NaN.  z = scale * x + bias is formed in the wide working type
+ * (double for f32, double-double for f64) and the 2-ulp bound is relative
+ * to softmax of that z.  mask may be NULL.  y may be x. */
+SMX_API smx_status smx_softmax_masked_f32(float *y, const float *x, size_t rows, size_t cols,
+                                          float scale, const smx_mask_f32 *mask);
+SMX_API smx_status smx_softmax_masked_f64(double *y, const double *x, size_t rows,
+                                          size_t cols, double scale, const smx_mask_f64 *mask);
+
+/* The same with log-softmax: masked entries get -inf; a fully masked row
+ * is all -inf. */
+SMX_API smx_status smx_log_softmax_masked_f32(float *y, const float *x, size_t rows,
+                                              size_t cols, float scale, const smx_mask_f32 *mask);
+SMX_API smx_status smx_log_softmax_masked_f64(double *y, const double *x, size_t rows,
+                                              size_t cols, double scale,
+                                              const smx_mask_f64 *mask);
+
+/* Backward of smx_softmax_masked_*: dx = scale * y * (dy - <dy, y>).  The
+ * masks need not be passed again: masked entries are exactly the zeros of
+ * y, and they get dx = 0 (a fully masked row gives a zero row). */
+SMX_API smx_status smx_softmax_masked_backward_f32(float *dx, const float *y, const float *dy,
+                                                   size_t rows, size_t cols, float scale);
+SMX_API smx_status smx_softmax_masked_backward_f64(double *dx, const double *y,
+                                                   const double *dy, size_t rows, size_t cols,
+                                                   double scale);
+
+/* Backward of smx_log_softmax_masked_*: dx = scale * (dy - exp(y) sum dy)
+ * over the entries with y > -inf; masked entries (y == -inf) get dx = 0. */
+SMX_API smx_status smx_log_softmax_masked_backward_f32(float *dx, const float *y,
+                                                       const float *dy, size_t rows,
+                                                       size_t cols, float scale);
+SMX_API smx_status smx_log_softmax_masked_backward_f64(double *dx, const double *y,
+                                                       const double *dy, size_t rows,
+                                                       size_t cols, double scale);
+
+/* ------------------------------------------------------------------------ */
+/* Cross-entropy and NLL                                                     */
+/* ------------------------------------------------------------------------ */
+
+/* *loss = mean over rows of logsumexp(x_r) - x_r[label_r], computed from the
+ * scores, never as -log of a rounded probability.  dx, when not NULL, gets
+ * the gradient of that mean, (softmax(x_r) - onehot(label_r)) / rows; dx
+ * may be x.  Needs cols > 0 when rows > 0 (SMX_ERR_NO_CLASSES); every
+ * label must lie in [0, cols) (SMX_ERR_BAD_LABEL).  rows == 0 gives NaN,
+ * the mean of nothing. */
+SMX_API smx_status smx_cross_entropy_f32(float *loss, float *dx, const float *x,
+                                         const int32_t *labels, size_t rows, size_t cols);
+SMX_API smx_status smx_cross_entropy_f64(double *loss, double *dx, const double *x,
+                                         const int32_t *labels, size_t rows, size_t cols);
+
+typedef enum smx_reduction {
+    SMX_REDUCTION_MEAN = 0, /* weighted mean: sum_r l_r / sum_r w[label_r] */
+    SMX_REDUCTION_SUM = 1,  /* sum_r l_r */
+    SMX_REDUCTION_NONE = 2  /* l_r per row: loss has rows entries */
+} smx_reduction;
+
+/* The options of PyTorch's torch.nn.functional.cross_entropy, with the same
+ * meaning, so that results compare number for number.  A zero-initialised
+ * struct (or a NULL pointer) is PyTorch's defaults: mean, no ignored label,
+ * no weights, no smoothing.
+ *   reduction         see smx_reduction.
+ *   has_ignore_index  non-zero: rows whose label is ignore_index add
+ *                     nothing to the loss or its denominator, and get a zero
+ *                     gradient row (PyTorch's ignore_index; its default
+ *                     -100 never matches a valid label).
+ *   class_weights     NULL, or cols weights w_k >= 0: row r's loss is
+ *                     scaled by w[label_r].
+ *   label_smoothing   eps in [0, 1]: the target becomes
+ *                     (1 - eps) onehot(c) + eps / cols. */
+typedef struct smx_cross_entropy_options_f32 {
+    smx_reduction reduction;
+    int has_ignore_index;
+    int32_t ignore_index;
+    const float *class_weights;
+    float label_smoothing;
+} smx_cross_entropy_options_f32;
+
+typedef struct smx_cross_entropy_options_f64 {
+    smx_reduction reduction;
+    int has_ignore_index;
+    int32_t ignore_index;
+    const double *class_weights;
+    double label_smoothing;
+} smx_cross_entropy_options_f64;
+
+/* Cross-entropy from scores x and integer labels, with options.  Per row,
+ * with l = log_softmax(x_r), c = label_r, eps = label smoothing and w the
+ * class weights (all 1 when NULL):
+ *     l_r = (1 - eps) w_c (-l_c) + (eps / cols) sum_k w_k (-l_k)
+ * and 0 for an ignored row.  loss receives one value (mean, sum) or rows
+ * values (none).  dx, when not NULL, receives the gradient of the reduced
+ * loss (of sum_r l_r for none): softmax(x_r) * sum_k a_k - a for the
+ * target weights a_k = (1 - eps) w_c δ_kc + (eps / cols) w_k, divided by
+ * sum_r w[label_r] for mean.  The mean over zero counted rows (all ignored,
+ * or zero total weight) is NaN, as in PyTorch; ignored rows always get a
+ * zero gradient.  dx may be x. */
+SMX_API smx_status smx_cross_entropy_ex_f32(float *loss, float *dx, const float *x,
+                                            const int32_t *labels, size_t rows, size_t cols,
+                                            const smx_cross_entropy_options_f32 *options);
+SMX_API smx_status smx_cross_entropy_ex_f64(double *loss, double *dx, const double *x,
+                                            const int32_t *labels, size_t rows, size_t cols,
+                                            const smx_cross_entropy_options_f64 *options);
+
+/* Cross-entropy against soft (probability) targets t, rows × cols:
+ *     l_r = sum_k w_k t'_k (-l_k),  t' = (1 - eps) t + eps / cols
+ * with 0 * log 0 taken as 0 (a zero target never makes NaN from a -inf
+ * score).  Gradient softmax(x_r) * sum_k w_k t'_k - w * t'.  The mean is
+ * over rows (PyTorch's rule for probability targets).  has_ignore_index is
+ * SMX_ERR_BAD_OPTION here.  Targets are data: they are not checked. */
+SMX_API smx_status smx_cross_entropy_soft_f32(float *loss, float *dx, const float *x,
+                                              const float *targets, size_t rows, size_t cols,
+                                              const smx_cross_entropy_options_f32 *options);
+SMX_API smx_status smx_cross_entropy_soft_f64(double *loss, double *dx, const double *x,
+                                              const double *targets, size_t rows, size_t cols,
+                                              const smx_cross_entropy_options_f64 *options);
+
+/* Negative log-likelihood of log-probabilities y (e.g. log_softmax output)
+ * and integer labels: l_r = (1 - eps) w_c (-y_c) + (eps / cols) sum_k w_k (-y_k),
+ * reduced as in smx_cross_entropy_ex_*.  dx, when not NULL, gets the
+ * gradient with respect to y: -a / (norm).  With every option,
+ * nll_loss(log_softmax(x)) equals cross_entropy_ex(x).  dx may be y. */
+SMX_API smx_status smx_nll_loss_f32(float *loss, float *dx, const float *y,
+                                    const int32_t *labels, size_t rows, size_t cols,
+                                    const smx_cross_entropy_options_f32 *options);
+SMX_API smx_status smx_nll_loss_f64(double *loss, double *dx, const double *y,
+                                    const int32_t *labels, size_t rows, size_t cols,
+                                    const smx_cross_entropy_options_f64 *options);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SMX_H */

@@ -1,0 +1,143 @@
+/*
+ * wide_f64.h — the working precision of the f64 scalar kernels:
+ * double-double, an unevaluated sum hi + lo of two doubles (about 106 bits).
+ *
+ * Why: rounding x - m in double alone costs up to 64 ulp of the output
+ * when |x - m| is near 700 (exp multiplies the absolute error of its
+ * argument into a relative error of its result), and a double sum of 2^24
+ * terms can drift by 2^24 ulp in the worst case.  In double-double the
+ * shift is exact (two-sum), sums and products keep ~106 bits, and the
+ * error that is left is libm's exp or log1p on the leading part (about
+ * 0.5 ulp) plus the final rounding.
+ *
+ * Special values: the two-sum of an infinity produces NaN in its low
+ * part, so every operation that may meet one keeps the low part only
+ * while the high part is finite.
+ *
+ * The same operations in plain double for the f32 kernels: wide_f32.h.
+ */
+#ifndef SMX_SCALAR_WIDE_F64_H
+#define SMX_SCALAR_WIDE_F64_H
+
+#include <math.h>
+
+typedef double real;
+typedef struct wide {
+    double hi, lo;
+} wide;
+
+#define SMX_SUFFIX f64
+#define SMX_REAL_INF HUGE_VAL
+
+static inline wide w_make(double hi, double lo)
+{
+    wide r = {hi, lo};
+    return r;
+}
+
+static inline wide w_of(real x) { return w_make(x, 0.0); }
+static inline wide w_of_double(double x) { return w_make(x, 0.0); }
+static inline wide w_zero(void) { return w_make(0.0, 0.0); }
+static inline double w_hi(wide a) { return a.hi; }
+
+/* Knuth's two-sum: s + e == a + b exactly, for finite a, b. */
+static inline wide two_sum(double a, double b)
+{
+    double s = a + b;
+    double bb = s - a;
+    double e = (a - (s - bb)) + (b - bb);
+    return w_make(s, e);
+}
+
+/* The same when |a| >= |b| (or a == 0). */
+static inline wide fast_two_sum(double a, double b)
+{
+    double s = a + b;
+    return w_make(s, b - (s - a));
+}
+
+/* p + e == a * b exactly (barring overflow and underflow). */
+static inline wide two_prod(double a, double b)
+{
+    double p = a * b;
+    return w_make(p, fma(a, b, -p));
+}
+
+/* Keeps special values out of the low part: inf - inf there would turn a
+ * correct infinite (or NaN) high part into NaN on the next operation. */
+static inline wide w_finish(double hi, double lo)
+{
+    if (!isfinite(hi))
+        return w_make(hi, 0.0);
+    return fast_two_sum(hi, lo);
+}
+
+static inline wide w_add(wide a, wide b)
+{
+    wide s = two_sum(a.hi, b.hi);
+    wide t = two_sum(a.lo, b.lo);
+    if (!isfinite(s.hi))
+        return w_make(s.hi, 0.0);
+    s = fast_two_sum(s.hi, s.lo + t.hi);
+    return w_finish(s.hi, s.lo + t.lo);
+}
+
+static inline wide w_neg(wide a) { return w_make(-a.hi, -a.lo); }
+static inline wide w_sub(wide a, wide b) { return w_add(a, w_neg(b)); }
+
+static inline wide w_mul(wide a, wide b)
+{
+    wide p = two_prod(a.hi, b.hi);
+    if (!isfinite(p.hi))
+        return w_make(p.hi, 0.0);
+    return w_finish(p.hi, p.lo + (a.hi * b.lo + a.lo * b.hi));
+}
+
+static inline wide w_mul_r(wide a, real b) { return w_mul(a, w_of(b)); }
+
+/* a / b to double-double: one long-division step on the remainder. */
+static inline wide w_div(wide a, wide b)
+{
+    double q1 = a.hi / b.hi;
+    if (!isfinite(q1) || q1 == 0.0)
+        return w_make(q1, 0.0);
+    wide p = w_mul(w_of(q1), b);
+    wide r = w_sub(a, p);
+    return w_finish(q1, r.hi / b.hi);
+}
+
+/* scale * x + bias, exactly up to the ~106-bit representation. */
+static inline wide w_affine(real scale, real x, real bias)
+{
+    return w_add(two_prod(scale, x), w_of(bias));
+}
+
+static inline int w_gt(wide a, wide b)
+{
+    return a.hi > b.hi || (a.hi == b.hi && a.lo > b.lo);
+}
+
+/* exp(d) for d <= 0 (or -inf, giving 0): exp(hi + lo) = exp(hi) (1 + lo)
+ * to within lo^2 / 2, and |lo| <= 2^-53 |hi| <= 2^-43 here, so the error is
+ * libm's exp on hi alone (glibc: under 0.52 ulp). */
+static inline wide w_exp(wide d)
+{
+    if (d.hi == -HUGE_VAL)
+        return w_zero();
+    double e = exp(d.hi);
+    return w_make(e, e * d.lo);
+}
+
+/* log1p(hi + lo) = log1p(hi) + lo / (1 + hi) to first order; lo is tiny. */
+static inline wide w_log1p(wide t)
+{
+    double l = log1p(t.hi);
+    if (!isfinite(l))
+        return w_make(l, 0.0);
+    return w_finish(l, t.lo / (1.0 + t.hi));
+}
+
+/* The one rounding to the output type. */
+static inline real w_round(wide a) { return a.hi + a.lo; }
+
+#endif
