@@ -215,7 +215,10 @@ SMX_API smx_status smx_log_softmax_backward_axis_f64(double *dx, const double *y
  *   keep       boolean mask, NULL for none; keep[k] == 0 masks entry k out.
  *              One byte per entry, the layout of C bool, NumPy bool and
  *              torch.bool.
- *   keep_rows  1 (broadcast) or rows, as bias_rows. */
+ *   keep_rows  1 (broadcast) or rows, as bias_rows.
+ * A part is absent when its pointer is NULL and its row count 0; a NULL
+ * pointer with a non-zero row count is SMX_ERR_NULL_POINTER, a pointer
+ * with a row count other than 1 or rows is SMX_ERR_BAD_MASK. */
 typedef struct smx_mask_f32 {
     const float *bias;
     size_t bias_rows;

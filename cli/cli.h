@@ -1,0 +1,83 @@
+/*
+ * cli.h — what the smx command's subcommands share: the parsed command
+ * line, number output in the chosen precision, and error reporting.
+ *
+ * Exit codes: 0 success, 1 a check failed or the input was bad,
+ * 2 a usage error (unknown option, missing argument).
+ */
+#ifndef SMX_CLI_H
+#define SMX_CLI_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+enum { CLI_EXIT_OK = 0, CLI_EXIT_FAIL = 1, CLI_EXIT_USAGE = 2 };
+
+/* An option a subcommand accepts. */
+typedef struct cli_option {
+    const char *name;  /* without the leading "--" */
+    int takes_value;   /* 1: --name VALUE or --name=VALUE */
+    const char *help;  /* one line for --help */
+} cli_option;
+
+/* A subcommand: its name, its one-line summary, its usage line, its
+ * options, and the function that runs it. */
+typedef struct cli_command cli_command;
+
+typedef struct cli_args {
+    const cli_command *command;
+    double *numbers;   /* arguments that parse as numbers, in order */
+    size_t n_numbers;
+    const char **words; /* other positional arguments (file names, "-") */
+    size_t n_words;
+    const char **values; /* per option of the command: its value, "" for a flag, NULL if absent */
+} cli_args;
+
+struct cli_command {
+    const char *name;
+    const char *summary;
+    const char *usage;
+    const cli_option *options; /* terminated by a {NULL} entry */
+    int (*run)(const cli_args *args);
+};
+
+/* The subcommands (one file per group: see.c, check.c, train.c). */
+extern const cli_command cli_cmd_softmax, cli_cmd_jacobian, cli_cmd_explain, cli_cmd_gradcheck,
+    cli_cmd_info;
+
+/* Options every command takes; cli_args.values holds them after the
+ * command's own, in this order. */
+extern const cli_option cli_common_options[];
+
+/* Parses argv (after the subcommand's name) into args; prints the error
+ * and returns CLI_EXIT_USAGE on a bad command line. */
+int cli_parse(cli_args *args, const cli_command *cmd, int argc, char **argv);
+void cli_args_free(cli_args *args);
+
+/* The value of option `name` (NULL when absent, "" for a given flag). */
+const char *cli_value(const cli_args *args, const char *name);
+int cli_flag(const cli_args *args, const char *name);
+
+/* --precision N (default 6), checked to lie in [0, 17]. */
+int cli_precision(const cli_args *args, int *precision);
+
+/* Prints the command's --help text to out. */
+void cli_print_help(FILE *out, const cli_command *cmd);
+
+/* `smx: error: <message>` on stderr, then `hint: <hint>` when hint is
+ * not NULL.  Returns CLI_EXIT_FAIL so that callers can `return cli_error(..)`. */
+int cli_error(const char *hint, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/* Parses a whole string as a finite number (leading/trailing blanks
+ * allowed); 0 on success. */
+int cli_parse_number(const char *text, double *out);
+
+/* Splits a comma-separated list into freshly allocated strings. */
+int cli_split_list(const char *text, char ***items, size_t *n_items);
+void cli_free_list(char **items, size_t n_items);
+
+#endif

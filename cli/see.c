@@ -1,0 +1,484 @@
+/*
+ * see.c — `smx softmax`, `smx jacobian` and `smx explain`: the numbers of
+ * the SoftMax and its derivative, for a person or (--json) a script.
+ */
+#include "cli.h"
+#include "scores.h"
+
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* What the three commands share: the mode, the precision, the labels. */
+typedef struct see_setup {
+    scores_mode mode;
+    int precision;
+    int json;
+    char **labels;
+    size_t n_labels;
+} see_setup;
+
+static int see_setup_of(see_setup *s, const cli_args *args)
+{
+    memset(s, 0, sizeof *s);
+    s->mode.f64 = cli_flag(args, "f64");
+    s->mode.log = cli_flag(args, "log");
+    s->mode.temperature = 1.0;
+    s->json = cli_flag(args, "json");
+    if (cli_precision(args, &s->precision))
+        return CLI_EXIT_FAIL;
+    const char *t = cli_value(args, "temperature");
+    if (t && (cli_parse_number(t, &s->mode.temperature) != 0 || !(s->mode.temperature > 0)))
+        return cli_error("the temperature divides the scores: use a number > 0",
+                         "bad --temperature '%s'", t);
+    const char *labels = cli_value(args, "labels");
+    if (labels && cli_split_list(labels, &s->labels, &s->n_labels) != 0)
+        return cli_error(NULL, "out of memory");
+    return CLI_EXIT_OK;
+}
+
+static void see_setup_free(see_setup *s) { cli_free_list(s->labels, s->n_labels); }
+
+/* The scores given on the command line; needs the labels to match. */
+static int scores_of_args(const cli_args *args, const see_setup *s, size_t min_n)
+{
+    if (args->n_numbers < min_n) {
+        char hint[96];
+        snprintf(hint, sizeof hint, "for example: smx %s 1.43 -0.40 0.23",
+                 args->command->name);
+        return cli_error(hint, "'smx %s' needs at least %zu scores", args->command->name,
+                         min_n);
+    }
+    if (s->labels && s->n_labels != args->n_numbers)
+        return cli_error("give one label per score", "%zu labels for %zu scores", s->n_labels,
+                         args->n_numbers);
+    return CLI_EXIT_OK;
+}
+
+static const char *label_of(const see_setup *s, size_t i, char *buf, size_t size)
+{
+    if (s->labels)
+        return s->labels[i];
+    snprintf(buf, size, "z%zu", i + 1);
+    return buf;
+}
+
+static int label_width(const see_setup *s, size_t n)
+{
+    size_t w = 4;
+    char buf[32];
+    for (size_t i = 0; i < n; i++) {
+        const size_t len = strlen(label_of(s, i, buf, sizeof buf));
+        w = len > w ? len : w;
+    }
+    return (int)(w > 24 ? 24 : w);
+}
+
+static int print_json(cJSON *root)
+{
+    char *text = root ? cJSON_Print(root) : NULL;
+    cJSON_Delete(root);
+    if (!text)
+        return cli_error(NULL, "out of memory");
+    puts(text);
+    cJSON_free(text);
+    return CLI_EXIT_OK;
+}
+
+static cJSON *json_array(const double *v, size_t n)
+{
+    return cJSON_CreateDoubleArray(v, (int)n);
+}
+
+static cJSON *json_labels(const see_setup *s, size_t n)
+{
+    cJSON *a = cJSON_CreateArray();
+    char buf[32];
+    for (size_t i = 0; a && i < n; i++)
+        cJSON_AddItemToArray(a, cJSON_CreateString(label_of(s, i, buf, sizeof buf)));
+    return a;
+}
+
+static void print_row(const double *v, size_t n, int precision)
+{
+    for (size_t i = 0; i < n; i++)
+        printf("%s%.*f", i ? " " : "", precision, v[i]);
+    putchar('\n');
+}
+
+/* ---- smx softmax -------------------------------------------------------- */
+
+static int softmax_stream(FILE *in, const char *source, const see_setup *s)
+{
+    double *row = NULL, *out = NULL;
+    size_t n = 0, cap = 0, line_no = 0, out_cap = 0;
+    int rc = CLI_EXIT_OK, got;
+    cJSON *rows = s->json ? cJSON_CreateArray() : NULL;
+    while ((got = scores_read_row(in, source, &line_no, &row, &n, &cap)) == 1) {
+        if (out_cap < n) {
+            double *grown = realloc(out, n * sizeof *out);
+            if (!grown) {
+                rc = cli_error(NULL, "out of memory (%s:%zu)", source, line_no);
+                break;
+            }
+            out = grown;
+            out_cap = n;
+        }
+        const smx_status st = scores_forward(out, row, n, &s->mode);
+        if (st != SMX_OK) {
+            rc = cli_error(NULL, "%s (%s:%zu)", smx_strerror(st), source, line_no);
+            break;
+        }
+        if (rows)
+            cJSON_AddItemToArray(rows, json_array(out, n));
+        else {
+            print_row(out, n, s->precision);
+            fflush(stdout);
+        }
+    }
+    if (got < 0)
+        rc = CLI_EXIT_FAIL;
+    free(row);
+    free(out);
+    if (rows) {
+        if (rc == CLI_EXIT_OK) {
+            cJSON *root = cJSON_CreateObject();
+            cJSON_AddItemToObject(root, s->mode.log ? "log_probabilities" : "probabilities",
+                                  rows);
+            return print_json(root);
+        }
+        cJSON_Delete(rows);
+    }
+    return rc;
+}
+
+static int run_softmax(const cli_args *args)
+{
+    see_setup s;
+    int rc = see_setup_of(&s, args);
+    if (rc)
+        return rc;
+    if (args->n_numbers == 0) {
+        /* Rows from the named file, or from standard input. */
+        const char *path = args->n_words ? args->words[0] : "-";
+        FILE *in = strcmp(path, "-") ? fopen(path, "r") : stdin;
+        if (!in) {
+            rc = cli_error(NULL, "cannot open '%s'", path);
+        } else {
+            rc = softmax_stream(in, strcmp(path, "-") ? path : "<stdin>", &s);
+            if (in != stdin)
+                fclose(in);
+        }
+        see_setup_free(&s);
+        return rc;
+    }
+    if ((rc = scores_of_args(args, &s, 1))) {
+        see_setup_free(&s);
+        return rc;
+    }
+    const size_t n = args->n_numbers;
+    double *y = malloc(n * sizeof *y);
+    smx_status st = y ? scores_forward(y, args->numbers, n, &s.mode) : SMX_ERR_NULL_POINTER;
+    if (st != SMX_OK) {
+        rc = cli_error(NULL, "%s", smx_strerror(st));
+    } else if (s.json) {
+        cJSON *root = cJSON_CreateObject();
+        cJSON_AddItemToObject(root, "labels", json_labels(&s, n));
+        cJSON_AddItemToObject(root, "scores", json_array(args->numbers, n));
+        cJSON_AddNumberToObject(root, "temperature", s.mode.temperature);
+        cJSON_AddItemToObject(root, s.mode.log ? "log_probabilities" : "probabilities",
+                              json_array(y, n));
+        rc = print_json(root);
+    } else if (s.labels) {
+        const int w = label_width(&s, n);
+        for (size_t i = 0; i < n; i++)
+            printf("%-*s  %.*f\n", w, s.labels[i], s.precision, y[i]);
+    } else {
+        print_row(y, n, s.precision);
+    }
+    free(y);
+    see_setup_free(&s);
+    return rc;
+}
+
+/* ---- smx jacobian ------------------------------------------------------- */
+
+static void print_matrix(const see_setup *s, const double *m, size_t n)
+{
+    const int w = label_width(s, n);
+    const int cw = s->precision + 5 > w ? s->precision + 5 : w;
+    char buf[32];
+    printf("%*s", w, "");
+    for (size_t j = 0; j < n; j++)
+        printf("  %*s", cw, label_of(s, j, buf, sizeof buf));
+    putchar('\n');
+    for (size_t i = 0; i < n; i++) {
+        printf("%-*s", w, label_of(s, i, buf, sizeof buf));
+        for (size_t j = 0; j < n; j++)
+            printf("  %*.*f", cw, s->precision, m[i * n + j]);
+        putchar('\n');
+    }
+}
+
+static int run_jacobian(const cli_args *args)
+{
+    see_setup s;
+    int rc = see_setup_of(&s, args);
+    if (rc || (rc = scores_of_args(args, &s, 1))) {
+        see_setup_free(&s);
+        return rc;
+    }
+    const size_t n = args->n_numbers;
+    double *y = malloc(n * sizeof *y), *jac = malloc(n * n * sizeof *jac);
+    smx_status st = (y && jac) ? scores_forward(y, args->numbers, n, &s.mode)
+                               : SMX_ERR_NULL_POINTER;
+    if (st == SMX_OK)
+        st = scores_jacobian(jac, y, n, s.mode.f64);
+    if (st != SMX_OK) {
+        rc = cli_error(NULL, "%s", smx_strerror(st));
+    } else if (s.json) {
+        cJSON *root = cJSON_CreateObject();
+        cJSON_AddItemToObject(root, "labels", json_labels(&s, n));
+        cJSON_AddItemToObject(root, "probabilities", json_array(y, n));
+        cJSON *rows = cJSON_AddArrayToObject(root, "jacobian");
+        for (size_t i = 0; i < n; i++)
+            cJSON_AddItemToArray(rows, json_array(jac + i * n, n));
+        rc = print_json(root);
+    } else {
+        printf("Jacobian ds_i/dz_j of the SoftMax (row i: output, column j: input)\n");
+        print_matrix(&s, jac, n);
+    }
+    free(y);
+    free(jac);
+    see_setup_free(&s);
+    return rc;
+}
+
+/* ---- smx explain -------------------------------------------------------- */
+
+/* The upstream gradient g = dL/ds: --grad values, or the cross-entropy
+ * L = -log s_c of --target (a label or a 1-based index), g = -onehot/s_c. */
+static int upstream_of(const cli_args *args, const see_setup *s, const double *y, size_t n,
+                       double *g, size_t *target)
+{
+    const char *grad = cli_value(args, "grad");
+    const char *name = cli_value(args, "target");
+    *target = n;
+    if (grad && name)
+        return cli_error(NULL, "give --grad or --target, not both");
+    if (grad) {
+        char **items;
+        size_t k;
+        if (cli_split_list(grad, &items, &k) != 0)
+            return cli_error(NULL, "out of memory");
+        int rc = k == n ? CLI_EXIT_OK
+                        : cli_error("give one value per score, comma-separated",
+                                    "--grad has %zu values for %zu scores", k, n);
+        for (size_t i = 0; rc == CLI_EXIT_OK && i < n; i++)
+            if (cli_parse_number(items[i], &g[i]) != 0)
+                rc = cli_error(NULL, "bad --grad value '%s'", items[i]);
+        cli_free_list(items, k);
+        return rc;
+    }
+    if (!name) {
+        /* default: the cross-entropy of the most probable class */
+        size_t best = 0;
+        for (size_t i = 1; i < n; i++)
+            best = y[i] > y[best] ? i : best;
+        *target = best;
+    } else {
+        for (size_t i = 0; s->labels && i < n; i++)
+            if (!strcmp(s->labels[i], name))
+                *target = i;
+        double idx;
+        if (*target == n && cli_parse_number(name, &idx) == 0 && idx == floor(idx) &&
+            idx >= 1 && idx <= (double)n)
+            *target = (size_t)idx - 1;
+        if (*target == n)
+            return cli_error("name a class from --labels, or its 1-based position",
+                             "unknown --target '%s'", name);
+    }
+    for (size_t i = 0; i < n; i++)
+        g[i] = i == *target ? -1.0 / y[i] : 0.0;
+    return CLI_EXIT_OK;
+}
+
+static int run_explain(const cli_args *args)
+{
+    see_setup s;
+    int rc = see_setup_of(&s, args);
+    if (rc || (rc = scores_of_args(args, &s, 2))) {
+        see_setup_free(&s);
+        return rc;
+    }
+    const size_t n = args->n_numbers;
+    const double *z = args->numbers;
+    const int p = s.precision;
+    const int w = label_width(&s, n);
+    char a[32], b[32];
+    s.mode.log = 0;
+
+    double *mem = calloc(6 * n + n * n, sizeof(double));
+    if (!mem) {
+        see_setup_free(&s);
+        return cli_error(NULL, "out of memory");
+    }
+    double *y = mem, *e = mem + n, *g = mem + 2 * n, *dz = mem + 3 * n, *jg = mem + 4 * n;
+    double *jac = mem + 6 * n;
+    size_t target = n;
+    smx_status st = scores_forward(y, z, n, &s.mode);
+    if (st == SMX_OK)
+        st = scores_jacobian(jac, y, n, s.mode.f64);
+    if (st != SMX_OK) {
+        rc = cli_error(NULL, "%s", smx_strerror(st));
+        goto done;
+    }
+    if ((rc = upstream_of(args, &s, y, n, g, &target)))
+        goto done;
+    st = scores_backward(dz, y, g, n, s.mode.f64);
+    if (st != SMX_OK) {
+        rc = cli_error(NULL, "%s", smx_strerror(st));
+        goto done;
+    }
+
+    const double t = s.mode.temperature;
+    double m = -INFINITY, sum = 0, dot = 0, worst = 0;
+    for (size_t i = 0; i < n; i++)
+        m = z[i] / t > m ? z[i] / t : m;
+    for (size_t i = 0; i < n; i++) {
+        e[i] = exp(z[i] / t - m);
+        sum += e[i];
+        dot += y[i] * g[i];
+    }
+    for (size_t i = 0; i < n; i++) {
+        jg[i] = 0;
+        for (size_t j = 0; j < n; j++)
+            jg[i] += jac[i * n + j] * g[j];
+        worst = fmax(worst, fabs(jg[i] - dz[i]));
+    }
+
+    if (s.json) {
+        cJSON *root = cJSON_CreateObject();
+        cJSON_AddItemToObject(root, "labels", json_labels(&s, n));
+        cJSON_AddItemToObject(root, "scores", json_array(z, n));
+        cJSON_AddNumberToObject(root, "temperature", t);
+        cJSON_AddNumberToObject(root, "max", m);
+        cJSON_AddItemToObject(root, "exp_shifted", json_array(e, n));
+        cJSON_AddNumberToObject(root, "sum", sum);
+        cJSON_AddItemToObject(root, "probabilities", json_array(y, n));
+        cJSON *rows = cJSON_AddArrayToObject(root, "jacobian");
+        for (size_t i = 0; i < n; i++)
+            cJSON_AddItemToArray(rows, json_array(jac + i * n, n));
+        if (target < n)
+            cJSON_AddStringToObject(root, "target", label_of(&s, target, a, sizeof a));
+        cJSON_AddItemToObject(root, "upstream_gradient", json_array(g, n));
+        cJSON_AddNumberToObject(root, "dot", dot);
+        cJSON_AddItemToObject(root, "gradient", json_array(dz, n));
+        cJSON_AddItemToObject(root, "jacobian_times_gradient", json_array(jg, n));
+        cJSON_AddNumberToObject(root, "max_difference", worst);
+        rc = print_json(root);
+        goto done;
+    }
+
+    printf("SoftMax of %zu scores, step by step%s\n\n", n,
+           t != 1 ? " (each score divided by the temperature)" : "");
+    printf("1. Subtract the largest score, m = %.*f: it cancels in the ratio below,\n"
+           "   and keeps every exponential at most 1 (no overflow).\n",
+           p, m);
+    printf("2. Exponentials e_i = exp(z_i - m):\n");
+    for (size_t i = 0; i < n; i++)
+        printf("     %-*s  z = %*.*f   e = %.*f\n", w, label_of(&s, i, a, sizeof a), p + 4, p,
+               z[i], p, e[i]);
+    printf("3. Their sum S = %.*f; each probability s_i = e_i / S:\n", p, sum);
+    for (size_t i = 0; i < n; i++)
+        printf("     %-*s  s = %.*f / %.*f = %.*f\n", w, label_of(&s, i, a, sizeof a), p, e[i],
+               p, sum, p, y[i]);
+    printf("   (they sum to 1)\n\n");
+
+    const size_t i0 = target < n ? target : 0, j0 = i0 == 0 ? 1 : 0;
+    const char *li = label_of(&s, i0, a, sizeof a), *lj = label_of(&s, j0, b, sizeof b);
+    printf("4. Same class, by the quotient rule on s_i = e_i / S (dS/dz_i = e_i):\n"
+           "     ds_i/dz_i = (e_i S - e_i e_i) / S^2 = s_i (1 - s_i)\n"
+           "     %s: %.*f x (1 - %.*f) = %.*f\n",
+           li, p, y[i0], p, y[i0], p, jac[i0 * n + i0]);
+    printf("5. Another class j (e_i does not depend on z_j, dS/dz_j = e_j):\n"
+           "     ds_i/dz_j = (0 - e_i e_j) / S^2 = -s_i s_j\n"
+           "     %s w.r.t. %s: -%.*f x %.*f = %.*f\n\n",
+           li, lj, p, y[i0], p, y[j0], p, jac[i0 * n + j0]);
+    printf("6. The general rule: J = diag(s) - s s^T, symmetric, each row sums to 0:\n");
+    print_matrix(&s, jac, n);
+    putchar('\n');
+
+    if (target < n)
+        printf("7. Backward for the cross-entropy L = -log s_c of target c = %s:\n"
+               "   the upstream gradient g = dL/ds is -1/s_c at c, 0 elsewhere:\n",
+               label_of(&s, target, a, sizeof a));
+    else
+        printf("7. Backward for the upstream gradient g = dL/ds given by --grad:\n");
+    printf("     g = ");
+    print_row(g, n, p);
+    printf("   without the matrix, in O(n): dz = s * (g - <s, g>), <s, g> = %.*f\n", p, dot);
+    printf("     dz = ");
+    print_row(dz, n, p);
+    if (target < n)
+        printf("   which is s - onehot(c): the cross-entropy gradient needs no division.\n");
+    printf("   check against the matrix, J g = ");
+    print_row(jg, n, p);
+    printf("   largest difference: %.3g\n", worst);
+
+done:
+    free(mem);
+    see_setup_free(&s);
+    return rc;
+}
+
+/* ---- the commands ------------------------------------------------------- */
+
+#define SEE_COMMON_OPTIONS                                                                   \
+    {"labels", 1, "class names, comma-separated (one per score)"},                           \
+        {"temperature", 1, "divide the scores by T > 0 first (default 1)"},                  \
+        {"precision", 1, "digits after the decimal point (default 6)"},                      \
+        {"f64", 0, "compute in double (default: float)"},                                    \
+        {"json", 0, "print JSON for scripts"}
+
+static const cli_option softmax_options[] = {
+    {"log", 0, "log-softmax instead of softmax"},
+    SEE_COMMON_OPTIONS,
+    {NULL, 0, NULL},
+};
+static const cli_option jacobian_options[] = {SEE_COMMON_OPTIONS, {NULL, 0, NULL}};
+static const cli_option explain_options[] = {
+    {"grad", 1, "upstream gradient dL/ds, comma-separated"},
+    {"target", 1, "backward of the cross-entropy of this class (name or 1-based index)"},
+    SEE_COMMON_OPTIONS,
+    {NULL, 0, NULL},
+};
+
+const cli_command cli_cmd_softmax = {
+    "softmax",
+    "Print the SoftMax probabilities of the scores.  With no scores, read one\n"
+    "row per line (commas or blanks between numbers) from FILE or standard\n"
+    "input and print one row of probabilities per line.",
+    "smx softmax [SCORES... | FILE | -] [--log] [--temperature T] [--labels A,B,..]",
+    softmax_options,
+    run_softmax,
+};
+
+const cli_command cli_cmd_jacobian = {
+    "jacobian",
+    "Print the n x n Jacobian ds_i/dz_j = s_i (delta_ij - s_j) of the SoftMax.",
+    "smx jacobian SCORES... [--labels A,B,..]",
+    jacobian_options,
+    run_jacobian,
+};
+
+const cli_command cli_cmd_explain = {
+    "explain",
+    "Walk through the SoftMax and its derivative with these scores: the\n"
+    "exponentials, the probabilities, the quotient rule for the same and for\n"
+    "another class, the Jacobian, and the backward product without the matrix.",
+    "smx explain SCORES... [--labels A,B,..] [--target CLASS | --grad G1,G2,..]",
+    explain_options,
+    run_explain,
+};
