@@ -4,13 +4,15 @@
  * QUICK START
  *
  *     #include <smx.h>
+ *     #include <stdio.h>
  *     float x[3] = {1.43f, -0.40f, 0.23f}, y[3];
  *     smx_status st = smx_softmax_f32(y, x, 1, 3);     // y = softmax(x)
  *     if (st != SMX_OK) fprintf(stderr, "%s\n", smx_strerror(st));
  *     // y = {0.684178, 0.109751, 0.206070}
  *
- * Link with -lsmx -lm (pkg-config: `pkg-config --libs smx`; CMake:
- * `find_package(smx)` then `target_link_libraries(app smx::smx)`).
+ * Link with -lsmx (static: -lsmx -lm; pkg-config: `pkg-config --libs smx`,
+ * or `--static` for the static library; CMake: `find_package(smx)` then
+ * `target_link_libraries(app smx::smx)`).
  *
  * CONVENTIONS
  *
@@ -26,6 +28,8 @@
  *     overlap is not supported.
  *   - On any error nothing is written: all arguments (pointers, sizes,
  *     labels, options) are checked before the first output is touched.
+ *     When several arguments are wrong, which error is reported is not
+ *     specified.
  *   - rows == 0 or cols == 0 is a no-op returning SMX_OK, except where a
  *     function says otherwise (cross-entropy needs at least one class).
  *   - The library never allocates, prints or exits, and is thread-safe:
@@ -47,7 +51,8 @@
  *   result for every output in the normal range, and within 2 units of the
  *   smallest subnormal (2^-149 for f32, 2^-1074 for f64) below it, for any
  *   row length.  Internally f32 works in double and f64 in double-double:
- *   the shift z - m is exact, the sum does not drift with the row length,
+ *   the shift z - m is exact wherever its rounding could reach the result,
+ *   the sum does not drift with the row length,
  *   the largest log-probability is -log1p(sum of the others), and the
  *   gradient at the label, p - 1, is formed as minus the other
  *   probabilities.  The backward passes compute their reductions in the
@@ -102,7 +107,8 @@ extern "C" {
 typedef enum smx_status {
     SMX_OK = 0,
     SMX_ERR_NULL_POINTER,   /* a required pointer is NULL while its size is not 0 */
-    SMX_ERR_SIZE_OVERFLOW,  /* rows * cols (or n * n, outer * n * inner) overflows size_t */
+    SMX_ERR_SIZE_OVERFLOW,  /* rows * cols (or n * n, outer * n * inner), or its size in
+                               bytes, overflows size_t */
     SMX_ERR_BAD_LABEL,      /* a label outside [0, cols) that is not the ignore index */
     SMX_ERR_NO_CLASSES,     /* cross-entropy or NLL with rows > 0 and cols == 0 */
     SMX_ERR_BAD_SCALE,      /* scale not finite and > 0 (temperature T: scale = 1/T) */
@@ -134,8 +140,9 @@ SMX_API smx_status smx_log_softmax_f32(float *y, const float *x, size_t rows, si
 SMX_API smx_status smx_log_softmax_f64(double *y, const double *x, size_t rows, size_t cols);
 
 /* out[r] = log sum_k exp(x[r, k]) = m + log1p(sum of the others), one value
- * per row.  A row of length 0 (cols == 0) gives -inf, the log of an empty
- * sum.  A NaN or +inf score gives NaN (+inf gives +inf when no NaN). */
+ * per row.  A NaN score gives NaN; otherwise a +inf score gives +inf, and
+ * an all -inf row, or a row of length 0 (cols == 0), gives -inf, the log
+ * of an empty sum.  out must not overlap x. */
 SMX_API smx_status smx_logsumexp_f32(float *out, const float *x, size_t rows, size_t cols);
 SMX_API smx_status smx_logsumexp_f64(double *out, const double *x, size_t rows, size_t cols);
 
@@ -184,7 +191,8 @@ SMX_API smx_status smx_softmax_jacobian_f64(double *jac, const double *y, size_t
  * outer * inner rows is read with stride `inner`, without a transpose
  * copy.  rows × cols is outer = rows, n = cols, inner = 1.  The results
  * are bit-identical to transposing, calling the row function, and
- * transposing back.  Outputs may be the same pointer as their input. */
+ * transposing back.  Aliasing as in the row functions: y may be x; dx may
+ * be y or dy. */
 SMX_API smx_status smx_softmax_axis_f32(float *y, const float *x,
                                         size_t outer, size_t n, size_t inner);
 SMX_API smx_status smx_softmax_axis_f64(double *y, const double *x,
@@ -236,8 +244,10 @@ typedef struct smx_mask_f64 {
 /* y = softmax(scale * x + bias) with masked-out entries removed from the
  * row.  Temperature T is scale = 1/T; scale must be finite and > 0 (so a
  * temperature that is 0, negative or NaN is SMX_ERR_BAD_SCALE).  Masked
- * entries get y = 0; a fully masked row gives all zeros, never 1/n and
- * never NaN.  z = scale * x + bias is formed in the wide working type
+ * entries get y = 0 and are not read (a NaN there changes nothing); an
+ * entry whose z is -inf (a -inf score or bias) is masked too, as in the
+ * plain functions.  A row with nothing left gives all zeros, never 1/n and
+ * never NaN; a NaN or +inf z makes the row NaN.  z = scale * x + bias is formed in the wide working type
  * (double for f32, double-double for f64) and the 2-ulp bound is relative
  * to softmax of that z.  mask may be NULL.  y may be x. */
 SMX_API smx_status smx_softmax_masked_f32(float *y, const float *x, size_t rows, size_t cols,
@@ -255,7 +265,8 @@ SMX_API smx_status smx_log_softmax_masked_f64(double *y, const double *x, size_t
 
 /* Backward of smx_softmax_masked_*: dx = scale * y * (dy - <dy, y>).  The
  * masks need not be passed again: masked entries are exactly the zeros of
- * y, and they get dx = 0 (a fully masked row gives a zero row). */
+ * y, and they get dx = 0 (a fully masked row gives a zero row).  scale is
+ * checked as in the forward pass.  dx may be dy or y. */
 SMX_API smx_status smx_softmax_masked_backward_f32(float *dx, const float *y, const float *dy,
                                                    size_t rows, size_t cols, float scale);
 SMX_API smx_status smx_softmax_masked_backward_f64(double *dx, const double *y,
@@ -263,7 +274,8 @@ SMX_API smx_status smx_softmax_masked_backward_f64(double *dx, const double *y,
                                                    double scale);
 
 /* Backward of smx_log_softmax_masked_*: dx = scale * (dy - exp(y) sum dy)
- * over the entries with y > -inf; masked entries (y == -inf) get dx = 0. */
+ * over the entries with y > -inf; masked entries (y == -inf) get dx = 0.
+ * dx may be dy or y. */
 SMX_API smx_status smx_log_softmax_masked_backward_f32(float *dx, const float *y,
                                                        const float *dy, size_t rows,
                                                        size_t cols, float scale);
@@ -280,7 +292,10 @@ SMX_API smx_status smx_log_softmax_masked_backward_f64(double *dx, const double 
  * the gradient of that mean, (softmax(x_r) - onehot(label_r)) / rows; dx
  * may be x.  Needs cols > 0 when rows > 0 (SMX_ERR_NO_CLASSES); every
  * label must lie in [0, cols) (SMX_ERR_BAD_LABEL).  rows == 0 gives NaN,
- * the mean of nothing. */
+ * the mean of nothing (loss is required even then).  A row with a NaN or
+ * +inf score, or all -inf, gives a NaN loss and a NaN gradient row; a -inf
+ * score at the label gives loss +inf (that class is impossible) and a
+ * finite gradient. */
 SMX_API smx_status smx_cross_entropy_f32(float *loss, float *dx, const float *x,
                                          const int32_t *labels, size_t rows, size_t cols);
 SMX_API smx_status smx_cross_entropy_f64(double *loss, double *dx, const double *x,
@@ -296,7 +311,7 @@ typedef enum smx_reduction {
  * meaning, so that results compare number for number.  A zero-initialised
  * struct (or a NULL pointer) is PyTorch's defaults: mean, no ignored label,
  * no weights, no smoothing.
- *   reduction         see smx_reduction.
+ *   reduction         see smx_reduction (the sum over zero rows is 0).
  *   has_ignore_index  non-zero: rows whose label is ignore_index add
  *                     nothing to the loss or its denominator, and get a zero
  *                     gradient row (PyTorch's ignore_index; its default
@@ -331,7 +346,7 @@ typedef struct smx_cross_entropy_options_f64 {
  * target weights a_k = (1 - eps) w_c δ_kc + (eps / cols) w_k, divided by
  * sum_r w[label_r] for mean.  The mean over zero counted rows (all ignored,
  * or zero total weight) is NaN, as in PyTorch; ignored rows always get a
- * zero gradient.  dx may be x. */
+ * zero gradient and are not read.  dx may be x. */
 SMX_API smx_status smx_cross_entropy_ex_f32(float *loss, float *dx, const float *x,
                                             const int32_t *labels, size_t rows, size_t cols,
                                             const smx_cross_entropy_options_f32 *options);
@@ -344,7 +359,8 @@ SMX_API smx_status smx_cross_entropy_ex_f64(double *loss, double *dx, const doub
  * with 0 * log 0 taken as 0 (a zero target never makes NaN from a -inf
  * score).  Gradient softmax(x_r) * sum_k w_k t'_k - w * t'.  The mean is
  * over rows (PyTorch's rule for probability targets).  has_ignore_index is
- * SMX_ERR_BAD_OPTION here.  Targets are data: they are not checked. */
+ * SMX_ERR_BAD_OPTION here.  Targets are data: they are not checked.  dx may
+ * be x; it must not overlap targets. */
 SMX_API smx_status smx_cross_entropy_soft_f32(float *loss, float *dx, const float *x,
                                               const float *targets, size_t rows, size_t cols,
                                               const smx_cross_entropy_options_f32 *options);
@@ -355,7 +371,8 @@ SMX_API smx_status smx_cross_entropy_soft_f64(double *loss, double *dx, const do
 /* Negative log-likelihood of log-probabilities y (e.g. log_softmax output)
  * and integer labels: l_r = (1 - eps) w_c (-y_c) + (eps / cols) sum_k w_k (-y_k),
  * reduced as in smx_cross_entropy_ex_*.  dx, when not NULL, gets the
- * gradient with respect to y: -a / (norm).  With every option,
+ * gradient with respect to y: -a / norm, where norm is sum_r w[label_r]
+ * over the counted rows for the mean and 1 otherwise.  With every option,
  * nll_loss(log_softmax(x)) equals cross_entropy_ex(x).  dx may be y. */
 SMX_API smx_status smx_nll_loss_f32(float *loss, float *dx, const float *y,
                                     const int32_t *labels, size_t rows, size_t cols,
