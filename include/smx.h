@@ -46,17 +46,29 @@
  *
  * NUMERICS CONTRACT (docs/accuracy.md has the measured figures)
  *
- *   Accuracy.  softmax, log-softmax, logsumexp-based losses and the
- *   cross-entropy gradient are within 2 ulp of the correctly rounded exact
- *   result for every output in the normal range, and within 2 units of the
- *   smallest subnormal (2^-149 for f32, 2^-1074 for f64) below it, for any
- *   row length.  Internally f32 works in double and f64 in double-double:
- *   the shift z - m is exact wherever its rounding could reach the result,
- *   the sum does not drift with the row length,
- *   the largest log-probability is -log1p(sum of the others), and the
- *   gradient at the label, p - 1, is formed as minus the other
- *   probabilities.  The backward passes compute their reductions in the
- *   wider type; their bounds are in docs/accuracy.md.
+ *   Accuracy.  softmax, log-softmax, the cross-entropy and NLL losses and
+ *   the cross-entropy gradient with hard labels are within 2 ulp of the
+ *   correctly rounded exact result for every output in the normal range,
+ *   and within 2 units of the smallest subnormal (2^-149 for f32, 2^-1074
+ *   for f64) below it, for any row length.  Internally f32 works in double
+ *   and f64 in double-double: the shift z - m is exact wherever its
+ *   rounding could reach the result, the sum does not drift with the row
+ *   length, the largest log-probability is -log1p(sum of the others), and
+ *   the gradient at a dominant label, p - 1, is formed as minus the other
+ *   probabilities.
+ *
+ *   Where the exact result is a difference that cancels, the bound is 2
+ *   ulp of the larger of the terms instead (each term being accurate to
+ *   about 1 ulp):
+ *     - logsumexp = m + log1p(others), when m < 0 (2 ulp of max(|m|, log1p));
+ *     - the cross-entropy gradient p_k A - a_k with label smoothing or soft
+ *       targets (2 ulp of max(p_k A, a_k));
+ *     - softmax backward y_k (dy_k - <dy, y>) (2 ulp of
+ *       y_k max(|dy_k|, |<dy, y>|)), log-softmax backward dy_k - exp(y_k)
+ *       sum dy (2 ulp of max(|dy_k|, |exp(y_k) sum dy|)) and the JVP
+ *       dx_k - <exp(y), dx> (2 ulp of max(|dx_k|, sum_j exp(y_j) |dx_j|)).
+ *   The Jacobian's entries y_i (delta_ij - y_j) are within 1 ulp.
+ *   docs/accuracy.md has the measured worst cases.
  *
  *   Special values (the plain functions):
  *     - Scores are shifted by the row maximum: softmax(1000, 0, -1000) is

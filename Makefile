@@ -1,0 +1,58 @@
+# Makefile — a thin front for CMake; the build itself is in CMakeLists.txt.
+#   make                 configure into $(BUILD_DIR) and build
+#   make test            install missing packages (scripts/bootstrap), build, ctest
+#   make demo            build and run the worked Iris example
+#   make sanitize        build with ASan + UBSan into $(ASAN_BUILD_DIR)
+#   make test-sanitize   ... and run the tests there
+#   make install PREFIX=/usr/local
+#   make clean
+# CMAKE_FLAGS passes options to the configure step, e.g.
+#   make test CMAKE_FLAGS=-DSMX_WERROR=ON
+BUILD_DIR ?= build
+ASAN_BUILD_DIR ?= build-asan
+PREFIX ?= /usr/local
+JOBS ?= 2
+CMAKE ?= cmake
+CTEST ?= ctest
+CMAKE_FLAGS ?=
+# The sanitizer build keeps asserts on (no NDEBUG) and debug info.
+ASAN_FLAGS = -DSMX_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	"-DCMAKE_C_FLAGS_RELWITHDEBINFO=-O2 -g"
+SAN_ENV = ASAN_OPTIONS=detect_leaks=1 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+
+# The build tree's own makes need not announce their directories.
+MAKEFLAGS += --no-print-directory
+
+# $(call cmake_build,DIR,FLAGS): configure DIR (cheap when it exists), build.
+cmake_build = $(CMAKE) -S . -B $(1) $(2) && $(CMAKE) --build $(1) -j$(JOBS)
+
+.PHONY: all build test demo sanitize test-sanitize install clean bootstrap
+
+all: build
+
+bootstrap:
+	bash scripts/bootstrap
+
+build:
+	$(call cmake_build,$(BUILD_DIR),$(CMAKE_FLAGS))
+
+test: bootstrap
+	$(call cmake_build,$(BUILD_DIR),$(CMAKE_FLAGS))
+	$(CTEST) --test-dir $(BUILD_DIR) --output-on-failure -j$(JOBS)
+
+demo: bootstrap
+	$(call cmake_build,$(BUILD_DIR),$(CMAKE_FLAGS))
+	$(BUILD_DIR)/examples/smx-iris
+
+sanitize: bootstrap
+	$(call cmake_build,$(ASAN_BUILD_DIR),$(ASAN_FLAGS) $(CMAKE_FLAGS))
+
+test-sanitize: sanitize
+	$(SAN_ENV) $(CTEST) --test-dir $(ASAN_BUILD_DIR) --output-on-failure -j$(JOBS)
+
+install: build
+	$(CMAKE) --install $(BUILD_DIR) --prefix $(PREFIX)
+
+clean:
+	rm -rf $(BUILD_DIR) $(ASAN_BUILD_DIR) build-clang
