@@ -1,7 +1,7 @@
 # Makefile — a thin front for CMake; the build itself is in CMakeLists.txt.
 #   make                 configure into $(BUILD_DIR) and build
 #   make test            install missing packages (scripts/bootstrap), build, ctest
-#   make demo            build and run the worked Iris example
+#   make demo            train on the embedded Iris data, then explain the derivative
 #   make sanitize        build with ASan + UBSan into $(ASAN_BUILD_DIR)
 #   make test-sanitize   ... and run the tests there
 #   make install PREFIX=/usr/local
@@ -41,9 +41,14 @@ test: bootstrap
 	$(call cmake_build,$(BUILD_DIR),$(CMAKE_FLAGS))
 	$(CTEST) --test-dir $(BUILD_DIR) --output-on-failure -j$(JOBS)
 
+# The main job: train a classifier on the embedded Iris data, then walk
+# through the SoftMax derivative on one flower's raw outputs.
+IRIS_SCORES = 1.43 -0.40 0.23 --labels setosa,versicolor,virginica --target setosa
 demo: bootstrap
 	$(call cmake_build,$(BUILD_DIR),$(CMAKE_FLAGS))
-	$(BUILD_DIR)/examples/smx-iris
+	$(BUILD_DIR)/cli/smx train
+	@echo
+	$(BUILD_DIR)/cli/smx explain $(IRIS_SCORES)
 
 sanitize: bootstrap
 	$(call cmake_build,$(ASAN_BUILD_DIR),$(ASAN_FLAGS) $(CMAKE_FLAGS))

@@ -9,6 +9,7 @@
  * entries (-inf), long rows, label smoothing and class weights.
  */
 #include "cli.h"
+#include "smx_nn.h"
 
 #include <smx.h>
 
@@ -280,6 +281,60 @@ static void teardown(check_case *c)
     free(c->labels);
 }
 
+/* The gradient of a whole network, 5 -> 7 -> 6 -> 3 on 13 rows, by
+ * backpropagation in float (smx_nn_loss_gradient), against central
+ * differences of the same loss evaluated in double.  The float gradient
+ * is good to about 1e-6 of its scale; a wrong derivative is off by O(1). */
+#define NETWORK_BOUND 1e-4
+static double check_network(smx_nn_activation act, smx_nn_loss loss_kind)
+{
+    enum { ROWS = 13, F = 5, C = 3 };
+    const size_t sizes[] = {F, 7, 6, C};
+    smx_nn_model m;
+    if (smx_nn_model_init(&m, sizes, 4, act) != SMX_NN_OK)
+        return INFINITY;
+    smx_nn_model_randomize(&m, 7);
+    float x[ROWS * F];
+    int32_t y[ROWS];
+    for (size_t k = 0; k < ROWS * F; k++)
+        x[k] = (float)(6 * uniform() - 3);
+    for (size_t r = 0; r < ROWS; r++)
+        y[r] = (int32_t)(uniform() * C);
+    for (size_t k = 0; k < m.n_params; k++)
+        m.params[k] += (float)(0.2 * uniform() - 0.1); /* biases off 0 too */
+
+    const size_t n = m.n_params;
+    float *grad = malloc(n * sizeof *grad);
+    double *p = malloc(n * sizeof *p), *fd = malloc(n * sizeof *fd);
+    double worst = INFINITY, loss, scale = 0;
+    if (grad && p && fd &&
+        smx_nn_loss_gradient(&loss, grad, &m, loss_kind, x, y, ROWS) == SMX_NN_OK) {
+        const double h = 0x1p-16;
+        for (size_t k = 0; k < n; k++)
+            p[k] = m.params[k];
+        for (size_t k = 0; k < n; k++) {
+            double up = NAN, down = NAN;
+            p[k] += h;
+            smx_nn_loss_f64(&up, &m, p, loss_kind, x, y, ROWS);
+            p[k] -= 2 * h;
+            smx_nn_loss_f64(&down, &m, p, loss_kind, x, y, ROWS);
+            p[k] += h;
+            fd[k] = (up - down) / (2 * h);
+            scale = fmax(scale, fabs(fd[k]));
+        }
+        worst = 0;
+        for (size_t k = 0; k < n; k++)
+            worst = fmax(worst, fabs(grad[k] - fd[k]) / fmax(scale, 1e-300));
+        if (!(worst == worst))
+            worst = INFINITY;
+    }
+    free(grad);
+    free(p);
+    free(fd);
+    smx_nn_model_free(&m);
+    return worst;
+}
+
 static int run_gradcheck(const cli_args *args)
 {
     (void)args;
@@ -380,6 +435,20 @@ static int run_gradcheck(const cli_args *args)
     }
     teardown(&c);
 
+    printf("whole network (5-7-6-3, float backprop vs double differences), bound %.0e\n",
+           NETWORK_BOUND);
+    for (int a = SMX_NN_RELU; a <= SMX_NN_SOFTPLUS; a++) {
+        for (int l = SMX_NN_LOSS_CROSS_ENTROPY; l <= SMX_NN_LOSS_MSE; l++) {
+            char name[64];
+            snprintf(name, sizeof name, "network %s, %s", smx_nn_activation_name(a),
+                     smx_nn_loss_name(l));
+            const double err = check_network((smx_nn_activation)a, (smx_nn_loss)l);
+            const int ok = err <= NETWORK_BOUND;
+            printf("  %-38s         max rel. error %8.2e  %s\n", name, err, ok ? "ok" : "FAILED");
+            failures += !ok;
+        }
+    }
+
     if (failures) {
         printf("%d check%s FAILED\n", failures, failures == 1 ? "" : "s");
         return CLI_EXIT_FAIL;
@@ -394,7 +463,8 @@ const cli_command cli_cmd_gradcheck = {
     "gradcheck",
     "Check every derivative in the library against central finite differences\n"
     "in double, on hard inputs (large scores, masked entries, long rows, label\n"
-    "smoothing, class weights).  Exits non-zero if any error exceeds the bound.",
+    "smoothing, class weights), and the gradient of a whole small network.\n"
+    "Exits non-zero if any error exceeds its bound.",
     "smx gradcheck",
     gradcheck_options,
     run_gradcheck,

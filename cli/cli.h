@@ -43,7 +43,7 @@ struct cli_command {
 
 /* The subcommands (one file per group: see.c, check.c, train.c). */
 extern const cli_command cli_cmd_softmax, cli_cmd_jacobian, cli_cmd_explain, cli_cmd_gradcheck,
-    cli_cmd_info;
+    cli_cmd_train, cli_cmd_predict, cli_cmd_eval, cli_cmd_info;
 
 /* Options every command takes; cli_args.values holds them after the
  * command's own, in this order. */

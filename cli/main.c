@@ -8,7 +8,8 @@
 #include <string.h>
 
 static const cli_command *const commands[] = {
-    &cli_cmd_softmax, &cli_cmd_jacobian, &cli_cmd_explain, &cli_cmd_gradcheck, &cli_cmd_info,
+    &cli_cmd_softmax, &cli_cmd_jacobian, &cli_cmd_explain, &cli_cmd_gradcheck,
+    &cli_cmd_train,   &cli_cmd_predict,  &cli_cmd_eval,    &cli_cmd_info,
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 

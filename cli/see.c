@@ -394,6 +394,8 @@ static int run_explain(const cli_args *args)
     for (size_t i = 0; i < n; i++)
         printf("     %-*s  s = %.*f / %.*f = %.*f\n", w, label_of(&s, i, a, sizeof a), p, e[i],
                p, sum, p, y[i]);
+    printf("   s = ");
+    print_row(y, n, p);
     printf("   (they sum to 1)\n\n");
 
     const size_t i0 = target < n ? target : 0, j0 = i0 == 0 ? 1 : 0;
@@ -404,8 +406,11 @@ static int run_explain(const cli_args *args)
            li, p, y[i0], p, y[i0], p, jac[i0 * n + i0]);
     printf("5. Another class j (e_i does not depend on z_j, dS/dz_j = e_j):\n"
            "     ds_i/dz_j = (0 - e_i e_j) / S^2 = -s_i s_j\n"
-           "     %s w.r.t. %s: -%.*f x %.*f = %.*f\n\n",
+           "     %s w.r.t. %s: -%.*f x %.*f = %.*f\n",
            li, lj, p, y[i0], p, y[j0], p, jac[i0 * n + j0]);
+    printf("   so the %s row of the Jacobian, ds_%s/dz, is\n     ", li, li);
+    print_row(jac + i0 * n, n, p);
+    putchar('\n');
     printf("6. The general rule: J = diag(s) - s s^T, symmetric, each row sums to 0:\n");
     print_matrix(&s, jac, n);
     putchar('\n');

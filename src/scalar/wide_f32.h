@@ -46,6 +46,9 @@ static inline wide w_div(wide a, wide b) { return a / b; }
  * about 0.5 ulp of double, far below a float ulp. */
 static inline wide w_exp(wide d) { return exp(d); }
 
+/* exp(d) * f rounded once to float: in double nothing here is subnormal. */
+static inline real w_exp_mul_round(wide d, wide f) { return (real)(exp(d) * f); }
+
 /* log1p(t) for t >= 0. */
 static inline wide w_log1p(wide t) { return log1p(t); }
 

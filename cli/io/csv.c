@@ -1,0 +1,1254 @@
+/*
+ * csv.c — the CSV reader of csv.h.
+ *
+ * Two layers.  The tokenizer (csv_parser, next_record) turns the text
+ * into records of fields: it knows quotes, separators, line endings and
+ * line numbers, and nothing about numbers.  The readers (read_train,
+ * read_predict) check the header, then turn each record into a row of
+ * floats and a label, checking every limit before growing an array.
+ *
+ * The whole input is in memory (the file readers load it with a size
+ * cap), which keeps the tokenizer a loop over a pointer and lets a quoted
+ * field span lines without any buffering logic.
+ */
+#include "csv.h"
+
+#include "internal.h"
+#include "number.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------------ */
+/* Tokenizer                                                            */
+/* ------------------------------------------------------------------ */
+
+typedef struct csv_field {
+    size_t off;  /* content at parser.buf + off, NUL-terminated */
+    size_t len;
+    size_t line; /* line where the field starts */
+    int quoted;
+} csv_field;
+
+typedef struct csv_parser {
+    const char *source;
+    const char *p, *end;
+    size_t line; /* line of *p */
+    char sep;    /* ',' or '\t'; ' ' means runs of blanks */
+    char *buf;   /* field contents of the current record */
+    size_t buf_len, buf_cap;
+    csv_field *fields;
+    size_t n_fields; /* fields in the record, stored or not */
+    size_t fields_cap;
+    size_t store_max;   /* fields past this are counted, not stored */
+    size_t record_line; /* line where the record starts */
+    smx_io_error *err;
+} csv_parser;
+
+static int is_blank(char c, char sep)
+{
+    return (c == ' ' || c == '\t') && c != sep;
+}
+
+static int nomem(csv_parser *p)
+{
+    smx__io_fail(p->err, SMX_IO_ERR_NOMEM, p->source, p->line, 0, "out of memory");
+    return -1;
+}
+
+static int append(csv_parser *p, const char *s, size_t n)
+{
+    if (p->buf_cap - p->buf_len <= n) {
+        size_t want, cap = p->buf_cap ? p->buf_cap : 256;
+        if (smx__add_size(p->buf_len, n + 1, &want))
+            return nomem(p);
+        while (cap < want) {
+            if (cap > SIZE_MAX / 2)
+                cap = want;
+            else
+                cap *= 2;
+        }
+        char *b = realloc(p->buf, cap);
+        if (!b)
+            return nomem(p);
+        p->buf = b;
+        p->buf_cap = cap;
+    }
+    if (n)
+        memcpy(p->buf + p->buf_len, s, n);
+    p->buf_len += n;
+    return 0;
+}
+
+/* Ends the field whose content started at buf + off. */
+static int add_field(csv_parser *p, size_t off, size_t line, int quoted, int store)
+{
+    if (store) {
+        if (p->n_fields == p->fields_cap) {
+            size_t cap = p->fields_cap ? p->fields_cap * 2 : 16;
+            if (cap > p->store_max)
+                cap = p->store_max;
+            csv_field *f = realloc(p->fields, cap * sizeof *f);
+            if (!f)
+                return nomem(p);
+            p->fields = f;
+            p->fields_cap = cap;
+        }
+        const size_t len = p->buf_len - off;
+        if (append(p, "", 1) < 0) /* the NUL */
+            return -1;
+        p->fields[p->n_fields] = (csv_field){off, len, line, quoted};
+    }
+    p->n_fields++;
+    return 0;
+}
+
+static int at_line_end(const csv_parser *p)
+{
+    return p->p >= p->end || *p->p == '\n' || *p->p == '\r';
+}
+
+/* Consumes a line ending at p->p (LF, CRLF or a lone CR). */
+static void eat_line_end(csv_parser *p)
+{
+    if (p->p >= p->end)
+        return;
+    if (*p->p == '\r' && p->p + 1 < p->end && p->p[1] == '\n')
+        p->p++;
+    p->p++;
+    p->line++;
+}
+
+/* A quoted field from its opening quote to just past its closing one. */
+static int read_quoted(csv_parser *p, int store)
+{
+    const size_t open_line = p->line, column = p->n_fields + 1;
+    p->p++;
+    for (;;) {
+        const char *s = p->p;
+        while (p->p < p->end && *p->p != '"') {
+            if (*p->p == '\n' || (*p->p == '\r' && (p->p + 1 >= p->end || p->p[1] != '\n')))
+                p->line++;
+            p->p++;
+        }
+        if (store && append(p, s, (size_t)(p->p - s)) < 0)
+            return -1;
+        if (p->p >= p->end) {
+            smx__io_fail(p->err, SMX_IO_ERR_SYNTAX, p->source, open_line, column,
+                         "quoted field %zu starts here but its closing quote is missing", column);
+            return -1;
+        }
+        if (p->p + 1 < p->end && p->p[1] == '"') { /* "" is one quote */
+            if (store && append(p, "\"", 1) < 0)
+                return -1;
+            p->p += 2;
+            continue;
+        }
+        p->p++;
+        return 0;
+    }
+}
+
+static int after_quote_error(csv_parser *p)
+{
+    char shown[16];
+    smx__io_quote(shown, sizeof shown, p->p, 1);
+    smx__io_fail(p->err, SMX_IO_ERR_SYNTAX, p->source, p->line, p->n_fields,
+                 "unexpected %s after the closing quote of field %zu (a quote inside a quoted "
+                 "field is written \"\")",
+                 shown, p->n_fields);
+    return -1;
+}
+
+/* One record with a one-character separator.  An empty line yields one
+ * empty unquoted field, which next_record skips as blank. */
+static int read_record_sep(csv_parser *p)
+{
+    for (;;) {
+        while (p->p < p->end && is_blank(*p->p, p->sep))
+            p->p++;
+        const size_t line = p->line, off = p->buf_len;
+        const int store = p->n_fields < p->store_max;
+        int quoted = 0;
+        if (p->p < p->end && *p->p == '"') {
+            quoted = 1;
+            if (read_quoted(p, store) < 0)
+                return -1;
+            while (p->p < p->end && is_blank(*p->p, p->sep))
+                p->p++;
+            if (!at_line_end(p) && *p->p != p->sep) {
+                p->n_fields++; /* number the field in the message */
+                return after_quote_error(p);
+            }
+        } else {
+            const char *s = p->p;
+            while (p->p < p->end && *p->p != p->sep && *p->p != '\n' && *p->p != '\r')
+                p->p++;
+            const char *e = p->p;
+            while (e > s && is_blank(e[-1], p->sep))
+                e--;
+            if (store && append(p, s, (size_t)(e - s)) < 0)
+                return -1;
+        }
+        if (add_field(p, off, line, quoted, store) < 0)
+            return -1;
+        if (p->p < p->end && *p->p == p->sep) {
+            p->p++;
+            continue;
+        }
+        eat_line_end(p);
+        return 0;
+    }
+}
+
+/* One record of blank-separated fields.  A blank line yields no field. */
+static int read_record_ws(csv_parser *p)
+{
+    for (;;) {
+        while (p->p < p->end && is_blank(*p->p, 0))
+            p->p++;
+        if (at_line_end(p)) {
+            eat_line_end(p);
+            return 0;
+        }
+        const size_t line = p->line, off = p->buf_len;
+        const int store = p->n_fields < p->store_max;
+        int quoted = 0;
+        if (*p->p == '"') {
+            quoted = 1;
+            if (read_quoted(p, store) < 0)
+                return -1;
+            if (!at_line_end(p) && !is_blank(*p->p, 0)) {
+                p->n_fields++;
+                return after_quote_error(p);
+            }
+        } else {
+            const char *s = p->p;
+            while (!at_line_end(p) && !is_blank(*p->p, 0))
+                p->p++;
+            if (store && append(p, s, (size_t)(p->p - s)) < 0)
+                return -1;
+        }
+        if (add_field(p, off, line, quoted, store) < 0)
+            return -1;
+    }
+}
+
+/* 1: a record is in p->fields; 0: end of input; -1: error in p->err.
+ * Blank lines are skipped. */
+static int next_record(csv_parser *p)
+{
+    for (;;) {
+        if (p->p >= p->end)
+            return 0;
+        p->n_fields = 0;
+        p->buf_len = 0;
+        p->record_line = p->line;
+        const int r = p->sep == ' ' ? read_record_ws(p) : read_record_sep(p);
+        if (r < 0)
+            return -1;
+        if (p->n_fields == 0)
+            continue;
+        if (p->n_fields == 1 && !p->fields[0].quoted && p->fields[0].len == 0)
+            continue;
+        return 1;
+    }
+}
+
+static const char *field_text(const csv_parser *p, size_t i)
+{
+    return p->buf + p->fields[i].off;
+}
+
+/* The line holding data[pos], counted as the tokenizer counts. */
+static size_t line_at(const char *data, size_t pos)
+{
+    size_t line = 1;
+    for (size_t i = 0; i < pos; i++)
+        if (data[i] == '\n' || (data[i] == '\r' && (i + 1 >= pos || data[i + 1] != '\n')))
+            line++;
+    return line;
+}
+
+/* Checks the size and NUL bytes, skips the BOM and leading blank lines
+ * and picks the separator from the first line left. */
+static smx_io_status parser_init(csv_parser *p, const char *data, size_t size, const char *source,
+                                 size_t max_bytes, smx_io_error *err)
+{
+    memset(p, 0, sizeof *p);
+    p->source = source;
+    p->err = err;
+    p->line = 1;
+    if (size > max_bytes) {
+        char limit[32];
+        smx__io_format_size(limit, sizeof limit, max_bytes);
+        return smx__io_fail(err, SMX_IO_ERR_TOO_LARGE, source, 0, 0,
+                            "the input is larger than the %s limit (%zu bytes)", limit, size);
+    }
+    const char *nul = size ? memchr(data, '\0', size) : NULL;
+    if (nul) {
+        const size_t pos = (size_t)(nul - data);
+        return smx__io_fail(err, SMX_IO_ERR_NUL, source, line_at(data, pos), 0,
+                            "NUL byte at byte offset %zu: this is not a text file (or it is "
+                            "UTF-16; save it as UTF-8)",
+                            pos);
+    }
+    p->p = data;
+    p->end = data + size;
+    if (size >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0)
+        p->p += 3;
+
+    /* Skip blank lines to the header. */
+    for (;;) {
+        const char *q = p->p;
+        while (q < p->end && (*q == ' ' || *q == '\t'))
+            q++;
+        if (q < p->end && (*q == '\n' || *q == '\r')) {
+            p->p = q;
+            eat_line_end(p);
+            continue;
+        }
+        break;
+    }
+
+    /* The separator: a comma outside quotes on the header line, else a
+     * tab, else blanks. */
+    int in_quote = 0, comma = 0, tab = 0;
+    for (const char *q = p->p; q < p->end; q++) {
+        if (*q == '"')
+            in_quote = !in_quote;
+        else if (!in_quote && (*q == '\n' || *q == '\r'))
+            break;
+        else if (!in_quote && *q == ',')
+            comma = 1;
+        else if (!in_quote && *q == '\t')
+            tab = 1;
+    }
+    p->sep = comma ? ',' : tab ? '\t' : ' ';
+    return SMX_IO_OK;
+}
+
+static void parser_free(csv_parser *p)
+{
+    free(p->buf);
+    free(p->fields);
+    p->buf = NULL;
+    p->fields = NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* Shared by the readers                                                */
+/* ------------------------------------------------------------------ */
+
+static smx_csv_limits resolve_limits(const smx_csv_limits *in)
+{
+    smx_csv_limits l = {0};
+    if (in)
+        l = *in;
+    if (!l.max_bytes)
+        l.max_bytes = SMX_CSV_DEFAULT_MAX_BYTES;
+    if (!l.max_columns)
+        l.max_columns = SMX_CSV_DEFAULT_MAX_COLUMNS;
+    if (!l.max_rows)
+        l.max_rows = SMX_CSV_DEFAULT_MAX_ROWS;
+    if (!l.max_cells)
+        l.max_cells = SMX_CSV_DEFAULT_MAX_CELLS;
+    if (!l.max_classes)
+        l.max_classes = SMX_CSV_DEFAULT_MAX_CLASSES;
+    /* Labels are int32_t and the field array is sized max_columns + 1. */
+    if (l.max_classes > (size_t)INT32_MAX)
+        l.max_classes = (size_t)INT32_MAX;
+    if (l.max_columns > SIZE_MAX / sizeof(csv_field) - 1)
+        l.max_columns = SIZE_MAX / sizeof(csv_field) - 1;
+    return l;
+}
+
+/* Reads the header record: fails on an empty input or too many columns. */
+static smx_io_status read_header(csv_parser *p, const smx_csv_limits *lim)
+{
+    p->store_max = lim->max_columns + 1;
+    const int r = next_record(p);
+    if (r < 0)
+        return p->err->status;
+    if (r == 0)
+        return smx__io_fail(p->err, SMX_IO_ERR_EMPTY, p->source, 0, 0,
+                            "the input is empty: expected a header line of column names");
+    if (p->n_fields > lim->max_columns)
+        return smx__io_fail(p->err, SMX_IO_ERR_TOO_LARGE, p->source, p->record_line, 0,
+                            "the header has more than %zu columns", lim->max_columns);
+    return SMX_IO_OK;
+}
+
+typedef struct name_index {
+    const char *name;
+    size_t index;
+} name_index;
+
+static int cmp_name_index(const void *a, const void *b)
+{
+    const name_index *x = a, *y = b;
+    const int c = strcmp(x->name, y->name);
+    return c ? c : (x->index > y->index) - (x->index < y->index);
+}
+
+/* Checks the header's names: valid UTF-8, non-empty, distinct. */
+static smx_io_status check_header_names(csv_parser *p)
+{
+    const size_t n = p->n_fields;
+    for (size_t i = 0; i < n; i++) {
+        const char *s = field_text(p, i);
+        const size_t len = p->fields[i].len;
+        size_t bad;
+        if (len == 0)
+            return smx__io_fail(p->err, SMX_IO_ERR_HEADER, p->source, p->fields[i].line, i + 1,
+                                "column %zu has an empty name in the header: every column "
+                                "needs a name",
+                                i + 1);
+        if (!smx__utf8_valid(s, len, &bad))
+            return smx__io_fail(p->err, SMX_IO_ERR_ENCODING, p->source, p->fields[i].line,
+                                i + 1,
+                                "the name of column %zu is not valid UTF-8 (byte %zu); save "
+                                "the file as UTF-8",
+                                i + 1, bad + 1);
+    }
+    /* Distinct: sort by name, compare neighbours — n log n, as a header
+     * may have tens of thousands of columns. */
+    name_index *idx = malloc(n * sizeof *idx);
+    if (!idx)
+        return smx__io_fail(p->err, SMX_IO_ERR_NOMEM, p->source, 0, 0, "out of memory");
+    for (size_t i = 0; i < n; i++)
+        idx[i] = (name_index){field_text(p, i), i};
+    qsort(idx, n, sizeof *idx, cmp_name_index);
+    smx_io_status st = SMX_IO_OK;
+    for (size_t k = 1; k < n; k++) {
+        if (strcmp(idx[k - 1].name, idx[k].name) == 0) {
+            char shown[64];
+            const size_t c = idx[k].index;
+            smx__io_quote(shown, sizeof shown, idx[k].name, strlen(idx[k].name));
+            st = smx__io_fail(p->err, SMX_IO_ERR_HEADER, p->source, p->fields[c].line, c + 1,
+                              "duplicate column name %s (columns %zu and %zu)", shown,
+                              idx[k - 1].index + 1, c + 1);
+            break;
+        }
+    }
+    free(idx);
+    return st;
+}
+
+/* "a, b, c" — the record's fields for a message, cut with ", ..." to fit. */
+static void column_list(char *dst, size_t cap, const csv_parser *p)
+{
+    size_t o = 0;
+    dst[0] = '\0';
+    for (size_t c = 0; c < p->n_fields && c < p->store_max; c++) {
+        const char *name = field_text(p, c);
+        const size_t need = strlen(name) + (c ? 2 : 0);
+        if (o + need + 6 >= cap) {
+            snprintf(dst + o, cap - o, "%s...", c ? ", " : "");
+            return;
+        }
+        o += (size_t)snprintf(dst + o, cap - o, "%s%s", c ? ", " : "", name);
+    }
+}
+
+/* The error for a feature cell that did not parse. */
+static smx_io_status cell_error(csv_parser *p, size_t col, const char *name,
+                                smx_parse_status ps)
+{
+    const csv_field *f = &p->fields[col];
+    char shown_name[64], shown[64];
+    smx__io_quote(shown_name, sizeof shown_name, name, strlen(name));
+    smx__io_quote(shown, sizeof shown, field_text(p, col), f->len);
+    switch (ps) {
+    case SMX_PARSE_EMPTY:
+        return smx__io_fail(p->err, SMX_IO_ERR_MISSING, p->source, f->line, col + 1,
+                            "missing value in feature column %zu %s", col + 1, shown_name);
+    case SMX_PARSE_NONFINITE:
+        return smx__io_fail(p->err, SMX_IO_ERR_NOT_NUMBER, p->source, f->line, col + 1,
+                            "%s in feature column %zu %s: features must be finite numbers",
+                            shown, col + 1, shown_name);
+    case SMX_PARSE_RANGE:
+        return smx__io_fail(p->err, SMX_IO_ERR_NOT_NUMBER, p->source, f->line, col + 1,
+                            "value %s in feature column %zu %s is out of float range", shown,
+                            col + 1, shown_name);
+    default:
+        return smx__io_fail(p->err, SMX_IO_ERR_NOT_NUMBER, p->source, f->line, col + 1,
+                            "non-numeric value %s in feature column %zu %s", shown, col + 1,
+                            shown_name);
+    }
+}
+
+static smx_io_status ragged_error(csv_parser *p, size_t expected, const char *what)
+{
+    const size_t got = p->n_fields;
+    return smx__io_fail(p->err, SMX_IO_ERR_RAGGED, p->source, p->record_line,
+                        (got < expected ? got : expected) + 1,
+                        "expected %zu fields %s, got %zu", expected, what, got);
+}
+
+/* Grows x (and y when want_y) to hold one more row of `width` floats,
+ * after checking the row and cell limits. */
+typedef struct row_store {
+    float *x;
+    int32_t *y;
+    size_t rows, cap, width;
+} row_store;
+
+static smx_io_status grow_rows(csv_parser *p, row_store *s, int want_y,
+                               const smx_csv_limits *lim)
+{
+    if (s->rows >= lim->max_rows)
+        return smx__io_fail(p->err, SMX_IO_ERR_TOO_LARGE, p->source, p->record_line, 0,
+                            "more than %zu data rows", lim->max_rows);
+    size_t cells;
+    if (smx__mul_size(s->rows + 1, s->width, &cells) || cells > lim->max_cells)
+        return smx__io_fail(p->err, SMX_IO_ERR_TOO_LARGE, p->source, p->record_line, 0,
+                            "more than %zu cells (rows x features = %zu x %zu)", lim->max_cells,
+                            s->rows + 1, s->width);
+    if (s->rows < s->cap)
+        return SMX_IO_OK;
+    size_t cap = s->cap ? s->cap * 2 : 64;
+    if (cap > lim->max_rows)
+        cap = lim->max_rows;
+    size_t xbytes, ybytes;
+    if (s->width && cap > lim->max_cells / s->width)
+        cap = lim->max_cells / s->width; /* >= rows + 1, checked above */
+    if (smx__mul_size(cap, s->width, &xbytes) || smx__mul_size(xbytes, sizeof(float), &xbytes) ||
+        smx__mul_size(cap, sizeof(int32_t), &ybytes))
+        return smx__io_fail(p->err, SMX_IO_ERR_TOO_LARGE, p->source, p->record_line, 0,
+                            "the data is too large for this machine");
+    float *x = realloc(s->x, xbytes ? xbytes : 1);
+    if (!x)
+        return smx__io_fail(p->err, SMX_IO_ERR_NOMEM, p->source, p->record_line, 0,
+                            "out of memory at %zu rows", s->rows);
+    s->x = x;
+    if (want_y) {
+        int32_t *y = realloc(s->y, ybytes);
+        if (!y)
+            return smx__io_fail(p->err, SMX_IO_ERR_NOMEM, p->source, p->record_line, 0,
+                                "out of memory at %zu rows", s->rows);
+        s->y = y;
+    }
+    s->cap = cap;
+    return SMX_IO_OK;
+}
+
+/* Shrinks the arrays to the rows read. */
+static void trim_rows(row_store *s)
+{
+    if (s->rows == 0 || s->rows == s->cap)
+        return;
+    float *x = realloc(s->x, s->rows * s->width * sizeof(float) + 1);
+    if (x)
+        s->x = x;
+    if (s->y) {
+        int32_t *y = realloc(s->y, s->rows * sizeof(int32_t));
+        if (y)
+            s->y = y;
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Class labels                                                         */
+/* ------------------------------------------------------------------ */
+
+typedef struct label_entry {
+    char *name;
+    size_t len;
+    uint64_t hash;
+    int64_t value; /* when is_int */
+    int is_int;
+} label_entry;
+
+typedef struct label_map {
+    label_entry *e;
+    size_t n, cap;
+    int32_t *slots; /* open addressing: index into e, or -1 */
+    size_t n_slots; /* a power of two, at least twice n */
+    int all_int;
+} label_map;
+
+static uint64_t hash_bytes(const char *s, size_t n)
+{
+    uint64_t h = 1469598103934665603u; /* FNV-1a */
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 1099511628211u;
+    }
+    return h;
+}
+
+static int map_rehash(label_map *m, size_t n_slots)
+{
+    int32_t *slots = malloc(n_slots * sizeof *slots);
+    if (!slots)
+        return -1;
+    for (size_t i = 0; i < n_slots; i++)
+        slots[i] = -1;
+    for (size_t k = 0; k < m->n; k++) {
+        size_t i = (size_t)m->e[k].hash & (n_slots - 1);
+        while (slots[i] >= 0)
+            i = (i + 1) & (n_slots - 1);
+        slots[i] = (int32_t)k;
+    }
+    free(m->slots);
+    m->slots = slots;
+    m->n_slots = n_slots;
+    return 0;
+}
+
+/* *id = the label's first-appearance index.  0 ok; -1 out of memory; -2
+ * a new label past max_classes. */
+static int map_lookup_add(label_map *m, const char *s, size_t len, size_t max_classes,
+                          int32_t *id, int *is_new)
+{
+    const uint64_t h = hash_bytes(s, len);
+    *is_new = 0;
+    if (m->n_slots) {
+        size_t i = (size_t)h & (m->n_slots - 1);
+        while (m->slots[i] >= 0) {
+            const label_entry *e = &m->e[m->slots[i]];
+            if (e->hash == h && e->len == len && memcmp(e->name, s, len) == 0) {
+                *id = m->slots[i];
+                return 0;
+            }
+            i = (i + 1) & (m->n_slots - 1);
+        }
+    }
+    if (m->n >= max_classes)
+        return -2;
+    if (m->n == m->cap) {
+        size_t cap = m->cap ? m->cap * 2 : 16;
+        label_entry *e = realloc(m->e, cap * sizeof *e);
+        if (!e)
+            return -1;
+        m->e = e;
+        m->cap = cap;
+    }
+    label_entry *e = &m->e[m->n];
+    e->name = smx__strndup(s, len);
+    if (!e->name)
+        return -1;
+    e->len = len;
+    e->hash = h;
+    e->is_int = smx_parse_i64(&e->value, s, len) == SMX_PARSE_OK;
+    if (!e->is_int)
+        m->all_int = 0;
+    m->n++;
+    if (m->n * 2 > m->n_slots) {
+        if (map_rehash(m, m->n_slots ? m->n_slots * 2 : 32) < 0) {
+            m->n--;
+            free(e->name);
+            return -1;
+        }
+    } else {
+        size_t i = (size_t)h & (m->n_slots - 1);
+        while (m->slots[i] >= 0)
+            i = (i + 1) & (m->n_slots - 1);
+        m->slots[i] = (int32_t)(m->n - 1);
+    }
+    *id = (int32_t)(m->n - 1);
+    *is_new = 1;
+    return 0;
+}
+
+static void map_free(label_map *m)
+{
+    for (size_t k = 0; k < m->n; k++)
+        free(m->e[k].name);
+    free(m->e);
+    free(m->slots);
+    memset(m, 0, sizeof *m);
+}
+
+static int cmp_label_int(const void *a, const void *b)
+{
+    const label_entry *x = *(const label_entry *const *)a, *y = *(const label_entry *const *)b;
+    if (x->value != y->value)
+        return x->value < y->value ? -1 : 1;
+    return (x > y) - (x < y);
+}
+
+static int cmp_label_str(const void *a, const void *b)
+{
+    const label_entry *x = *(const label_entry *const *)a, *y = *(const label_entry *const *)b;
+    return strcmp(x->name, y->name);
+}
+
+/* Sorts the classes (csv.h) and renumbers y[0..rows). */
+static smx_io_status finish_classes(label_map *m, int32_t *y, size_t rows, char ***names_out,
+                                    size_t *n_out, const char *source, smx_io_error *err)
+{
+    const size_t n = m->n;
+    label_entry **order = malloc(n * sizeof *order);
+    int32_t *remap = malloc(n * sizeof *remap);
+    char **names = calloc(n, sizeof *names);
+    if (!order || !remap || !names)
+        goto oom;
+    for (size_t k = 0; k < n; k++)
+        order[k] = &m->e[k];
+    qsort(order, n, sizeof *order, m->all_int ? cmp_label_int : cmp_label_str);
+    size_t classes = 0;
+    for (size_t k = 0; k < n; k++) {
+        const int same = m->all_int && k > 0 && order[k]->value == order[k - 1]->value;
+        if (!same) {
+            if (m->all_int) {
+                char tmp[32];
+                snprintf(tmp, sizeof tmp, "%" PRId64, order[k]->value);
+                names[classes] = smx__strndup(tmp, strlen(tmp));
+            } else {
+                names[classes] = smx__strndup(order[k]->name, order[k]->len);
+            }
+            if (!names[classes])
+                goto oom;
+            classes++;
+        }
+        remap[order[k] - m->e] = (int32_t)(classes - 1);
+    }
+    for (size_t r = 0; r < rows; r++)
+        y[r] = remap[y[r]];
+    free(order);
+    free(remap);
+    *names_out = names;
+    *n_out = classes;
+    return SMX_IO_OK;
+oom:
+    if (names)
+        for (size_t k = 0; k < n; k++)
+            free(names[k]);
+    free(names);
+    free(order);
+    free(remap);
+    return smx__io_fail(err, SMX_IO_ERR_NOMEM, source, 0, 0, "out of memory");
+}
+
+/* ------------------------------------------------------------------ */
+/* Datasets                                                             */
+/* ------------------------------------------------------------------ */
+
+void smx_csv_free(smx_csv_dataset *d)
+{
+    if (!d)
+        return;
+    if (d->class_names)
+        for (size_t k = 0; k < d->n_classes; k++)
+            free(d->class_names[k]);
+    if (d->feature_names)
+        for (size_t j = 0; j < d->features; j++)
+            free(d->feature_names[j]);
+    free(d->class_names);
+    free(d->feature_names);
+    free(d->x);
+    free(d->y);
+    free(d->target_name);
+    free(d->source);
+    memset(d, 0, sizeof *d);
+}
+
+smx_io_status smx_csv_check_classes(const smx_csv_dataset *d, smx_io_error *err)
+{
+    if (!d)
+        return smx__io_fail(err, SMX_IO_ERR_ARG, NULL, 0, 0, "no data set");
+    smx__io_ok(err);
+    if (d->n_classes >= 2)
+        return SMX_IO_OK;
+    const char *target = d->target_name ? d->target_name : "";
+    char shown_t[64], shown_c[64];
+    smx__io_quote(shown_t, sizeof shown_t, target, strlen(target));
+    if (d->n_classes == 1) {
+        smx__io_quote(shown_c, sizeof shown_c, d->class_names[0], strlen(d->class_names[0]));
+        return smx__io_fail(err, SMX_IO_ERR_ONE_CLASS, d->source, 0, d->target_column,
+                            "the target column %zu %s holds only one class, %s: training needs "
+                            "at least two",
+                            d->target_column, shown_t, shown_c);
+    }
+    return smx__io_fail(err, SMX_IO_ERR_ONE_CLASS, d->source, 0, d->target_column,
+                        "the target column %s holds no class: training needs at least two",
+                        shown_t);
+}
+
+static smx_io_status read_train(smx_csv_dataset *out, const char *data, size_t size,
+                                const char *source, const smx_csv_options *opt,
+                                smx_io_error *err)
+{
+    smx_io_error scratch; /* the tokenizer reports through an error struct */
+    if (!err)
+        err = &scratch;
+    const smx_csv_limits lim = resolve_limits(opt ? &opt->limits : NULL);
+    const char *target = opt ? opt->target : NULL;
+    smx_csv_dataset d;
+    memset(&d, 0, sizeof d);
+    csv_parser p;
+    label_map labels;
+    memset(&labels, 0, sizeof labels);
+    labels.all_int = 1;
+    row_store rs = {0};
+    smx_io_status st;
+
+    d.source = smx__strndup(source, strlen(source));
+    if (!d.source)
+        return smx__io_fail(err, SMX_IO_ERR_NOMEM, source, 0, 0, "out of memory");
+    st = parser_init(&p, data, size, source, lim.max_bytes, err);
+    if (st != SMX_IO_OK)
+        goto fail;
+    if ((st = read_header(&p, &lim)) != SMX_IO_OK || (st = check_header_names(&p)) != SMX_IO_OK)
+        goto fail;
+
+    /* The target column and the feature names. */
+    const size_t ncols = p.n_fields;
+    const size_t header_line = p.record_line;
+    size_t t = ncols - 1;
+    if (target) {
+        for (t = 0; t < ncols; t++)
+            if (strcmp(field_text(&p, t), target) == 0)
+                break;
+        if (t == ncols) {
+            char shown[64], list[256];
+            smx__io_quote(shown, sizeof shown, target, strlen(target));
+            column_list(list, sizeof list, &p);
+            st = smx__io_fail(err, SMX_IO_ERR_UNKNOWN_COLUMN, source, header_line, 0,
+                              "no column named %s for the target; the columns are: %s", shown,
+                              list);
+            goto fail;
+        }
+    }
+    if (ncols < 2) {
+        st = smx__io_fail(err, SMX_IO_ERR_HEADER, source, header_line, 0,
+                          "the header has only one column: need at least one feature column "
+                          "and the target column (is the separator a comma?)");
+        goto fail;
+    }
+    d.features = ncols - 1;
+    d.target_column = t + 1;
+    d.feature_names = calloc(d.features, sizeof *d.feature_names);
+    d.target_name = smx__strndup(field_text(&p, t), p.fields[t].len);
+    if (!d.feature_names || !d.target_name)
+        goto oom;
+    for (size_t c = 0, j = 0; c < ncols; c++) {
+        if (c == t)
+            continue;
+        if (!(d.feature_names[j++] = smx__strndup(field_text(&p, c), p.fields[c].len)))
+            goto oom;
+    }
+
+    /* The rows. */
+    p.store_max = ncols;
+    rs.width = d.features;
+    int r;
+    while ((r = next_record(&p)) == 1) {
+        if (p.n_fields != ncols) {
+            st = ragged_error(&p, ncols, "as in the header");
+            goto fail;
+        }
+        if ((st = grow_rows(&p, &rs, 1, &lim)) != SMX_IO_OK)
+            goto fail;
+        float *xr = rs.x + rs.rows * rs.width;
+        for (size_t c = 0, j = 0; c < ncols; c++) {
+            if (c == t)
+                continue;
+            const smx_parse_status ps = smx_parse_f32(&xr[j], field_text(&p, c),
+                                                      p.fields[c].len, 0);
+            if (ps != SMX_PARSE_OK) {
+                st = cell_error(&p, c, d.feature_names[j], ps);
+                goto fail;
+            }
+            j++;
+        }
+        const csv_field *tf = &p.fields[t];
+        char shown_t[64];
+        if (tf->len == 0) {
+            smx__io_quote(shown_t, sizeof shown_t, d.target_name, strlen(d.target_name));
+            st = smx__io_fail(err, SMX_IO_ERR_MISSING, source, tf->line, t + 1,
+                              "missing class label in target column %zu %s", t + 1, shown_t);
+            goto fail;
+        }
+        int32_t id;
+        int is_new;
+        const int lr = map_lookup_add(&labels, field_text(&p, t), tf->len, lim.max_classes, &id,
+                                      &is_new);
+        if (lr == -1)
+            goto oom;
+        if (lr == -2) {
+            smx__io_quote(shown_t, sizeof shown_t, d.target_name, strlen(d.target_name));
+            st = smx__io_fail(err, SMX_IO_ERR_TOO_LARGE, source, tf->line, t + 1,
+                              "more than %zu distinct classes in target column %zu %s (is it "
+                              "the right column?)",
+                              lim.max_classes, t + 1, shown_t);
+            goto fail;
+        }
+        size_t bad;
+        if (is_new && !smx__utf8_valid(field_text(&p, t), tf->len, &bad)) {
+            smx__io_quote(shown_t, sizeof shown_t, d.target_name, strlen(d.target_name));
+            st = smx__io_fail(err, SMX_IO_ERR_ENCODING, source, tf->line, t + 1,
+                              "the class label in target column %zu %s is not valid UTF-8 "
+                              "(byte %zu); save the file as UTF-8",
+                              t + 1, shown_t, bad + 1);
+            goto fail;
+        }
+        rs.y[rs.rows] = id;
+        rs.rows++;
+    }
+    if (r < 0) {
+        st = err->status;
+        goto fail;
+    }
+    if (rs.rows == 0) {
+        st = smx__io_fail(err, SMX_IO_ERR_NO_DATA, source, header_line, 0,
+                          "the file has a header but no data rows");
+        goto fail;
+    }
+    trim_rows(&rs);
+    d.rows = rs.rows;
+    d.x = rs.x;
+    d.y = rs.y;
+    rs.x = NULL;
+    rs.y = NULL;
+    if ((st = finish_classes(&labels, d.y, d.rows, &d.class_names, &d.n_classes, source, err)) !=
+        SMX_IO_OK)
+        goto fail;
+    map_free(&labels);
+    parser_free(&p);
+    smx__io_ok(err);
+    *out = d;
+    return SMX_IO_OK;
+
+oom:
+    st = smx__io_fail(err, SMX_IO_ERR_NOMEM, source, 0, 0, "out of memory");
+fail:
+    free(rs.x);
+    free(rs.y);
+    map_free(&labels);
+    parser_free(&p);
+    smx_csv_free(&d);
+    return st;
+}
+
+/* The display name for a path. */
+static const char *source_of(const char *path)
+{
+    return (path == NULL || strcmp(path, "-") == 0) ? "<stdin>" : path;
+}
+
+smx_io_status smx_csv_read_buffer(smx_csv_dataset *out, const char *data, size_t size,
+                                  const char *source, const smx_csv_options *options,
+                                  smx_io_error *err)
+{
+    if (!out || (!data && size))
+        return smx__io_fail(err, SMX_IO_ERR_ARG, NULL, 0, 0, "smx_csv_read_buffer: NULL argument");
+    memset(out, 0, sizeof *out);
+    return read_train(out, data ? data : "", size, source ? source : "<buffer>", options, err);
+}
+
+smx_io_status smx_csv_read_file(smx_csv_dataset *out, const char *path,
+                                const smx_csv_options *options, smx_io_error *err)
+{
+    if (!out)
+        return smx__io_fail(err, SMX_IO_ERR_ARG, NULL, 0, 0, "smx_csv_read_file: NULL argument");
+    memset(out, 0, sizeof *out);
+    const smx_csv_limits lim = resolve_limits(options ? &options->limits : NULL);
+    char *data;
+    size_t size;
+    smx_io_status st = smx__io_read_all(path, lim.max_bytes, "CSV file", &data, &size, err);
+    if (st != SMX_IO_OK)
+        return st;
+    st = read_train(out, data, size, source_of(path), options, err);
+    free(data);
+    return st;
+}
+
+/* ------------------------------------------------------------------ */
+/* Prediction input                                                     */
+/* ------------------------------------------------------------------ */
+
+/* The class index of a label among the model's classes, or -1. */
+static int32_t match_class(const char *s, size_t len, const smx_csv_predict_options *o)
+{
+    for (size_t k = 0; k < o->n_classes; k++)
+        if (o->class_names[k] && strlen(o->class_names[k]) == len &&
+            memcmp(o->class_names[k], s, len) == 0)
+            return (int32_t)k;
+    int64_t v, w;
+    if (smx_parse_i64(&v, s, len) != SMX_PARSE_OK)
+        return -1;
+    for (size_t k = 0; k < o->n_classes; k++)
+        if (o->class_names[k] &&
+            smx_parse_i64(&w, o->class_names[k], strlen(o->class_names[k])) == SMX_PARSE_OK &&
+            v == w)
+            return (int32_t)k;
+    return -1;
+}
+
+/* Column roles in prediction input. */
+enum { COL_TARGET = -1, COL_SKIP = -2 };
+
+static smx_io_status read_predict(smx_csv_dataset *out, const char *data, size_t size,
+                                  const char *source, const smx_csv_predict_options *o,
+                                  smx_io_error *err)
+{
+    smx_io_error scratch; /* the tokenizer reports through an error struct */
+    if (!err)
+        err = &scratch;
+    const smx_csv_limits lim = resolve_limits(&o->limits);
+    const size_t nf = o->n_features;
+    const int want_labels = o->class_names != NULL;
+    smx_csv_dataset d;
+    memset(&d, 0, sizeof d);
+    csv_parser p;
+    memset(&p, 0, sizeof p);
+    row_store rs = {0};
+    long *role = NULL; /* per column: feature index, COL_TARGET or COL_SKIP */
+    smx_io_status st;
+
+    d.source = smx__strndup(source, strlen(source));
+    d.features = nf;
+    d.feature_names = calloc(nf, sizeof *d.feature_names);
+    if (!d.source || !d.feature_names)
+        goto oom;
+    if ((st = parser_init(&p, data, size, source, lim.max_bytes, err)) != SMX_IO_OK)
+        goto fail;
+    if ((st = read_header(&p, &lim)) != SMX_IO_OK)
+        goto fail;
+    const size_t ncols = p.n_fields;
+    const size_t first_line = p.record_line;
+
+    /* Header or data? (csv.h) */
+    int header = 0;
+    if (o->feature_names) {
+        size_t found = 0;
+        for (size_t j = 0; j < nf; j++)
+            for (size_t c = 0; c < ncols; c++)
+                if (strcmp(field_text(&p, c), o->feature_names[j]) == 0) {
+                    found++;
+                    break;
+                }
+        header = found == nf;
+    }
+    for (size_t c = 0; !header && c < ncols && c < nf; c++) {
+        float v;
+        if (smx_parse_f32(&v, field_text(&p, c), p.fields[c].len, 0) != SMX_PARSE_OK)
+            header = 1;
+    }
+
+    role = malloc((ncols + 1) * sizeof *role);
+    if (!role)
+        goto oom;
+    size_t expected = ncols; /* fields per data row */
+    int has_target = 0;
+    size_t t = 0;
+    if (header) {
+        if ((st = check_header_names(&p)) != SMX_IO_OK)
+            goto fail;
+        size_t next = 0;
+        for (size_t c = 0; c < ncols; c++) {
+            const char *name = field_text(&p, c);
+            role[c] = COL_SKIP;
+            if (o->target && strcmp(name, o->target) == 0) {
+                role[c] = COL_TARGET;
+                has_target = 1;
+                t = c;
+                continue;
+            }
+            if (o->feature_names) {
+                for (size_t j = 0; j < nf; j++)
+                    if (strcmp(name, o->feature_names[j]) == 0)
+                        role[c] = (long)j;
+            } else if (next < nf) {
+                role[c] = (long)next;
+                d.feature_names[next] = smx__strndup(name, p.fields[c].len);
+                if (!d.feature_names[next])
+                    goto oom;
+                next++;
+            } else {
+                next++;
+            }
+            if (role[c] == COL_SKIP && o->feature_names) {
+                char shown[64], shown_t[64];
+                smx__io_quote(shown, sizeof shown, name, p.fields[c].len);
+                if (o->target)
+                    smx__io_quote(shown_t, sizeof shown_t, o->target, strlen(o->target));
+                st = smx__io_fail(err, SMX_IO_ERR_UNKNOWN_COLUMN, source, first_line, c + 1,
+                                  "column %zu %s is neither a feature of the model nor its "
+                                  "target%s%s",
+                                  c + 1, shown, o->target ? " " : "", o->target ? shown_t : "");
+                goto fail;
+            }
+        }
+        if (o->feature_names) {
+            for (size_t j = 0; j < nf; j++) {
+                size_t c = 0;
+                while (c < ncols && role[c] != (long)j)
+                    c++;
+                if (c == ncols) {
+                    char shown[64];
+                    smx__io_quote(shown, sizeof shown, o->feature_names[j],
+                                  strlen(o->feature_names[j]));
+                    st = smx__io_fail(err, SMX_IO_ERR_UNKNOWN_COLUMN, source, first_line, 0,
+                                      "the model's feature %zu %s is not a column of the header",
+                                      j + 1, shown);
+                    goto fail;
+                }
+            }
+        } else if (next != nf) {
+            st = smx__io_fail(err, SMX_IO_ERR_HEADER, source, first_line, 0,
+                              "the header has %zu feature columns, the model takes %zu", next,
+                              nf);
+            goto fail;
+        }
+    } else {
+        if (ncols != nf && ncols != nf + 1) {
+            char what[96];
+            snprintf(what, sizeof what, "(the model's features%s)",
+                     ncols > nf ? ", or one more for the label" : "");
+            st = ragged_error(&p, ncols > nf ? nf + 1 : nf, what);
+            goto fail;
+        }
+        for (size_t c = 0; c < nf; c++)
+            role[c] = (long)c;
+        if (ncols == nf + 1) {
+            role[nf] = COL_TARGET;
+            has_target = 1;
+            t = nf;
+        }
+    }
+    for (size_t j = 0; j < nf; j++)
+        if (!d.feature_names[j]) {
+            const char *name = o->feature_names ? o->feature_names[j] : "";
+            if (!(d.feature_names[j] = smx__strndup(name, strlen(name))))
+                goto oom;
+        }
+    if (has_target) {
+        const char *tn = header ? field_text(&p, t) : (o->target ? o->target : "");
+        d.target_name = smx__strndup(tn, strlen(tn));
+        if (!d.target_name)
+            goto oom;
+        d.target_column = t + 1;
+    }
+
+    /* The rows; without a header the first record is one. */
+    p.store_max = ncols;
+    rs.width = nf;
+    const int read_y = has_target && want_labels;
+    int r = header ? next_record(&p) : 1;
+    for (; r == 1; r = next_record(&p)) {
+        if (p.n_fields != expected) {
+            st = ragged_error(&p, expected, header ? "as in the header" : "as in the first row");
+            goto fail;
+        }
+        if ((st = grow_rows(&p, &rs, read_y, &lim)) != SMX_IO_OK)
+            goto fail;
+        float *xr = rs.x + rs.rows * nf;
+        for (size_t c = 0; c < ncols; c++) {
+            if (role[c] >= 0) {
+                const smx_parse_status ps = smx_parse_f32(&xr[role[c]], field_text(&p, c),
+                                                          p.fields[c].len, 0);
+                if (ps != SMX_PARSE_OK) {
+                    st = cell_error(&p, c, d.feature_names[role[c]], ps);
+                    goto fail;
+                }
+            } else if (role[c] == COL_TARGET && read_y) {
+                const csv_field *tf = &p.fields[c];
+                char shown_t[64], shown[64];
+                smx__io_quote(shown_t, sizeof shown_t, d.target_name, strlen(d.target_name));
+                if (tf->len == 0) {
+                    st = smx__io_fail(err, SMX_IO_ERR_MISSING, source, tf->line, c + 1,
+                                      "missing class label in target column %zu %s", c + 1,
+                                      shown_t);
+                    goto fail;
+                }
+                const int32_t k = match_class(field_text(&p, c), tf->len, o);
+                if (k < 0) {
+                    smx__io_quote(shown, sizeof shown, field_text(&p, c), tf->len);
+                    st = smx__io_fail(err, SMX_IO_ERR_UNKNOWN_CLASS, source, tf->line, c + 1,
+                                      "class %s in target column %zu %s is not one of the "
+                                      "model's %zu classes",
+                                      shown, c + 1, shown_t, o->n_classes);
+                    goto fail;
+                }
+                rs.y[rs.rows] = k;
+            }
+        }
+        rs.rows++;
+    }
+    if (r < 0) {
+        st = err->status;
+        goto fail;
+    }
+    if (rs.rows == 0) {
+        st = smx__io_fail(err, SMX_IO_ERR_NO_DATA, source, first_line, 0,
+                          "the file has a header but no data rows");
+        goto fail;
+    }
+    trim_rows(&rs);
+    d.rows = rs.rows;
+    d.x = rs.x;
+    d.y = rs.y;
+    free(role);
+    parser_free(&p);
+    smx__io_ok(err);
+    *out = d;
+    return SMX_IO_OK;
+
+oom:
+    st = smx__io_fail(err, SMX_IO_ERR_NOMEM, source, 0, 0, "out of memory");
+fail:
+    free(role);
+    free(rs.x);
+    free(rs.y);
+    parser_free(&p);
+    smx_csv_free(&d);
+    return st;
+}
+
+static smx_io_status check_predict_options(const smx_csv_predict_options *o, smx_io_error *err)
+{
+    if (!o || o->n_features == 0)
+        return smx__io_fail(err, SMX_IO_ERR_ARG, NULL, 0, 0,
+                            "prediction input needs the model's number of features");
+    if (o->feature_names)
+        for (size_t j = 0; j < o->n_features; j++)
+            if (!o->feature_names[j])
+                return smx__io_fail(err, SMX_IO_ERR_ARG, NULL, 0, 0, "feature name %zu is NULL",
+                                    j + 1);
+    if (o->class_names && o->n_classes > (size_t)INT32_MAX)
+        return smx__io_fail(err, SMX_IO_ERR_ARG, NULL, 0, 0, "too many classes");
+    return SMX_IO_OK;
+}
+
+smx_io_status smx_csv_read_predict_buffer(smx_csv_dataset *out, const char *data, size_t size,
+                                          const char *source,
+                                          const smx_csv_predict_options *options,
+                                          smx_io_error *err)
+{
+    if (!out || (!data && size))
+        return smx__io_fail(err, SMX_IO_ERR_ARG, NULL, 0, 0,
+                            "smx_csv_read_predict_buffer: NULL argument");
+    memset(out, 0, sizeof *out);
+    smx_io_status st = check_predict_options(options, err);
+    if (st != SMX_IO_OK)
+        return st;
+    return read_predict(out, data ? data : "", size, source ? source : "<buffer>", options, err);
+}
+
+smx_io_status smx_csv_read_predict_file(smx_csv_dataset *out, const char *path,
+                                        const smx_csv_predict_options *options,
+                                        smx_io_error *err)
+{
+    if (!out)
+        return smx__io_fail(err, SMX_IO_ERR_ARG, NULL, 0, 0,
+                            "smx_csv_read_predict_file: NULL argument");
+    memset(out, 0, sizeof *out);
+    smx_io_status st = check_predict_options(options, err);
+    if (st != SMX_IO_OK)
+        return st;
+    const smx_csv_limits lim = resolve_limits(&options->limits);
+    char *data;
+    size_t size;
+    st = smx__io_read_all(path, lim.max_bytes, "CSV file", &data, &size, err);
+    if (st != SMX_IO_OK)
+        return st;
+    st = read_predict(out, data, size, source_of(path), options, err);
+    free(data);
+    return st;
+}

@@ -1,0 +1,834 @@
+/*
+ * safetensors.c — the safetensors writer and checking reader of
+ * safetensors.h.  The JSON header is built and parsed by cJSON; this file
+ * owns the byte layout and every check on what the JSON says.
+ */
+#include "safetensors.h"
+
+#include "internal.h"
+
+#include <cJSON.h>
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* JSON numbers are doubles: integers up to 2^53 are exact.  Past 10^15
+ * cJSON would print them in exponent form, which readers refuse for an
+ * integer, so the writer keeps every number below that (a petabyte). */
+#define SMX__ST_MAX_JSON_INT 999999999999999.0
+#define SMX__ST_MAX_JSON_INT_Z ((size_t)999999999999999ull)
+
+static const char METADATA_KEY[] = "__metadata__";
+
+/* The dtype names of the safetensors format (and their sizes in bits),
+ * so that a file of another dtype gets a clear "F16 is not supported"
+ * rather than "unknown dtype". */
+static const struct {
+    const char *name;
+    unsigned bits;
+} DTYPES[] = {
+    {"BOOL", 8},    {"U8", 8},       {"I8", 8},       {"F8_E5M2", 8}, {"F8_E4M3", 8},
+    {"F8_E8M0", 8}, {"F4", 4},       {"F6_E2M3", 6},  {"F6_E3M2", 6}, {"I16", 16},
+    {"U16", 16},    {"F16", 16},     {"BF16", 16},    {"I32", 32},    {"U32", 32},
+    {"F32", 32},    {"F64", 64},     {"C64", 64},     {"I64", 64},    {"U64", 64},
+};
+
+static void put_le64(unsigned char *p, uint64_t v)
+{
+    for (int i = 0; i < 8; i++)
+        p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static uint64_t get_le64(const unsigned char *p)
+{
+    uint64_t v = 0;
+    for (int i = 7; i >= 0; i--)
+        v = (v << 8) | p[i];
+    return v;
+}
+
+static void put_f32_le(unsigned char *p, float f)
+{
+    uint32_t u;
+    memcpy(&u, &f, sizeof u);
+    for (int i = 0; i < 4; i++)
+        p[i] = (unsigned char)(u >> (8 * i));
+}
+
+static float get_f32_le(const unsigned char *p)
+{
+    const uint32_t u = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+                       (uint32_t)p[3] << 24;
+    float f;
+    memcpy(&f, &u, sizeof f);
+    return f;
+}
+
+typedef struct name_index {
+    const char *name;
+    size_t index;
+} name_index;
+
+static int cmp_name_index(const void *a, const void *b)
+{
+    const name_index *x = a, *y = b;
+    const int c = strcmp(x->name, y->name);
+    return c ? c : (x->index > y->index) - (x->index < y->index);
+}
+
+/* The index (into names) of a name that occurs twice; SIZE_MAX when all
+ * are distinct, SIZE_MAX - 1 when out of memory. */
+static size_t find_duplicate(const char *const *names, size_t n)
+{
+    if (n < 2)
+        return SIZE_MAX;
+    name_index *idx = malloc(n * sizeof *idx);
+    if (!idx)
+        return SIZE_MAX - 1;
+    for (size_t i = 0; i < n; i++)
+        idx[i] = (name_index){names[i], i};
+    qsort(idx, n, sizeof *idx, cmp_name_index);
+    size_t dup = SIZE_MAX;
+    for (size_t k = 1; k < n && dup == SIZE_MAX; k++)
+        if (strcmp(idx[k - 1].name, idx[k].name) == 0)
+            dup = idx[k].index;
+    free(idx);
+    return dup;
+}
+
+static void quote(char *dst, size_t cap, const char *s)
+{
+    smx__io_quote(dst, cap, s, strlen(s));
+}
+
+/* ------------------------------------------------------------------ */
+/* Writing                                                              */
+/* ------------------------------------------------------------------ */
+
+static smx_io_status check_utf8_arg(const char *s, const char *what, size_t i, smx_io_error *err)
+{
+    size_t bad;
+    if (!s)
+        return smx__io_fail(err, SMX_IO_ERR_ARG, NULL, 0, 0, "%s %zu is NULL", what, i + 1);
+    if (!smx__utf8_valid(s, strlen(s), &bad))
+        return smx__io_fail(err, SMX_IO_ERR_ENCODING, NULL, 0, 0,
+                            "%s %zu is not valid UTF-8 (byte %zu)", what, i + 1, bad + 1);
+    return SMX_IO_OK;
+}
+
+smx_io_status smx_st_write_buffer(unsigned char **out, size_t *out_size,
+                                  const smx_st_entry *tensors, size_t n_tensors,
+                                  const smx_st_kv *metadata, size_t n_metadata,
+                                  smx_io_error *err)
+{
+    if (!out || !out_size || (n_tensors && !tensors) || (n_metadata && !metadata))
+        return smx__io_fail(err, SMX_IO_ERR_ARG, NULL, 0, 0, "smx_st_write_buffer: NULL argument");
+    smx_io_status st;
+    const char **names = malloc((n_tensors + n_metadata + 1) * sizeof *names);
+    size_t *offsets = malloc((n_tensors + 1) * sizeof *offsets);
+    cJSON *root = NULL;
+    char *json = NULL;
+    unsigned char *buf = NULL;
+    if (!names || !offsets)
+        goto oom;
+
+    /* Check the arguments and lay the tensors out. */
+    size_t data_bytes = 0;
+    for (size_t i = 0; i < n_tensors; i++) {
+        const smx_st_entry *t = &tensors[i];
+        if ((st = check_utf8_arg(t->name, "tensor name", i, err)) != SMX_IO_OK)
+            goto fail;
+        char shown[64];
+        quote(shown, sizeof shown, t->name);
+        if (strcmp(t->name, METADATA_KEY) == 0) {
+            st = smx__io_fail(err, SMX_IO_ERR_ARG, NULL, 0, 0,
+                              "tensor %zu: the name %s is reserved", i + 1, shown);
+            goto fail;
+        }
+        if (t->ndim > SMX_ST_MAX_DIMS || (t->ndim && !t->shape)) {
+            st = smx__io_fail(err, SMX_IO_ERR_ARG, NULL, 0, 0,
+                              "tensor %s: %zu dimensions (at most %d, with a shape)", shown,
+                              t->ndim, SMX_ST_MAX_DIMS);
+            goto fail;
+        }
+        size_t count = 1, bytes, end;
+        for (size_t k = 0; k < t->ndim; k++) {
+            if (t->shape[k] > SMX__ST_MAX_JSON_INT_Z || smx__mul_size(count, t->shape[k], &count)) {
+                st = smx__io_fail(err, SMX_IO_ERR_TOO_LARGE, NULL, 0, 0,
+                                  "tensor %s: the shape is too large", shown);
+                goto fail;
+            }
+        }
+        if (smx__mul_size(count, sizeof(float), &bytes) ||
+            smx__add_size(data_bytes, bytes, &end) || end > SMX__ST_MAX_JSON_INT_Z) {
+            st = smx__io_fail(err, SMX_IO_ERR_TOO_LARGE, NULL, 0, 0,
+                              "tensor %s: the tensors are too large for one file", shown);
+            goto fail;
+        }
+        if (count && !t->data) {
+            st = smx__io_fail(err, SMX_IO_ERR_ARG, NULL, 0, 0, "tensor %s: data is NULL", shown);
+            goto fail;
+        }
+        offsets[i] = data_bytes;
+        data_bytes = end;
+        names[i] = t->name;
+    }
+    offsets[n_tensors] = data_bytes;
+    size_t dup = find_duplicate(names, n_tensors);
+    if (dup == SIZE_MAX - 1)
+        goto oom;
+    if (dup != SIZE_MAX) {
+        char shown[64];
+        quote(shown, sizeof shown, names[dup]);
+        st = smx__io_fail(err, SMX_IO_ERR_ARG, NULL, 0, 0, "two tensors are named %s", shown);
+        goto fail;
+    }
+    for (size_t i = 0; i < n_metadata; i++) {
+        if ((st = check_utf8_arg(metadata[i].key, "metadata key", i, err)) != SMX_IO_OK ||
+            (st = check_utf8_arg(metadata[i].value, "metadata value", i, err)) != SMX_IO_OK)
+            goto fail;
+        names[i] = metadata[i].key;
+    }
+    dup = find_duplicate(names, n_metadata);
+    if (dup == SIZE_MAX - 1)
+        goto oom;
+    if (dup != SIZE_MAX) {
+        char shown[64];
+        quote(shown, sizeof shown, names[dup]);
+        st = smx__io_fail(err, SMX_IO_ERR_ARG, NULL, 0, 0, "metadata key %s is given twice",
+                          shown);
+        goto fail;
+    }
+
+    /* The header. */
+    root = cJSON_CreateObject();
+    if (!root)
+        goto oom;
+    if (n_metadata) {
+        cJSON *meta = cJSON_AddObjectToObject(root, METADATA_KEY);
+        if (!meta)
+            goto oom;
+        for (size_t i = 0; i < n_metadata; i++)
+            if (!cJSON_AddStringToObject(meta, metadata[i].key, metadata[i].value))
+                goto oom;
+    }
+    for (size_t i = 0; i < n_tensors; i++) {
+        const smx_st_entry *t = &tensors[i];
+        cJSON *obj = cJSON_AddObjectToObject(root, t->name);
+        if (!obj || !cJSON_AddStringToObject(obj, "dtype", "F32"))
+            goto oom;
+        cJSON *shape = cJSON_AddArrayToObject(obj, "shape");
+        if (!shape)
+            goto oom;
+        for (size_t k = 0; k < t->ndim; k++) {
+            cJSON *v = cJSON_CreateNumber((double)t->shape[k]);
+            if (!v || !cJSON_AddItemToArray(shape, v)) {
+                cJSON_Delete(v);
+                goto oom;
+            }
+        }
+        cJSON *offs = cJSON_AddArrayToObject(obj, "data_offsets");
+        if (!offs)
+            goto oom;
+        for (size_t k = 0; k < 2; k++) {
+            cJSON *v = cJSON_CreateNumber((double)offsets[i + k]);
+            if (!v || !cJSON_AddItemToArray(offs, v)) {
+                cJSON_Delete(v);
+                goto oom;
+            }
+        }
+    }
+    json = cJSON_PrintUnformatted(root);
+    if (!json)
+        goto oom;
+    const size_t json_len = strlen(json);
+    /* Pad with spaces so that the data section starts 8-byte aligned. */
+    const size_t header_len = (json_len + 7) / 8 * 8;
+    size_t total;
+    if (smx__add_size(8 + header_len, data_bytes, &total))
+        goto oom;
+    buf = malloc(total ? total : 1);
+    if (!buf)
+        goto oom;
+    put_le64(buf, (uint64_t)header_len);
+    memcpy(buf + 8, json, json_len);
+    memset(buf + 8 + json_len, ' ', header_len - json_len);
+    unsigned char *d = buf + 8 + header_len;
+    for (size_t i = 0; i < n_tensors; i++) {
+        const size_t count = (offsets[i + 1] - offsets[i]) / sizeof(float);
+        for (size_t k = 0; k < count; k++, d += 4)
+            put_f32_le(d, tensors[i].data[k]);
+    }
+    cJSON_free(json);
+    cJSON_Delete(root);
+    free(names);
+    free(offsets);
+    smx__io_ok(err);
+    *out = buf;
+    *out_size = total;
+    return SMX_IO_OK;
+
+oom:
+    st = smx__io_fail(err, SMX_IO_ERR_NOMEM, NULL, 0, 0, "out of memory writing a model");
+fail:
+    if (json)
+        cJSON_free(json);
+    cJSON_Delete(root);
+    free(buf);
+    free(names);
+    free(offsets);
+    return st;
+}
+
+smx_io_status smx_st_write_file(const char *path, const smx_st_entry *tensors, size_t n_tensors,
+                                const smx_st_kv *metadata, size_t n_metadata,
+                                smx_io_error *err)
+{
+    if (!path || !*path)
+        return smx__io_fail(err, SMX_IO_ERR_ARG, NULL, 0, 0, "no file name to save the model");
+    unsigned char *buf;
+    size_t size;
+    smx_io_status st = smx_st_write_buffer(&buf, &size, tensors, n_tensors, metadata, n_metadata,
+                                           err);
+    if (st != SMX_IO_OK)
+        return st;
+    const size_t plen = strlen(path);
+    char *tmp = malloc(plen + 5);
+    if (!tmp) {
+        free(buf);
+        return smx__io_fail(err, SMX_IO_ERR_NOMEM, path, 0, 0, "out of memory");
+    }
+    memcpy(tmp, path, plen);
+    memcpy(tmp + plen, ".tmp", 5);
+    FILE *f = fopen(tmp, "wb");
+    if (!f) {
+        st = smx__io_fail(err, SMX_IO_ERR_WRITE, NULL, 0, 0, "cannot create '%s': %s", tmp,
+                          strerror(errno));
+        goto done;
+    }
+    const int wrote = fwrite(buf, 1, size, f) == size;
+    int saved = errno;
+    const int flushed = fflush(f) == 0;
+    if (wrote && !flushed)
+        saved = errno;
+    const int closed = fclose(f) == 0;
+    if (wrote && flushed && !closed)
+        saved = errno;
+    if (!wrote || !flushed || !closed) {
+        st = smx__io_fail(err, SMX_IO_ERR_WRITE, NULL, 0, 0, "cannot write '%s': %s", tmp,
+                          strerror(saved));
+        remove(tmp);
+        goto done;
+    }
+    if (rename(tmp, path) != 0) {
+        st = smx__io_fail(err, SMX_IO_ERR_WRITE, NULL, 0, 0, "cannot rename '%s' to '%s': %s",
+                          tmp, path, strerror(errno));
+        remove(tmp);
+        goto done;
+    }
+    smx__io_ok(err);
+done:
+    free(tmp);
+    free(buf);
+    return st;
+}
+
+/* ------------------------------------------------------------------ */
+/* Reading                                                              */
+/* ------------------------------------------------------------------ */
+
+void smx_st_free(smx_st_file *f)
+{
+    if (!f)
+        return;
+    if (f->tensors)
+        for (size_t i = 0; i < f->n_tensors; i++)
+            free((char *)f->tensors[i].name);
+    if (f->metadata)
+        for (size_t i = 0; i < f->n_metadata; i++) {
+            free((char *)f->metadata[i].key);
+            free((char *)f->metadata[i].value);
+        }
+    free(f->tensors);
+    free(f->metadata);
+    free(f->floats_);
+    free(f->source);
+    memset(f, 0, sizeof *f);
+}
+
+/* A JSON number that is a non-negative integer a reader can trust. */
+static int json_size(const cJSON *v, size_t *out)
+{
+    if (!cJSON_IsNumber(v))
+        return 0;
+    const double d = v->valuedouble;
+    if (!(d >= 0.0 && d <= SMX__ST_MAX_JSON_INT))
+        return 0;
+    const uint64_t u = (uint64_t)d;
+    if ((double)u != d)
+        return 0;
+    *out = (size_t)u;
+    return 1;
+}
+
+typedef struct reader {
+    const char *source;
+    smx_io_error *err;
+} reader;
+
+/* Reads one tensor's entry into *t (name already set). */
+static smx_io_status read_tensor(const reader *r, const cJSON *entry, smx_st_tensor *t,
+                                 size_t data_size)
+{
+    char shown[64];
+    quote(shown, sizeof shown, t->name);
+    if (!cJSON_IsObject(entry))
+        return smx__io_fail(r->err, SMX_IO_ERR_FORMAT, r->source, 0, 0,
+                            "tensor %s: its entry is not a JSON object", shown);
+    const cJSON *dtype = NULL, *shape = NULL, *offs = NULL;
+    for (const cJSON *f = entry->child; f; f = f->next) {
+        const cJSON **slot = NULL;
+        if (f->string && strcmp(f->string, "dtype") == 0)
+            slot = &dtype;
+        else if (f->string && strcmp(f->string, "shape") == 0)
+            slot = &shape;
+        else if (f->string && strcmp(f->string, "data_offsets") == 0)
+            slot = &offs;
+        char shown_f[64];
+        quote(shown_f, sizeof shown_f, f->string ? f->string : "");
+        if (!slot)
+            return smx__io_fail(r->err, SMX_IO_ERR_FORMAT, r->source, 0, 0,
+                                "tensor %s: unknown field %s", shown, shown_f);
+        if (*slot)
+            return smx__io_fail(r->err, SMX_IO_ERR_FORMAT, r->source, 0, 0,
+                                "tensor %s: field %s is given twice", shown, shown_f);
+        *slot = f;
+    }
+    if (!dtype || !shape || !offs)
+        return smx__io_fail(r->err, SMX_IO_ERR_FORMAT, r->source, 0, 0,
+                            "tensor %s: field \"%s\" is missing", shown,
+                            !dtype ? "dtype" : !shape ? "shape" : "data_offsets");
+
+    /* dtype */
+    if (!cJSON_IsString(dtype))
+        return smx__io_fail(r->err, SMX_IO_ERR_FORMAT, r->source, 0, 0,
+                            "tensor %s: \"dtype\" is not a string", shown);
+    size_t k = 0;
+    const size_t n_dtypes = sizeof DTYPES / sizeof DTYPES[0];
+    while (k < n_dtypes && strcmp(DTYPES[k].name, dtype->valuestring) != 0)
+        k++;
+    char shown_d[64];
+    quote(shown_d, sizeof shown_d, dtype->valuestring);
+    if (k == n_dtypes)
+        return smx__io_fail(r->err, SMX_IO_ERR_FORMAT, r->source, 0, 0,
+                            "tensor %s: unknown dtype %s", shown, shown_d);
+    if (strcmp(DTYPES[k].name, "F32") != 0)
+        return smx__io_fail(r->err, SMX_IO_ERR_DTYPE, r->source, 0, 0,
+                            "tensor %s: dtype %s (%u-bit) is not supported: smx models hold F32",
+                            shown, DTYPES[k].name, DTYPES[k].bits);
+
+    /* shape */
+    if (!cJSON_IsArray(shape))
+        return smx__io_fail(r->err, SMX_IO_ERR_FORMAT, r->source, 0, 0,
+                            "tensor %s: \"shape\" is not an array", shown);
+    const int ndim = cJSON_GetArraySize(shape);
+    if (ndim > SMX_ST_MAX_DIMS)
+        return smx__io_fail(r->err, SMX_IO_ERR_FORMAT, r->source, 0, 0,
+                            "tensor %s: \"shape\" has %d dimensions, at most %d are supported",
+                            shown, ndim, SMX_ST_MAX_DIMS);
+    t->ndim = (size_t)ndim;
+    size_t count = 1, overflow = 0, dim = 0;
+    for (const cJSON *v = shape->child; v; v = v->next, dim++) {
+        if (!json_size(v, &t->shape[dim]))
+            return smx__io_fail(r->err, SMX_IO_ERR_FORMAT, r->source, 0, 0,
+                                "tensor %s: \"shape\" entry %zu is not a non-negative integer",
+                                shown, dim + 1);
+        if (smx__mul_size(count, t->shape[dim], &count))
+            overflow = 1;
+    }
+    /* A zero extent makes the count 0 even after an overflow. */
+    for (size_t d = 0; d < t->ndim; d++)
+        if (t->shape[d] == 0)
+            count = 0, overflow = 0;
+    size_t bytes = 0;
+    if (overflow || smx__mul_size(count, sizeof(float), &bytes))
+        return smx__io_fail(r->err, SMX_IO_ERR_FORMAT, r->source, 0, 0,
+                            "tensor %s: \"shape\" has more elements than memory can hold",
+                            shown);
+    t->count = count;
+
+    /* data_offsets */
+    if (!cJSON_IsArray(offs) || cJSON_GetArraySize(offs) != 2 ||
+        !json_size(offs->child, &t->begin) || !json_size(offs->child->next, &t->end))
+        return smx__io_fail(r->err, SMX_IO_ERR_FORMAT, r->source, 0, 0,
+                            "tensor %s: \"data_offsets\" is not two non-negative integers "
+                            "[begin, end]",
+                            shown);
+    if (t->end < t->begin)
+        return smx__io_fail(r->err, SMX_IO_ERR_FORMAT, r->source, 0, 0,
+                            "tensor %s: \"data_offsets\" [%zu, %zu] end before they begin", shown,
+                            t->begin, t->end);
+    if (t->end - t->begin != bytes)
+        return smx__io_fail(r->err, SMX_IO_ERR_FORMAT, r->source, 0, 0,
+                            "tensor %s: \"shape\" holds %zu floats (%zu bytes) but "
+                            "\"data_offsets\" [%zu, %zu] span %zu bytes",
+                            shown, count, bytes, t->begin, t->end, t->end - t->begin);
+    if (t->end > data_size)
+        return smx__io_fail(r->err, SMX_IO_ERR_TRUNCATED, r->source, 0, 0,
+                            "tensor %s: \"data_offsets\" [%zu, %zu] end past the data section "
+                            "(%zu bytes): truncated file?",
+                            shown, t->begin, t->end, data_size);
+    return SMX_IO_OK;
+}
+
+static int cmp_tensor_offsets(const void *a, const void *b)
+{
+    const smx_st_tensor *x = *(const smx_st_tensor *const *)a;
+    const smx_st_tensor *y = *(const smx_st_tensor *const *)b;
+    if (x->begin != y->begin)
+        return x->begin < y->begin ? -1 : 1;
+    if (x->end != y->end)
+        return x->end < y->end ? -1 : 1;
+    return (x > y) - (x < y);
+}
+
+/* The tensors, sorted by offset, must tile [0, data_size) exactly. */
+static smx_io_status check_coverage(const reader *r, smx_st_tensor *t, size_t n,
+                                    size_t data_size)
+{
+    smx_st_tensor **order = malloc((n ? n : 1) * sizeof *order);
+    if (!order)
+        return smx__io_fail(r->err, SMX_IO_ERR_NOMEM, r->source, 0, 0, "out of memory");
+    for (size_t i = 0; i < n; i++)
+        order[i] = &t[i];
+    qsort(order, n, sizeof *order, cmp_tensor_offsets);
+    smx_io_status st = SMX_IO_OK;
+    size_t pos = 0;
+    const smx_st_tensor *prev = NULL;
+    for (size_t i = 0; i < n && st == SMX_IO_OK; i++) {
+        char shown[64], shown_p[64];
+        quote(shown, sizeof shown, order[i]->name);
+        if (order[i]->begin > pos)
+            st = smx__io_fail(r->err, SMX_IO_ERR_FORMAT, r->source, 0, 0,
+                              "bytes [%zu, %zu) of the data section belong to no tensor "
+                              "(before tensor %s)",
+                              pos, order[i]->begin, shown);
+        else if (order[i]->begin < pos) {
+            quote(shown_p, sizeof shown_p, prev->name);
+            st = smx__io_fail(r->err, SMX_IO_ERR_FORMAT, r->source, 0, 0,
+                              "tensor %s (bytes [%zu, %zu)) overlaps tensor %s (bytes [%zu, "
+                              "%zu))",
+                              shown, order[i]->begin, order[i]->end, shown_p, prev->begin,
+                              prev->end);
+        }
+        pos = order[i]->end;
+        prev = order[i];
+    }
+    if (st == SMX_IO_OK && pos != data_size)
+        st = smx__io_fail(r->err, SMX_IO_ERR_FORMAT, r->source, 0, 0,
+                          "the last %zu bytes of the data section belong to no tensor",
+                          data_size - pos);
+    free(order);
+    return st;
+}
+
+static smx_io_status read_image(smx_st_file *out, const unsigned char *data, size_t size,
+                                const char *source, smx_io_error *err)
+{
+    const reader r = {source, err};
+    smx_st_file f;
+    memset(&f, 0, sizeof f);
+    char *hdr = NULL;
+    cJSON *root = NULL;
+    smx_io_status st;
+
+    if (!(f.source = smx__strndup(source, strlen(source))))
+        goto oom;
+    if (size < 8) {
+        st = smx__io_fail(err, SMX_IO_ERR_TRUNCATED, source, 0, 0,
+                          "the file has %zu bytes, too few for a safetensors file (it starts "
+                          "with an 8-byte header length): truncated file?",
+                          size);
+        goto fail;
+    }
+    const uint64_t n64 = get_le64(data);
+    if (n64 > SMX_ST_MAX_HEADER) {
+        st = smx__io_fail(err, SMX_IO_ERR_FORMAT, source, 0, 0,
+                          "header length %llu is over the 100 MB limit: not a safetensors file?",
+                          (unsigned long long)n64);
+        goto fail;
+    }
+    const size_t n = (size_t)n64;
+    if (n > size - 8) {
+        st = smx__io_fail(err, SMX_IO_ERR_TRUNCATED, source, 0, 0,
+                          "header length %zu runs past the end of the file (%zu bytes): "
+                          "truncated file?",
+                          n, size);
+        goto fail;
+    }
+    const unsigned char *h = data + 8;
+    if (n < 2) {
+        st = smx__io_fail(err, SMX_IO_ERR_FORMAT, source, 0, 0,
+                          "header length %zu is too short for a JSON object", n);
+        goto fail;
+    }
+    if (h[0] != '{') {
+        st = smx__io_fail(err, SMX_IO_ERR_FORMAT, source, 0, 0,
+                          "the header (%zu bytes at byte 8) does not start with '{': not a "
+                          "safetensors file?",
+                          n);
+        goto fail;
+    }
+    size_t bad;
+    const unsigned char *nul = memchr(h, 0, n);
+    if (nul) {
+        st = smx__io_fail(err, SMX_IO_ERR_FORMAT, source, 0, 0,
+                          "the header holds a NUL byte at byte %zu", (size_t)(nul - data));
+        goto fail;
+    }
+    if (!smx__utf8_valid((const char *)h, n, &bad)) {
+        st = smx__io_fail(err, SMX_IO_ERR_FORMAT, source, 0, 0,
+                          "the header is not valid UTF-8 at byte %zu", 8 + bad);
+        goto fail;
+    }
+    /* cJSON gets a NUL-terminated copy: it must never see past the header. */
+    if (!(hdr = smx__strndup((const char *)h, n)))
+        goto oom;
+    const char *end = NULL;
+    root = cJSON_ParseWithLengthOpts(hdr, n, &end, 0);
+    if (!root) {
+        const size_t at = end && end >= hdr && end <= hdr + n ? (size_t)(end - hdr) : 0;
+        st = smx__io_fail(err, SMX_IO_ERR_FORMAT, source, 0, 0,
+                          "the header is not valid JSON (error near byte %zu)", 8 + at);
+        goto fail;
+    }
+    for (const char *q = end; q < hdr + n; q++)
+        if (*q != ' ' && *q != '\t' && *q != '\n' && *q != '\r') {
+            st = smx__io_fail(err, SMX_IO_ERR_FORMAT, source, 0, 0,
+                              "the header has text after its JSON object, at byte %zu",
+                              8 + (size_t)(q - hdr));
+            goto fail;
+        }
+    if (!cJSON_IsObject(root)) {
+        st = smx__io_fail(err, SMX_IO_ERR_FORMAT, source, 0, 0,
+                          "the header is not a JSON object");
+        goto fail;
+    }
+    f.header_size = n;
+    f.data_size = size - 8 - n;
+
+    /* Keys: distinct; count tensors and metadata. */
+    size_t n_keys = 0, n_tensors = 0;
+    const cJSON *meta = NULL;
+    for (const cJSON *e = root->child; e; e = e->next)
+        n_keys++;
+    {
+        const char **keys = malloc((n_keys ? n_keys : 1) * sizeof *keys);
+        if (!keys)
+            goto oom;
+        size_t i = 0;
+        for (const cJSON *e = root->child; e; e = e->next)
+            keys[i++] = e->string ? e->string : "";
+        const size_t dup = find_duplicate(keys, n_keys);
+        if (dup == SIZE_MAX - 1) {
+            free(keys);
+            goto oom;
+        }
+        if (dup != SIZE_MAX) {
+            char shown[64];
+            quote(shown, sizeof shown, keys[dup]);
+            free(keys);
+            st = smx__io_fail(err, SMX_IO_ERR_FORMAT, source, 0, 0,
+                              "the header names %s twice", shown);
+            goto fail;
+        }
+        free(keys);
+    }
+    for (const cJSON *e = root->child; e; e = e->next) {
+        if (e->string && strcmp(e->string, METADATA_KEY) == 0)
+            meta = e;
+        else
+            n_tensors++;
+    }
+
+    /* __metadata__ */
+    if (meta) {
+        if (!cJSON_IsObject(meta)) {
+            st = smx__io_fail(err, SMX_IO_ERR_FORMAT, source, 0, 0,
+                              "\"__metadata__\" is not a JSON object");
+            goto fail;
+        }
+        size_t n_meta = 0;
+        for (const cJSON *e = meta->child; e; e = e->next)
+            n_meta++;
+        f.metadata = calloc(n_meta ? n_meta : 1, sizeof *f.metadata);
+        if (!f.metadata)
+            goto oom;
+        for (const cJSON *e = meta->child; e; e = e->next) {
+            const char *key = e->string ? e->string : "";
+            char shown[64];
+            quote(shown, sizeof shown, key);
+            if (!cJSON_IsString(e)) {
+                st = smx__io_fail(err, SMX_IO_ERR_FORMAT, source, 0, 0,
+                                  "\"__metadata__\" value for %s is not a string", shown);
+                goto fail;
+            }
+            smx_st_kv *kv = &f.metadata[f.n_metadata];
+            kv->key = smx__strndup(key, strlen(key));
+            kv->value = smx__strndup(e->valuestring, strlen(e->valuestring));
+            f.n_metadata++;
+            if (!kv->key || !kv->value)
+                goto oom;
+        }
+        const char **keys = malloc((n_meta ? n_meta : 1) * sizeof *keys);
+        if (!keys)
+            goto oom;
+        for (size_t i = 0; i < n_meta; i++)
+            keys[i] = f.metadata[i].key;
+        const size_t dup = find_duplicate(keys, n_meta);
+        free(keys);
+        if (dup == SIZE_MAX - 1)
+            goto oom;
+        if (dup != SIZE_MAX) {
+            char shown[64];
+            quote(shown, sizeof shown, f.metadata[dup].key);
+            st = smx__io_fail(err, SMX_IO_ERR_FORMAT, source, 0, 0,
+                              "\"__metadata__\" names %s twice", shown);
+            goto fail;
+        }
+    }
+
+    /* Tensors */
+    f.tensors = calloc(n_tensors ? n_tensors : 1, sizeof *f.tensors);
+    if (!f.tensors)
+        goto oom;
+    for (const cJSON *e = root->child; e; e = e->next) {
+        if (e == meta)
+            continue;
+        smx_st_tensor *t = &f.tensors[f.n_tensors];
+        const char *name = e->string ? e->string : "";
+        if (!(t->name = smx__strndup(name, strlen(name))))
+            goto oom;
+        f.n_tensors++;
+        if ((st = read_tensor(&r, e, t, f.data_size)) != SMX_IO_OK)
+            goto fail;
+    }
+    if ((st = check_coverage(&r, f.tensors, f.n_tensors, f.data_size)) != SMX_IO_OK)
+        goto fail;
+
+    /* The data, in host order.  Every tensor is a whole number of floats
+     * and they tile the section, so it is one array of floats. */
+    const size_t n_floats = f.data_size / sizeof(float);
+    f.floats_ = malloc((n_floats ? n_floats : 1) * sizeof(float));
+    if (!f.floats_)
+        goto oom;
+    const unsigned char *d = data + 8 + n;
+    for (size_t i = 0; i < n_floats; i++)
+        f.floats_[i] = get_f32_le(d + 4 * i);
+    for (size_t i = 0; i < f.n_tensors; i++)
+        f.tensors[i].data = f.tensors[i].count ? f.floats_ + f.tensors[i].begin / 4 : NULL;
+
+    free(hdr);
+    cJSON_Delete(root);
+    smx__io_ok(err);
+    *out = f;
+    return SMX_IO_OK;
+
+oom:
+    st = smx__io_fail(err, SMX_IO_ERR_NOMEM, source, 0, 0, "out of memory reading the model");
+fail:
+    free(hdr);
+    cJSON_Delete(root);
+    smx_st_free(&f);
+    return st;
+}
+
+smx_io_status smx_st_read_buffer(smx_st_file *out, const void *data, size_t size,
+                                 const char *source, smx_io_error *err)
+{
+    if (!out || (!data && size))
+        return smx__io_fail(err, SMX_IO_ERR_ARG, NULL, 0, 0, "smx_st_read_buffer: NULL argument");
+    memset(out, 0, sizeof *out);
+    return read_image(out, data ? data : "", size, source ? source : "<buffer>", err);
+}
+
+smx_io_status smx_st_read_file(smx_st_file *out, const char *path, smx_io_error *err)
+{
+    if (!out)
+        return smx__io_fail(err, SMX_IO_ERR_ARG, NULL, 0, 0, "smx_st_read_file: NULL argument");
+    memset(out, 0, sizeof *out);
+    char *data;
+    size_t size;
+    smx_io_status st = smx__io_read_all(path, SMX_ST_MAX_FILE, "model file", &data, &size, err);
+    if (st != SMX_IO_OK)
+        return st;
+    const char *source = (path == NULL || strcmp(path, "-") == 0) ? "<stdin>" : path;
+    st = read_image(out, (const unsigned char *)data, size, source, err);
+    free(data);
+    return st;
+}
+
+const smx_st_tensor *smx_st_find(const smx_st_file *f, const char *name)
+{
+    if (!f || !name)
+        return NULL;
+    for (size_t i = 0; i < f->n_tensors; i++)
+        if (strcmp(f->tensors[i].name, name) == 0)
+            return &f->tensors[i];
+    return NULL;
+}
+
+/* "[4, 16]" with "*" for SMX_ST_ANY. */
+static void format_shape(char *dst, size_t cap, size_t ndim, const size_t *shape)
+{
+    size_t o = 0;
+    o += (size_t)snprintf(dst, cap, "[");
+    for (size_t k = 0; k < ndim && o < cap; k++) {
+        if (shape[k] == SMX_ST_ANY)
+            o += (size_t)snprintf(dst + o, cap - o, "%s*", k ? ", " : "");
+        else
+            o += (size_t)snprintf(dst + o, cap - o, "%s%zu", k ? ", " : "", shape[k]);
+    }
+    if (o < cap)
+        snprintf(dst + o, cap - o, "]");
+}
+
+smx_io_status smx_st_get_f32(const smx_st_file *f, const char *name, size_t ndim,
+                             const size_t *shape, const smx_st_tensor **out, smx_io_error *err)
+{
+    if (!f || !name || !out || (ndim && !shape))
+        return smx__io_fail(err, SMX_IO_ERR_ARG, NULL, 0, 0, "smx_st_get_f32: NULL argument");
+    const char *source = f->source ? f->source : "<model>";
+    char shown[64];
+    quote(shown, sizeof shown, name);
+    const smx_st_tensor *t = smx_st_find(f, name);
+    if (!t)
+        return smx__io_fail(err, SMX_IO_ERR_NOT_FOUND, source, 0, 0,
+                            "the model has no tensor %s", shown);
+    int ok = t->ndim == ndim;
+    for (size_t k = 0; ok && k < ndim; k++)
+        ok = shape[k] == SMX_ST_ANY || shape[k] == t->shape[k];
+    if (!ok) {
+        char have[160], want[160];
+        format_shape(have, sizeof have, t->ndim, t->shape);
+        format_shape(want, sizeof want, ndim < SMX_ST_MAX_DIMS ? ndim : SMX_ST_MAX_DIMS, shape);
+        return smx__io_fail(err, SMX_IO_ERR_SHAPE, source, 0, 0,
+                            "tensor %s has shape %s, expected %s", shown, have, want);
+    }
+    smx__io_ok(err);
+    *out = t;
+    return SMX_IO_OK;
+}
+
+const char *smx_st_meta(const smx_st_file *f, const char *key)
+{
+    if (!f || !key)
+        return NULL;
+    for (size_t i = 0; i < f->n_metadata; i++)
+        if (strcmp(f->metadata[i].key, key) == 0)
+            return f->metadata[i].value;
+    return NULL;
+}

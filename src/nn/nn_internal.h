@@ -1,0 +1,74 @@
+/*
+ * nn_internal.h — what model.c shares with train.c: the workspace of one
+ * forward/backward pass through the network.  Not part of smx_nn.h.
+ */
+#ifndef SMX_NN_INTERNAL_H
+#define SMX_NN_INTERNAL_H
+
+#include "smx_nn.h"
+
+/* Buffers for batches of up to `cap` rows, allocated once per training (or
+ * per predict/evaluate call) so that the epoch loop never allocates.
+ * Activations are feature-major, [n][B] for a batch of B <= cap rows (see
+ * layers.c); libsmx's softmax functions take sample-major rows, so the
+ * logits are transposed once per batch at the output layer.
+ *   act0        the input batch [features][B]: `input`, or caller data
+ *   act[l + 1]  layer l's output [out][B]: pre-activation overwritten in
+ *               place by the activation; for the last layer, the logits
+ *   logits      the logits again, sample-major [B][classes]
+ *   probs       softmax of the logits (MSE only) [B][classes]
+ *   dlogits     dL/dlogits, sample-major [B][classes]
+ *   grad_a/b    ping-pong gradients wrt activations [widest layer][B]
+ *   input       [features][cap], for a gathered or standardised batch
+ *   labels      [cap], for a gathered batch or predicted classes */
+typedef struct smx_nn__work {
+    size_t cap;
+    const float *act0;
+    float *act[SMX_NN_MAX_LAYERS + 1];
+    float *logits, *probs, *dlogits;
+    float *grad_a, *grad_b;
+    float *input;
+    int32_t *labels;
+    float *block; /* the one allocation all of the float buffers live in */
+} smx_nn__work;
+
+smx_nn_status smx_nn__work_init(smx_nn__work *w, const smx_nn_model *model, size_t cap);
+void smx_nn__work_free(smx_nn__work *w);
+
+/* w->input[j][r] = (x[r][j] - mean[j]) / std[j] for the B sample-major
+ * rows x (raw features), or without the standardisation when standardize
+ * is 0 (x already standardised); sets w->act0 = w->input. */
+void smx_nn__load_input(smx_nn__work *w, const smx_nn_model *model, const float *x, size_t B,
+                        int standardize);
+
+/* The B samples at w->act0 through the network: logits into w->act[L]
+ * (feature-major) and w->logits (sample-major). */
+void smx_nn__forward(smx_nn__work *w, const smx_nn_model *model, size_t B);
+
+/* After smx_nn__forward: *loss = mean loss of the batch against labels y;
+ * when grad is not NULL, the gradient of that mean wrt every parameter in
+ * the params layout.  Returns SMX_NN_ERR_LIBRARY if libsmx refuses. */
+smx_nn_status smx_nn__loss_backward(double *loss, float *grad, smx_nn__work *w,
+                                    const smx_nn_model *model, smx_nn_loss loss_kind,
+                                    const int32_t *y, size_t B);
+
+/* After smx_nn__forward: the number of rows r < B whose argmax of the
+ * logits (first of equal maxima) is y[r] (y may be NULL: 0); pred[r] gets
+ * the argmax when pred is not NULL. */
+size_t smx_nn__count_correct(int32_t *pred, const smx_nn__work *w, const smx_nn_model *model,
+                             const int32_t *y, size_t B);
+
+/* Checks model shape fields are consistent (the CLI may have filled a
+ * model by hand after init). */
+smx_nn_status smx_nn__check_model(const smx_nn_model *model);
+
+/* Loss, accuracy (into eval) and the confusion matrix (when not NULL) of
+ * rows of x, in chunks of w->cap rows; x holds raw features when
+ * standardize is non-zero (each chunk is standardised into w->input), or
+ * features already standardised otherwise. */
+smx_nn_status smx_nn__evaluate_rows(smx_nn_eval *eval, size_t *confusion, smx_nn__work *w,
+                                    const smx_nn_model *model, smx_nn_loss loss_kind,
+                                    const float *x, const int32_t *y, size_t rows,
+                                    int standardize);
+
+#endif

@@ -1,0 +1,397 @@
+/*
+ * train.c — smx_nn's training loop and its defaults.
+ *
+ * One training: check everything, allocate everything once (model,
+ * standardised copies of the data, one workspace, the optimizer state),
+ * then run epochs of forward, loss, backward and update without a single
+ * allocation, and free it all on every path out.
+ */
+#include "nn_internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The defaults, chosen on Iris by validation, never by the test split.
+ * `bench/train_iris --tune` takes the training part (120 rows) of each of
+ * the ten 80/20 stratified splits of seeds 1..10, splits it again five
+ * ways (stratified, seeds 101..105) into 96 fitting and 24 validation
+ * rows, and scores every candidate by its mean validation cross-entropy
+ * over those 50 runs.  (Validation accuracy cannot choose: it lies within
+ * 95.5-96.0 %, 6 of 1200 predictions, across most of the grid.)  Stage 1
+ * searches the grid without weight decay or early stopping; stage 2 tries
+ * them at the winner.
+ *
+ *   grid: lr {0.001, 0.003, 0.01, 0.03, 0.1} x batch {full, 32, 16, 8}
+ *         x epochs {50, 100, 200, 300, 500, 1000, 2000}, Adam, 16 relu
+ *     lr 0.003, batch 32, 300 epochs   val loss 0.0959, acc 95.67 %  <- lowest
+ *     lr 0.01,  batch 16,  50 epochs            0.0962       95.50 %
+ *     lr 0.003, full,     500 epochs            0.0981       95.67 %
+ *     lr 0.01,  full,    1000 epochs            0.2500       95.50 %  (overfits)
+ *   then, at the winner:
+ *     weight decay 0      0.0959, 95.67 %     1e-3   0.0876, 96.00 %  <- lowest
+ *                  1e-4   0.0945, 95.67 %     1e-2   0.0943, 96.33 %
+ *     early stopping (a fifth of the 96 rows held out, up to 2000
+ *     epochs, patience 20 / 50 / 100): 0.1222 / 0.1236 / 0.1328 -> off:
+ *     with 120 rows, holding out validation rows costs more than
+ *     stopping at the right epoch gains.
+ *
+ * With these defaults the test accuracy over the splits of seeds 1..10 is
+ * 96.67 % on average (90.00 % at worst, seed 6), 96.67 % for the default
+ * seed 42 (the issue asks for >= 94 % and >= 93 %). */
+smx_nn_config smx_nn_default_config(void)
+{
+    smx_nn_config c;
+    memset(&c, 0, sizeof c);
+    /* 16 ReLU units: the network the issue compares against (scikit-learn's
+     * MLPClassifier and PyTorch with 16 ReLU units reach 95.3 % mean test
+     * accuracy on these splits). */
+    c.hidden[0] = 16;
+    c.n_hidden = 1;
+    c.activation = SMX_NN_RELU;
+    c.loss = SMX_NN_LOSS_CROSS_ENTROPY;
+    c.optimizer = SMX_NN_ADAM;
+    c.learning_rate = 0.003; /* validation, above */
+    c.momentum = 0.9;        /* the usual heavy-ball value (used by --optimizer momentum) */
+    c.beta1 = 0.9;           /* Adam's published defaults (Kingma and Ba 2015), */
+    c.beta2 = 0.999;         /* also PyTorch's and scikit-learn's */
+    c.epsilon = 1e-8;
+    c.weight_decay = 1e-3; /* validation, above */
+    c.epochs = 300;        /* validation, above */
+    c.batch_size = 32;     /* validation, above: 4 steps per epoch on 120 rows */
+    c.seed = 42;           /* any fixed value; 42 by convention */
+    c.test_fraction = 0.2; /* the issue's 80/20 split */
+    c.validation_fraction = 0.2; /* used only when patience > 0 */
+    c.patience = 0;              /* early stopping off: validation, above */
+    return c;
+}
+
+smx_nn_status smx_nn_config_check(const smx_nn_config *c)
+{
+    if (!c)
+        return SMX_NN_ERR_NULL_POINTER;
+    const int ok =
+        c->n_hidden <= SMX_NN_MAX_HIDDEN && (unsigned)c->activation <= SMX_NN_SOFTPLUS &&
+        (unsigned)c->loss <= SMX_NN_LOSS_MSE && (unsigned)c->optimizer <= SMX_NN_ADAM &&
+        isfinite(c->learning_rate) && c->learning_rate > 0.0 && c->momentum >= 0.0 &&
+        c->momentum < 1.0 && c->beta1 >= 0.0 && c->beta1 < 1.0 && c->beta2 >= 0.0 &&
+        c->beta2 < 1.0 && isfinite(c->epsilon) && c->epsilon > 0.0 &&
+        isfinite(c->weight_decay) && c->weight_decay >= 0.0 && c->epochs >= 1 &&
+        c->test_fraction > 0.0 && c->test_fraction < 1.0 && c->validation_fraction >= 0.0 &&
+        c->validation_fraction < 1.0;
+    if (!ok)
+        return SMX_NN_ERR_BAD_CONFIG;
+    for (size_t i = 0; i < c->n_hidden; i++)
+        if (c->hidden[i] == 0)
+            return SMX_NN_ERR_BAD_CONFIG;
+    return SMX_NN_OK;
+}
+
+/* Independent streams for the three uses of the seed, so that, say,
+ * turning early stopping on does not change the initial weights: splitmix64
+ * makes seeds that differ in a few bits unrelated. */
+#define SMX_NN__STREAM_SHUFFLE UINT64_C(0x53485546464C4531)    /* "SHUFFLE1" */
+#define SMX_NN__STREAM_VALIDATION UINT64_C(0x56414C4944415431) /* "VALIDAT1" */
+
+/* Rows per chunk when evaluating the validation set with a small batch. */
+#define SMX_NN__EVAL_ROWS 256
+
+static int all_finite(const float *x, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(x[i]))
+            return 0;
+    return 1;
+}
+
+static int labels_ok(const int32_t *y, size_t rows, size_t classes)
+{
+    for (size_t r = 0; r < rows; r++)
+        if (y[r] < 0 || (size_t)y[r] >= classes)
+            return 0;
+    return 1;
+}
+
+/* Everything one training owns, freed by one function on every path. */
+typedef struct training {
+    smx_nn_model model;
+    smx_nn__work work;
+    smx_nn_optim opt;
+    float *xs, *xv; /* standardised training and validation rows, sample-major */
+    float *xs_t;    /* xs feature-major [features][rows]: the full batch's input */
+    float *grad, *best;
+    size_t *perm;
+} training;
+
+static void training_free(training *t)
+{
+    smx_nn_model_free(&t->model);
+    smx_nn__work_free(&t->work);
+    smx_nn_optim_free(&t->opt);
+    free(t->xs);
+    free(t->xv);
+    free(t->xs_t);
+    free(t->grad);
+    free(t->best);
+    free(t->perm);
+}
+
+/* malloc of n items of size sz, with overflow refused, never 0 bytes. */
+static void *alloc_array(size_t n, size_t sz)
+{
+    if (n == 0)
+        n = 1;
+    if (n > SIZE_MAX / sz)
+        return NULL;
+    return malloc(n * sz);
+}
+
+static smx_nn_status check_train_args(const smx_nn_model *model, const smx_nn_config *config,
+                                      const float *x, const int32_t *y, size_t rows,
+                                      const float *xval, const int32_t *yval, size_t val_rows,
+                                      size_t features, size_t classes)
+{
+    if (!model || !config || !x || !y || (val_rows > 0 && (!xval || !yval)))
+        return SMX_NN_ERR_NULL_POINTER;
+    const smx_nn_status st = smx_nn_config_check(config);
+    if (st != SMX_NN_OK)
+        return st;
+    if (rows == 0 || features == 0 || classes == 0 || rows > SIZE_MAX / features ||
+        val_rows > SIZE_MAX / features)
+        return SMX_NN_ERR_BAD_SIZE;
+    if (!labels_ok(y, rows, classes) || !labels_ok(yval, val_rows, classes))
+        return SMX_NN_ERR_BAD_LABEL;
+    if (!all_finite(x, rows * features) || !all_finite(xval, val_rows * features))
+        return SMX_NN_ERR_NOT_FINITE;
+    return SMX_NN_OK;
+}
+
+static smx_nn_status train_loop(training *t, smx_nn_report *rep, const smx_nn_config *c,
+                                const int32_t *y, size_t rows, const int32_t *yval,
+                                size_t val_rows, smx_nn_progress_fn progress, void *user)
+{
+    smx_nn_model *m = &t->model;
+    smx_nn__work *w = &t->work;
+    const size_t F = m->features;
+    const size_t batch = (c->batch_size == 0 || c->batch_size >= rows) ? rows : c->batch_size;
+    const int full_batch = batch == rows;
+    const int early = c->patience > 0 && val_rows > 0;
+    smx_nn_rng rng;
+    smx_nn_rng_seed(&rng, c->seed ^ SMX_NN__STREAM_SHUFFLE);
+
+    double best_loss = INFINITY;
+    size_t best_epoch = 0, epoch = 0;
+    smx_nn_status st = SMX_NN_OK;
+    smx_nn_progress pg = {0};
+    pg.epochs = c->epochs;
+    pg.val_loss = pg.val_accuracy = NAN;
+
+    while (epoch < c->epochs) {
+        epoch++;
+        /* Shuffling changes only the summation order of a full batch, so
+         * it is skipped there. */
+        if (!full_batch)
+            smx_nn_permutation(t->perm, rows, &rng);
+        double loss_sum = 0.0;
+        size_t correct = 0;
+        for (size_t start = 0; start < rows; start += batch) {
+            const size_t n = rows - start < batch ? rows - start : batch;
+            const int32_t *labels = y;
+            if (full_batch) {
+                w->act0 = t->xs_t;
+            } else {
+                /* gather the batch's rows into the feature-major input */
+                const size_t *p = t->perm + start;
+                for (size_t j = 0; j < F; j++)
+                    for (size_t k = 0; k < n; k++)
+                        w->input[j * n + k] = t->xs[p[k] * F + j];
+                for (size_t k = 0; k < n; k++)
+                    w->labels[k] = y[p[k]];
+                w->act0 = w->input;
+                labels = w->labels;
+            }
+            smx_nn__forward(w, m, n);
+            /* the running accuracy is only for the progress callback */
+            if (progress)
+                correct += smx_nn__count_correct(NULL, w, m, labels, n);
+            double l;
+            if ((st = smx_nn__loss_backward(&l, t->grad, w, m, c->loss, labels, n)) != SMX_NN_OK)
+                return st;
+            if (!isfinite(l))
+                return SMX_NN_ERR_DIVERGED;
+            loss_sum += l * (double)n;
+            smx_nn_optim_step(&t->opt, m, t->grad);
+        }
+        pg.epoch = epoch;
+        pg.train_loss = loss_sum / (double)rows;
+        pg.train_accuracy = progress ? (double)correct / (double)rows : NAN;
+
+        int stop = 0;
+        if (val_rows > 0) {
+            smx_nn_eval ev;
+            if ((st = smx_nn__evaluate_rows(&ev, NULL, w, m, c->loss, t->xv, yval, val_rows, 0)) !=
+                SMX_NN_OK)
+                return st;
+            pg.val_loss = ev.loss;
+            pg.val_accuracy = ev.accuracy;
+            if (ev.loss < best_loss) {
+                best_loss = ev.loss;
+                best_epoch = epoch;
+                if (early)
+                    memcpy(t->best, m->params, m->n_params * sizeof *m->params);
+            } else if (early && epoch - best_epoch >= c->patience) {
+                rep->stopped_early = 1;
+                stop = 1;
+            }
+            pg.best_epoch = best_epoch;
+        }
+        if (progress && progress(&pg, user) != 0) {
+            rep->stopped_by_callback = 1;
+            stop = 1;
+        }
+        if (stop)
+            break;
+    }
+
+    rep->epochs_run = epoch;
+    rep->best_epoch = epoch;
+    if (early && best_epoch > 0) {
+        memcpy(m->params, t->best, m->n_params * sizeof *m->params);
+        rep->best_epoch = best_epoch;
+    }
+    return SMX_NN_OK;
+}
+
+smx_nn_status smx_nn_train_validated(smx_nn_model *model, smx_nn_report *report,
+                                     const smx_nn_config *config, const float *x,
+                                     const int32_t *y, size_t rows, const float *xval,
+                                     const int32_t *yval, size_t val_rows, size_t features,
+                                     size_t classes, smx_nn_progress_fn progress, void *user)
+{
+    smx_nn_status st = check_train_args(model, config, x, y, rows, xval, yval, val_rows,
+                                        features, classes);
+    if (st != SMX_NN_OK) {
+        if (model)
+            *model = (smx_nn_model){0};
+        return st;
+    }
+    *model = (smx_nn_model){0};
+
+    const smx_nn_config *c = config;
+    training t;
+    memset(&t, 0, sizeof t);
+    size_t sizes[SMX_NN_MAX_LAYERS + 1];
+    sizes[0] = features;
+    for (size_t i = 0; i < c->n_hidden; i++)
+        sizes[i + 1] = c->hidden[i];
+    sizes[c->n_hidden + 1] = classes;
+    if ((st = smx_nn_model_init(&t.model, sizes, c->n_hidden + 2, c->activation)) != SMX_NN_OK)
+        return st;
+    smx_nn_model *m = &t.model;
+
+    const size_t batch = (c->batch_size == 0 || c->batch_size >= rows) ? rows : c->batch_size;
+    /* Room for a training batch, and for the validation rows in chunks of
+     * up to SMX_NN__EVAL_ROWS when they are more than a batch. */
+    const size_t val_chunk = val_rows < SMX_NN__EVAL_ROWS ? val_rows : SMX_NN__EVAL_ROWS;
+    const size_t cap = batch > val_chunk ? batch : val_chunk;
+    if ((st = smx_nn__work_init(&t.work, m, cap)) != SMX_NN_OK)
+        goto done;
+    if ((st = smx_nn_optim_init(&t.opt, c, m->n_params)) != SMX_NN_OK)
+        goto done;
+    t.xs = alloc_array(rows * features, sizeof *t.xs);
+    t.xv = alloc_array(val_rows * features, sizeof *t.xv);
+    t.xs_t = alloc_array(rows * features, sizeof *t.xs_t);
+    t.grad = alloc_array(m->n_params, sizeof *t.grad);
+    t.best = alloc_array(m->n_params, sizeof *t.best);
+    t.perm = alloc_array(rows, sizeof *t.perm);
+    if (!t.xs || !t.xv || !t.xs_t || !t.grad || !t.best || !t.perm) {
+        st = SMX_NN_ERR_NO_MEMORY;
+        goto done;
+    }
+
+    /* Standardise once with the statistics of the rows fitted; the
+     * validation rows get the same transformation, as unseen data will. */
+    if ((st = smx_nn_standardize_fit(m->mean, m->std, x, rows, features)) != SMX_NN_OK)
+        goto done;
+    smx_nn_standardize_apply(t.xs, x, rows, features, m->mean, m->std);
+    smx_nn_standardize_apply(t.xv, xval, val_rows, features, m->mean, m->std);
+    for (size_t j = 0; j < features; j++)
+        for (size_t r = 0; r < rows; r++)
+            t.xs_t[j * rows + r] = t.xs[r * features + j];
+    smx_nn_model_randomize(m, c->seed);
+
+    smx_nn_report rep;
+    memset(&rep, 0, sizeof rep);
+    rep.train_rows = rows;
+    rep.val_rows = val_rows;
+    if ((st = train_loop(&t, &rep, c, y, rows, yval, val_rows, progress, user)) != SMX_NN_OK)
+        goto done;
+
+    /* The kept model's figures, measured now rather than taken from the
+     * running means of the last epoch. */
+    smx_nn_eval ev;
+    if ((st = smx_nn__evaluate_rows(&ev, NULL, &t.work, m, c->loss, t.xs, y, rows, 0)) !=
+        SMX_NN_OK)
+        goto done;
+    rep.train_loss = ev.loss;
+    rep.train_accuracy = ev.accuracy;
+    rep.val_loss = rep.val_accuracy = NAN;
+    if (val_rows > 0) {
+        if ((st = smx_nn__evaluate_rows(&ev, NULL, &t.work, m, c->loss, t.xv, yval, val_rows,
+                                        0)) != SMX_NN_OK)
+            goto done;
+        rep.val_loss = ev.loss;
+        rep.val_accuracy = ev.accuracy;
+    }
+    if (report)
+        *report = rep;
+    /* Hand the model over; training_free below must not free it. */
+    *model = t.model;
+    t.model = (smx_nn_model){0};
+
+done:
+    training_free(&t);
+    return st;
+}
+
+smx_nn_status smx_nn_train(smx_nn_model *model, smx_nn_report *report,
+                           const smx_nn_config *config, const float *x, const int32_t *y,
+                           size_t rows, size_t features, size_t classes,
+                           smx_nn_progress_fn progress, void *user)
+{
+    smx_nn_status st = check_train_args(model, config, x, y, rows, NULL, NULL, 0, features,
+                                        classes);
+    if (st != SMX_NN_OK) {
+        if (model)
+            *model = (smx_nn_model){0};
+        return st;
+    }
+    if (config->patience == 0 || config->validation_fraction == 0.0)
+        return smx_nn_train_validated(model, report, config, x, y, rows, NULL, NULL, 0, features,
+                                      classes, progress, user);
+
+    /* Early stopping: hold out a stratified validation part of the rows. */
+    size_t *idx = alloc_array(rows, sizeof *idx);
+    float *xf = alloc_array(rows * features, sizeof *xf);
+    int32_t *yf = alloc_array(rows, sizeof *yf);
+    size_t n_val = 0;
+    if (!idx || !xf || !yf) {
+        st = SMX_NN_ERR_NO_MEMORY;
+    } else {
+        st = smx_nn_split_stratified(idx, &n_val, y, rows, classes, config->validation_fraction,
+                                     config->seed ^ SMX_NN__STREAM_VALIDATION);
+    }
+    if (st == SMX_NN_OK) {
+        /* One buffer: the fitting rows, then the validation rows. */
+        smx_nn_gather(xf, yf, x, y, idx, rows, features);
+        const size_t n_fit = rows - n_val;
+        st = smx_nn_train_validated(model, report, config, xf, yf, n_fit, xf + n_fit * features,
+                                    yf + n_fit, n_val, features, classes, progress, user);
+    } else {
+        *model = (smx_nn_model){0};
+    }
+    free(idx);
+    free(xf);
+    free(yf);
+    return st;
+}
