@@ -104,7 +104,7 @@ static char *json_sizes(const smx_nn_model *net)
 int cli_model_save(const cli_model *m, const char *path)
 {
     const smx_nn_model *net = &m->net;
-    char names[SMX_NN_MAX_LAYERS][2][32];
+    char names[SMX_NN_MAX_LAYERS][2][48];
     size_t shapes[SMX_NN_MAX_LAYERS][2][2];
     smx_st_entry tensors[2 * SMX_NN_MAX_LAYERS];
     for (size_t i = 0; i < net->n_layers; i++) {
@@ -260,7 +260,7 @@ static int load_layers(cli_model *m, const smx_st_file *f, const char *path)
         return cli_error(NULL, "model holds %zu tensors, expected %zu for %zu layers (%s)",
                          f->n_tensors, 2 * net->n_layers, net->n_layers, path);
     for (size_t i = 0; i < net->n_layers; i++) {
-        char name[2][32];
+        char name[2][48];
         snprintf(name[0], sizeof name[0], "layers.%zu.weight", i);
         snprintf(name[1], sizeof name[1], "layers.%zu.bias", i);
         const size_t wshape[2] = {net->layers[i].out, net->layers[i].in};
