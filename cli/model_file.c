@@ -62,10 +62,11 @@ int cli_model_set_names(cli_model *m, const char *const *class_names,
 
 void cli_model_free(cli_model *m)
 {
-    smx_nn_model_free(&m->net);
+    /* the names first: their counts live in the network */
     free_strings(m->class_names, m->net.classes);
     free_strings(m->feature_names, m->net.features);
     free(m->target_name);
+    smx_nn_model_free(&m->net);
     memset(m, 0, sizeof *m);
 }
 

@@ -46,8 +46,13 @@ static inline wide w_div(wide a, wide b) { return a / b; }
  * about 0.5 ulp of double, far below a float ulp. */
 static inline wide w_exp(wide d) { return exp(d); }
 
-/* exp(d) * f rounded once to float: in double nothing here is subnormal. */
-static inline real w_exp_mul_round(wide d, wide f) { return (real)(exp(d) * f); }
+/* e * f rounded once to float, for e = exp(d): in double nothing here is
+ * subnormal, so d is not needed (wide_f64.h needs it). */
+static inline real w_exp_mul_round(wide e, wide d, wide f)
+{
+    (void)d;
+    return (real)(e * f);
+}
 
 /* log1p(t) for t >= 0. */
 static inline wide w_log1p(wide t) { return log1p(t); }

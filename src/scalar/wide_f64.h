@@ -140,16 +140,16 @@ static inline wide w_log1p(wide t)
 /* The one rounding to the output type. */
 static inline real w_round(wide a) { return a.hi + a.lo; }
 
-/* exp(d) * f rounded once to double, for d <= 0 and f of moderate size.
- * Where exp(d) would be subnormal (d below about -708), its rounding
+/* e * f rounded once to double, for e = exp(d), d <= 0 and f of moderate
+ * size.  Where exp(d) is subnormal (d below about -708), its rounding
  * there costs up to half the smallest subnormal, which f > 1 would then
  * multiply: the product is formed as exp(d + 128 ln 2) f in the normal
  * range and scaled by 2^-128 at the one final rounding. */
 #define SMX_EXP_SUBNORMAL_CUTOFF (-700.0)
-static inline real w_exp_mul_round(wide d, wide f)
+static inline real w_exp_mul_round(wide e, wide d, wide f)
 {
     if (d.hi >= SMX_EXP_SUBNORMAL_CUTOFF)
-        return w_round(w_mul(w_exp(d), f));
+        return w_round(w_mul(e, f));
     const wide ln2_128 = w_make(0x1.62e42fefa39efp+6, 0x1.abc9e3b39803fp-49); /* 128 ln 2 */
     return ldexp(w_round(w_mul(w_exp(w_add(d, ln2_128)), f)), -128);
 }
