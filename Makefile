@@ -4,6 +4,7 @@
 #   make demo            train on the embedded Iris data, then explain the derivative
 #   make sanitize        build with ASan + UBSan into $(ASAN_BUILD_DIR)
 #   make test-sanitize   ... and run the tests there
+#   make bench-train     training speed on Iris, against PyTorch when installed
 #   make install PREFIX=/usr/local
 #   make clean
 # CMAKE_FLAGS passes options to the configure step, e.g.
@@ -27,7 +28,7 @@ MAKEFLAGS += --no-print-directory
 # $(call cmake_build,DIR,FLAGS): configure DIR (cheap when it exists), build.
 cmake_build = $(CMAKE) -S . -B $(1) $(2) && $(CMAKE) --build $(1) -j$(JOBS)
 
-.PHONY: all build test demo sanitize test-sanitize install clean bootstrap
+.PHONY: all build test demo sanitize test-sanitize install clean bootstrap bench-train
 
 all: build
 
@@ -55,6 +56,12 @@ sanitize: bootstrap
 
 test-sanitize: sanitize
 	$(SAN_ENV) $(CTEST) --test-dir $(ASAN_BUILD_DIR) --output-on-failure -j$(JOBS)
+
+# Training speed: 1000 full-batch Adam epochs on Iris, smx and (when
+# python3-torch is installed) PyTorch side by side.
+bench-train: build
+	$(BUILD_DIR)/bench/train_iris
+	python3 bench/train_iris_torch.py $(BUILD_DIR)/bench/train_iris
 
 install: build
 	$(CMAKE) --install $(BUILD_DIR) --prefix $(PREFIX)

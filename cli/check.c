@@ -13,6 +13,7 @@
 
 #include <smx.h>
 
+#include <cjson/cJSON.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -228,12 +229,27 @@ static double check_gradient(const check_case *c)
     return worst;
 }
 
-static int report(const char *name, size_t n, double err, int *failures)
+/* Where the results go: text lines, or (--json) an array of objects. */
+typedef struct check_log {
+    cJSON *json; /* NULL: text */
+    int failures;
+} check_log;
+
+static void report(check_log *log, const char *name, size_t n, double err, double bound)
 {
-    const int ok = err <= GRADCHECK_BOUND;
+    const int ok = err <= bound;
+    log->failures += !ok;
+    if (log->json) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "name", name);
+        cJSON_AddNumberToObject(o, "n", (double)n);
+        cJSON_AddNumberToObject(o, "max_relative_error", isfinite(err) ? err : 1e308);
+        cJSON_AddNumberToObject(o, "bound", bound);
+        cJSON_AddBoolToObject(o, "ok", ok);
+        cJSON_AddItemToArray(log->json, o);
+        return;
+    }
     printf("  %-38s n=%-5zu max rel. error %8.2e  %s\n", name, n, err, ok ? "ok" : "FAILED");
-    *failures += !ok;
-    return ok;
 }
 
 /* Fills the problem's arrays for rows x cols; hard inputs: scores
@@ -337,8 +353,7 @@ static double check_network(smx_nn_activation act, smx_nn_loss loss_kind)
 
 static int run_gradcheck(const cli_args *args)
 {
-    (void)args;
-    int failures = 0;
+    check_log log = {cli_flag(args, "json") ? cJSON_CreateArray() : NULL, 0};
     check_case c;
     struct {
         const char *name;
@@ -366,7 +381,8 @@ static int run_gradcheck(const cli_args *args)
         {"nll_loss", 4, 5, 0, 2, 0, f_nll, g_nll},
     };
 
-    printf("smx gradcheck: central differences in double, bound %.0e\n", GRADCHECK_BOUND);
+    if (!log.json)
+        printf("smx gradcheck: central differences in double, bound %.0e\n", GRADCHECK_BOUND);
     for (size_t p = 0; p < sizeof plans / sizeof plans[0]; p++) {
         /* the axis cases cover [2, cols, 3] */
         const int axis = plans[p].f == f_softmax_axis || plans[p].f == f_log_softmax_axis;
@@ -388,7 +404,7 @@ static int run_gradcheck(const cli_args *args)
         }
         if (c.f == f_nll) /* the NLL takes log-probabilities */
             smx_log_softmax_f64(c.x, c.x, c.rows, c.cols);
-        report(plans[p].name, c.n, check_gradient(&c), &failures);
+        report(&log, plans[p].name, c.n, check_gradient(&c), GRADCHECK_BOUND);
         teardown(&c);
     }
 
@@ -407,8 +423,8 @@ static int run_gradcheck(const cli_args *args)
         const double analytic = dot(c.targets, jvp, c.n);
         const double h = GRADCHECK_STEP;
         const double numeric = (f_jvp_direction(&c, h) - f_jvp_direction(&c, -h)) / (2 * h);
-        report("log_softmax_jvp", c.n,
-               fabs(numeric - analytic) / fmax(fabs(analytic), 1e-300), &failures);
+        report(&log, "log_softmax_jvp", c.n,
+               fabs(numeric - analytic) / fmax(fabs(analytic), 1e-300), GRADCHECK_BOUND);
         free(jvp);
     }
     teardown(&c);
@@ -431,33 +447,45 @@ static int run_gradcheck(const cli_args *args)
             for (size_t i = 0; i < 6; i++)
                 worst = fmax(worst, fabs((up[i] - down[i]) / (2 * h) - jac[i * 6 + j]));
         }
-        report("softmax_jacobian", 36, worst, &failures);
+        report(&log, "softmax_jacobian", 36, worst, GRADCHECK_BOUND);
     }
     teardown(&c);
 
-    printf("whole network (5-7-6-3, float backprop vs double differences), bound %.0e\n",
-           NETWORK_BOUND);
+    if (!log.json)
+        printf("whole network (5-7-6-3, float backprop vs double differences), bound %.0e\n",
+               NETWORK_BOUND);
     for (int a = SMX_NN_RELU; a <= SMX_NN_SOFTPLUS; a++) {
         for (int l = SMX_NN_LOSS_CROSS_ENTROPY; l <= SMX_NN_LOSS_MSE; l++) {
             char name[64];
             snprintf(name, sizeof name, "network %s, %s", smx_nn_activation_name(a),
                      smx_nn_loss_name(l));
-            const double err = check_network((smx_nn_activation)a, (smx_nn_loss)l);
-            const int ok = err <= NETWORK_BOUND;
-            printf("  %-38s         max rel. error %8.2e  %s\n", name, err, ok ? "ok" : "FAILED");
-            failures += !ok;
+            report(&log, name, 13, check_network((smx_nn_activation)a, (smx_nn_loss)l),
+                   NETWORK_BOUND);
         }
     }
 
-    if (failures) {
-        printf("%d check%s FAILED\n", failures, failures == 1 ? "" : "s");
-        return CLI_EXIT_FAIL;
+    if (log.json) {
+        cJSON *root = cJSON_CreateObject();
+        cJSON_AddItemToObject(root, "checks", log.json);
+        cJSON_AddBoolToObject(root, "passed", log.failures == 0);
+        char *text = cJSON_Print(root);
+        cJSON_Delete(root);
+        if (!text)
+            return cli_error(NULL, "out of memory");
+        puts(text);
+        cJSON_free(text);
+    } else if (log.failures) {
+        printf("%d check%s FAILED\n", log.failures, log.failures == 1 ? "" : "s");
+    } else {
+        printf("all checks passed\n");
     }
-    printf("all checks passed\n");
-    return CLI_EXIT_OK;
+    return log.failures ? CLI_EXIT_FAIL : CLI_EXIT_OK;
 }
 
-static const cli_option gradcheck_options[] = {{NULL, 0, NULL}};
+static const cli_option gradcheck_options[] = {
+    {"json", 0, "print JSON for scripts"},
+    {NULL, 0, NULL},
+};
 
 const cli_command cli_cmd_gradcheck = {
     "gradcheck",

@@ -35,6 +35,7 @@ width=$("$smx" explain "${iris[@]}" "$labels" --target setosa | awk '{ if (lengt
 if [ "$width" -le 80 ]; then passed=$((passed + 1)); else fail "explain is $width columns wide"; fi
 
 expect_out "gradcheck" "all checks passed" -- "$smx" gradcheck
+expect_out "gradcheck json" $'"passed":\ttrue' -- "$smx" gradcheck --json
 expect_out "version" "smx 0." -- "$smx" --version
 expect_out "info" "kernels:" -- "$smx" info
 expect_out "help" "usage: smx softmax" -- "$smx" softmax --help
