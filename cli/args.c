@@ -8,6 +8,7 @@
  */
 #include "cli.h"
 
+#include <cjson/cJSON.h>
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -219,4 +220,15 @@ void cli_free_list(char **items, size_t n_items)
     for (size_t i = 0; i < n_items; i++)
         free(items[i]);
     free(items);
+}
+
+int cli_print_json(cJSON *root)
+{
+    char *text = root ? cJSON_Print(root) : NULL;
+    cJSON_Delete(root);
+    if (!text)
+        return cli_error(NULL, "out of memory");
+    puts(text);
+    cJSON_free(text);
+    return CLI_EXIT_OK;
 }

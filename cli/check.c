@@ -468,12 +468,9 @@ static int run_gradcheck(const cli_args *args)
         cJSON *root = cJSON_CreateObject();
         cJSON_AddItemToObject(root, "checks", log.json);
         cJSON_AddBoolToObject(root, "passed", log.failures == 0);
-        char *text = cJSON_Print(root);
-        cJSON_Delete(root);
-        if (!text)
-            return cli_error(NULL, "out of memory");
-        puts(text);
-        cJSON_free(text);
+        const int rc = cli_print_json(root);
+        if (rc)
+            return rc;
     } else if (log.failures) {
         printf("%d check%s FAILED\n", log.failures, log.failures == 1 ? "" : "s");
     } else {

@@ -72,6 +72,10 @@ int cli_error(const char *hint, const char *fmt, ...)
 #endif
     ;
 
+/* Prints a JSON document to standard output and frees it (cJSON). */
+struct cJSON;
+int cli_print_json(struct cJSON *root);
+
 /* Parses a whole string as a finite number (leading/trailing blanks
  * allowed); 0 on success. */
 int cli_parse_number(const char *text, double *out);

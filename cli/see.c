@@ -75,17 +75,6 @@ static int label_width(const see_setup *s, size_t n)
     return (int)(w > 24 ? 24 : w);
 }
 
-static int print_json(cJSON *root)
-{
-    char *text = root ? cJSON_Print(root) : NULL;
-    cJSON_Delete(root);
-    if (!text)
-        return cli_error(NULL, "out of memory");
-    puts(text);
-    cJSON_free(text);
-    return CLI_EXIT_OK;
-}
-
 static cJSON *json_array(const double *v, size_t n)
 {
     return cJSON_CreateDoubleArray(v, (int)n);
@@ -146,7 +135,7 @@ static int softmax_stream(FILE *in, const char *source, const see_setup *s)
             cJSON *root = cJSON_CreateObject();
             cJSON_AddItemToObject(root, s->mode.log ? "log_probabilities" : "probabilities",
                                   rows);
-            return print_json(root);
+            return cli_print_json(root);
         }
         cJSON_Delete(rows);
     }
@@ -189,7 +178,7 @@ static int run_softmax(const cli_args *args)
         cJSON_AddNumberToObject(root, "temperature", s.mode.temperature);
         cJSON_AddItemToObject(root, s.mode.log ? "log_probabilities" : "probabilities",
                               json_array(y, n));
-        rc = print_json(root);
+        rc = cli_print_json(root);
     } else if (s.labels) {
         const int w = label_width(&s, n);
         for (size_t i = 0; i < n; i++)
@@ -244,7 +233,7 @@ static int run_jacobian(const cli_args *args)
         cJSON *rows = cJSON_AddArrayToObject(root, "jacobian");
         for (size_t i = 0; i < n; i++)
             cJSON_AddItemToArray(rows, json_array(jac + i * n, n));
-        rc = print_json(root);
+        rc = cli_print_json(root);
     } else {
         printf("Jacobian ds_i/dz_j of the SoftMax (row i: output, column j: input)\n");
         print_matrix(&s, jac, n);
@@ -377,7 +366,7 @@ static int run_explain(const cli_args *args)
         cJSON_AddItemToObject(root, "gradient", json_array(dz, n));
         cJSON_AddItemToObject(root, "jacobian_times_gradient", json_array(jg, n));
         cJSON_AddNumberToObject(root, "max_difference", worst);
-        rc = print_json(root);
+        rc = cli_print_json(root);
         goto done;
     }
 

@@ -243,17 +243,6 @@ static cJSON *json_metrics(const metrics *m, size_t k, int with_matrix)
     return o;
 }
 
-static int print_json(cJSON *root)
-{
-    char *text = root ? cJSON_Print(root) : NULL;
-    cJSON_Delete(root);
-    if (!text)
-        return cli_error(NULL, "out of memory");
-    puts(text);
-    cJSON_free(text);
-    return CLI_EXIT_OK;
-}
-
 static cJSON *json_names(char *const *names, size_t n)
 {
     cJSON *a = cJSON_CreateArray();
@@ -389,7 +378,7 @@ static int run_train(const cli_args *args)
         cJSON_AddItemToObject(root, "test", json_metrics(&test_m, d.classes, 1));
         if (save)
             cJSON_AddStringToObject(root, "saved", save);
-        rc = print_json(root);
+        rc = cli_print_json(root);
         goto out;
     }
     printf("network %s (%s), %s loss, %s lr %g, batch %zu, L2 %g, seed %llu\n", arch,
@@ -470,7 +459,7 @@ static int run_predict(const cli_args *args)
                                   cJSON_CreateFloatArray(probs + r * k, (int)k));
             cJSON_AddItemToArray(rows, o);
         }
-        rc = print_json(root);
+        rc = cli_print_json(root);
     } else {
         printf("class");
         for (size_t j = 0; j < k; j++)
@@ -517,7 +506,7 @@ static int run_eval(const cli_args *args)
         if (cli_flag(args, "json")) {
             cJSON *root = json_metrics(&mt, k, 1);
             cJSON_AddItemToObject(root, "classes", json_names(m.class_names, k));
-            rc = print_json(root);
+            rc = cli_print_json(root);
         } else {
             printf("%zu rows  cross-entropy %.4f  accuracy %.2f %%\n", mt.eval.rows,
                    mt.eval.loss, 100 * mt.eval.accuracy);
