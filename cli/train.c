@@ -298,7 +298,9 @@ static int run_train(const cli_args *args)
 {
     smx_nn_config cfg;
     dataset d;
-    int rc;
+    int rc, precision = 4;
+    if (cli_value(args, "precision") && (rc = cli_precision(args, &precision)))
+        return rc;
     if ((rc = config_of(&cfg, args)) || (rc = dataset_load(&d, args)))
         return rc;
     const int json = cli_flag(args, "json");
@@ -388,9 +390,9 @@ static int run_train(const cli_args *args)
     printf("%zu epochs in %.3f s%s\n\n", report.epochs_run, elapsed,
            report.stopped_early ? " (stopped early; best epoch kept)" : "");
     printf("          rows    loss  accuracy\n");
-    printf("train   %6zu  %6.4f  %7.2f %%\n", n_train, train_m.eval.loss,
+    printf("train   %6zu  %6.*f  %7.2f %%\n", n_train, precision, train_m.eval.loss,
            100 * train_m.eval.accuracy);
-    printf("test    %6zu  %6.4f  %7.2f %%\n", n_test, test_m.eval.loss,
+    printf("test    %6zu  %6.*f  %7.2f %%\n", n_test, precision, test_m.eval.loss,
            100 * test_m.eval.accuracy);
     print_confusion(&test_m, model.class_names, d.classes, "test rows");
     if (save)
@@ -485,7 +487,9 @@ static int run_eval(const cli_args *args)
         return cli_error("smx eval MODEL.safetensors DATA.csv",
                          "'smx eval' needs a model file and a data file");
     cli_model m;
-    int rc;
+    int rc, precision = 4;
+    if (cli_value(args, "precision") && (rc = cli_precision(args, &precision)))
+        return rc;
     if ((rc = cli_model_load(&m, args->words[0])))
         return rc;
     smx_csv_dataset data;
@@ -508,7 +512,7 @@ static int run_eval(const cli_args *args)
             cJSON_AddItemToObject(root, "classes", json_names(m.class_names, k));
             rc = cli_print_json(root);
         } else {
-            printf("%zu rows  cross-entropy %.4f  accuracy %.2f %%\n", mt.eval.rows,
+            printf("%zu rows  cross-entropy %.*f  accuracy %.2f %%\n", mt.eval.rows, precision,
                    mt.eval.loss, 100 * mt.eval.accuracy);
             print_confusion(&mt, m.class_names, k, "these rows");
         }
@@ -538,6 +542,7 @@ static const cli_option train_options[] = {
     {"save", 1, "write the model to this safetensors file"},
     {"every", 1, "progress line every N epochs when not on a terminal"},
     {"quiet", 0, "no progress"},
+    {"precision", 1, "digits of the losses (default 4)"},
     {"json", 0, "print JSON for scripts"},
     {NULL, 0, NULL},
 };
@@ -549,6 +554,7 @@ static const cli_option predict_options[] = {
 };
 
 static const cli_option eval_options[] = {
+    {"precision", 1, "digits of the loss (default 4)"},
     {"json", 0, "print JSON for scripts"},
     {NULL, 0, NULL},
 };
