@@ -87,8 +87,13 @@ int scores_read_row(FILE *in, const char *source, size_t *line_no, double **row,
             p += 3;
         *n = 0;
         int bad = 0;
+        const int first = *line_no == 1;
         for (char *tok = strtok(p, ", \t\r\n"); tok; tok = strtok(NULL, ", \t\r\n")) {
             double v;
+            if (cli_parse_number(tok, &v) != 0 && first) {
+                *n = 0; /* a CSV header on the first line: names, not scores */
+                break;
+            }
             if (cli_parse_number(tok, &v) != 0) {
                 cli_error("each line holds one row of scores, separated by commas or blanks",
                           "not a number: '%s' (%s:%zu)", tok, source, *line_no);

@@ -21,7 +21,8 @@ smx_status scores_jacobian(double *jac, const double *y, size_t n, int f64);
 smx_status scores_backward(double *dx, const double *y, const double *dy, size_t n, int f64);
 
 /* Reads the next non-blank line of numbers (commas and/or blanks between
- * them) into *row (grown as needed).  1: a row; 0: end of input; -1: a bad
+ * them) into *row (grown as needed); a first line that is not all numbers
+ * is a CSV header and is skipped.  1: a row; 0: end of input; -1: a bad
  * line, reported with source:line. */
 int scores_read_row(FILE *in, const char *source, size_t *line_no, double **row, size_t *n,
                     size_t *cap);

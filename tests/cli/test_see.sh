@@ -18,6 +18,7 @@ expect_out "json" '"probabilities":' -- "$smx" softmax "${iris[@]}" --json
 expect_out "stdin rows" $'0.090031 0.244728 0.665241\n0.268941 0.731059' \
     -- bash -c "printf '1 2 3\n\n4,5\n' | '$smx' softmax"
 expect_out "stdin CRLF" "0.268941 0.731059" -- bash -c "printf '4,5\r\n' | '$smx' softmax -"
+expect_out "CSV header skipped" "0.268941 0.731059" -- bash -c "printf 'a,b\n4,5\n' | '$smx' softmax"
 
 expect_out "jacobian row" "setosa         0.216078    -0.075090    -0.140989" \
     -- "$smx" jacobian "${iris[@]}" "$labels"
