@@ -4,6 +4,7 @@
 #   make demo            train on the embedded Iris data, then explain the derivative
 #   make sanitize        build with ASan + UBSan into $(ASAN_BUILD_DIR)
 #   make test-sanitize   ... and run the tests there
+#   make bench           softmax speed against memcpy, exp and the peers (build-bench/)
 #   make bench-train     training speed on Iris, against PyTorch when installed
 #   make install PREFIX=/usr/local
 #   make clean
@@ -28,7 +29,7 @@ MAKEFLAGS += --no-print-directory
 # $(call cmake_build,DIR,FLAGS): configure DIR (cheap when it exists), build.
 cmake_build = $(CMAKE) -S . -B $(1) $(2) && $(CMAKE) --build $(1) -j$(JOBS)
 
-.PHONY: all build test demo sanitize test-sanitize install clean bootstrap bench-train
+.PHONY: all build test demo sanitize test-sanitize install clean bootstrap bench bench-train
 
 all: build
 
@@ -57,6 +58,10 @@ sanitize: bootstrap
 test-sanitize: sanitize
 	$(SAN_ENV) $(CTEST) --test-dir $(ASAN_BUILD_DIR) --output-on-failure -j$(JOBS)
 
+# Softmax speed: its own Release build with the bench-only peers.
+bench:
+	bash scripts/bench
+
 # Training speed: 1000 full-batch Adam epochs on Iris, smx and (when
 # python3-torch is installed) PyTorch side by side.
 bench-train: build
@@ -67,4 +72,4 @@ install: build
 	$(CMAKE) --install $(BUILD_DIR) --prefix $(PREFIX)
 
 clean:
-	rm -rf $(BUILD_DIR) $(ASAN_BUILD_DIR) build-clang
+	rm -rf $(BUILD_DIR) $(ASAN_BUILD_DIR) build-clang build-bench

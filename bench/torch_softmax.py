@@ -1,0 +1,150 @@
+#!/usr/bin/env python3
+"""PyTorch on smx-bench's operations and shapes, one thread, for `make bench`.
+
+Times torch.softmax, torch.log_softmax, their backward kernels
+(torch._softmax_backward_data, torch._log_softmax_backward_data) and
+F.cross_entropy forward + gradient (autograd), f32 and f64, on the shapes of
+smx-bench, with the same method: one warm-up call, batches of calls, the
+median over about --budget seconds; shapes of >= 16M elements rotate
+through >= 4 copies and >= 512 MiB of buffers.  With --smx-tsv (the file
+smx-bench --tsv wrote in the same `make bench`), adds smx's speed-up over
+PyTorch: time of PyTorch / time of smx.  Without torch, says so and exits 0.
+
+usage: bench/torch_softmax.py [--smx-tsv FILE] [--budget S] [--shape RxC]... [--f32]
+(other smx-bench options are accepted and ignored)
+"""
+import math
+import statistics
+import sys
+import time
+
+SHAPES = [(150, 3), (1, 3), (4096, 10), (256, 1000), (64, 32000), (8, 128256),
+          (2048, 2048), (16, 1048576), (1, 16777216)]
+OPS = ["softmax", "log_softmax", "softmax_bwd", "log_softmax_bwd", "cross_entropy"]
+COLD_ELEMENTS = 16 << 20
+ROTATION_BYTES = 512 << 20
+
+
+def parse_args(argv):
+    opts = {"tsv": None, "budget": 0.25, "shapes": [], "f32": False}
+    i = 0
+    while i < len(argv):
+        a = argv[i]
+        if a == "--smx-tsv":
+            opts["tsv"] = argv[i + 1]
+            i += 1
+        elif a == "--budget":
+            opts["budget"] = float(argv[i + 1])
+            i += 1
+        elif a == "--shape":
+            r, c = argv[i + 1].split("x")
+            opts["shapes"].append((int(r), int(c)))
+            i += 1
+        elif a == "--f32":
+            opts["f32"] = True
+        elif a == "--tsv":
+            i += 1
+        i += 1
+    return opts
+
+
+def read_smx(path):
+    times = {}
+    if not path:
+        return times
+    with open(path) as f:
+        for line in f:
+            p = line.split("\t")
+            if len(p) >= 6 and p[0] == "smx":
+                times[(p[1], p[2], int(p[3]), int(p[4]))] = float(p[5])
+    return times
+
+
+def measure(fn, copies, budget):
+    """Median ns per call of fn(copy), as smx-bench measures."""
+    k = [0]
+
+    def call():
+        fn(copies[k[0]])
+        k[0] = (k[0] + 1) % len(copies)
+
+    call()  # warm-up
+    t0 = time.perf_counter_ns()
+    call()
+    one = max(time.perf_counter_ns() - t0, 1)
+    budget_ns = budget * 1e9
+    batch = max(1, int(budget_ns / 9 / one))
+    nsamples = min(15, max(3, int(budget_ns / (batch * one))))
+    samples = []
+    for _ in range(nsamples):
+        start = time.perf_counter_ns()
+        for _ in range(batch):
+            call()
+        samples.append((time.perf_counter_ns() - start) / batch)
+    return statistics.median(samples)
+
+
+def main():
+    opts = parse_args(sys.argv[1:])
+    try:
+        import torch
+        import torch.nn.functional as F
+    except ImportError:
+        print("PyTorch: not installed (Debian: apt-get install python3-torch); skipped")
+        return 0
+    torch.set_num_threads(1)
+    smx = read_smx(opts["tsv"])
+    shapes = opts["shapes"] or SHAPES
+    gen = torch.Generator().manual_seed(1)
+    print(f"PyTorch {torch.__version__}, {torch.get_num_threads()} thread, "
+          f"budget {opts['budget']:.2f} s per measurement; "
+          "smx = time of PyTorch / time of smx (> 1: smx faster)")
+    for dtype, name in ((torch.float32, "f32"), (torch.float64, "f64")):
+        if name == "f64" and opts["f32"]:
+            continue
+        esz = 4 if name == "f32" else 8
+        print(f"\n{name}, 1 thread")
+        print(f"{'op':16s} {'shape':13s} {'mem':4s} {'median_us':>11s} {'el/ns':>7s} "
+              f"{'GB/s':>7s} {'smx':>6s}")
+        for rows, cols in shapes:
+            n = rows * cols
+            cold = n >= COLD_ELEMENTS
+            ncopies = max(4, math.ceil(ROTATION_BYTES / (4 * n * esz))) if cold else 1
+            x0 = torch.rand(rows, cols, generator=gen, dtype=dtype) * 16 - 8
+            dy0 = torch.rand(rows, cols, generator=gen, dtype=dtype) * 2 - 1
+            lab0 = torch.randint(0, cols, (rows,), generator=gen)
+            for op in OPS:
+                if op in ("softmax", "log_softmax", "cross_entropy"):
+                    copies = [x0.clone() for _ in range(ncopies)]
+                    if op == "softmax":
+                        fn = lambda x: torch.softmax(x, 1)  # noqa: E731
+                    elif op == "log_softmax":
+                        fn = lambda x: torch.log_softmax(x, 1)  # noqa: E731
+                    else:
+                        copies = [c.requires_grad_() for c in copies]
+                        fn = lambda x: torch.autograd.grad(  # noqa: E731
+                            F.cross_entropy(x, lab0), x)
+                else:
+                    fwd = torch.softmax if op == "softmax_bwd" else torch.log_softmax
+                    y0 = fwd(x0, 1)
+                    copies = [(y0.clone(), dy0.clone()) for _ in range(ncopies)]
+                    if op == "softmax_bwd":
+                        fn = lambda c: torch._softmax_backward_data(  # noqa: E731
+                            c[1], c[0], 1, dtype)
+                    else:
+                        fn = lambda c: torch._log_softmax_backward_data(  # noqa: E731
+                            c[1], c[0], 1, dtype)
+                with torch.no_grad() if op != "cross_entropy" else torch.enable_grad():
+                    ns = measure(fn, copies, opts["budget"])
+                del copies
+                nbytes = n * esz * (3 if op.endswith("_bwd") else 2)
+                s = smx.get((op, name, rows, cols))
+                ratio = f"{ns / s:.2f}" if s else "-"
+                print(f"{op:16s} {f'{rows}x{cols}':13s} {'cold' if cold else 'hot':4s} "
+                      f"{ns / 1e3:11.3f} {n / ns:7.3f} {nbytes / ns:7.2f} {ratio:>6s}",
+                      flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
