@@ -128,7 +128,8 @@ typedef enum smx_status {
     SMX_ERR_BAD_WEIGHT,     /* a class weight is negative, NaN or infinite */
     SMX_ERR_BAD_SMOOTHING,  /* label smoothing outside [0, 1] or NaN */
     SMX_ERR_BAD_REDUCTION,  /* not one of the smx_reduction values */
-    SMX_ERR_BAD_OPTION      /* an option that does not apply (ignore index with soft targets) */
+    SMX_ERR_BAD_OPTION,     /* an option that does not apply (ignore index with soft targets) */
+    SMX_ERR_UNSUPPORTED_ISA /* an instruction set this CPU lacks or this build left out */
 } smx_status;
 
 /* A short English sentence naming the status; never NULL. */
@@ -392,6 +393,46 @@ SMX_API smx_status smx_nll_loss_f32(float *loss, float *dx, const float *y,
 SMX_API smx_status smx_nll_loss_f64(double *loss, double *dx, const double *y,
                                     const int32_t *labels, size_t rows, size_t cols,
                                     const smx_cross_entropy_options_f64 *options);
+
+/* ------------------------------------------------------------------------ */
+/* Kernels: which instruction set computes                                   */
+/* ------------------------------------------------------------------------ */
+
+/* Every path gives results within the same ulp bounds (docs/accuracy.md);
+ * the faster ones compute the f32 functions in vector registers.  The
+ * library starts on the best path the CPU supports, capped by the
+ * environment variable SMX_ISA=scalar|avx2|avx512|neon when it is set (read
+ * once, at the first call; a path the CPU lacks is refused with a line on
+ * stderr and the best path is kept). */
+typedef enum smx_isa {
+    SMX_ISA_SCALAR = 0, /* portable C, the reference every path is tested against */
+    SMX_ISA_AVX2,       /* x86-64 with AVX2 and FMA */
+    SMX_ISA_AVX512,     /* x86-64 with AVX-512 F, BW, DQ and VL */
+    SMX_ISA_NEON        /* AArch64 Advanced SIMD */
+} smx_isa;
+
+/* The path in use. */
+SMX_API smx_isa smx_get_isa(void);
+
+/* The best path this CPU supports (and this build has). */
+SMX_API smx_isa smx_best_isa(void);
+
+/* Uses `isa` from now on, for every thread.  SMX_ERR_UNSUPPORTED_ISA, and no
+ * change, when the CPU or this build lacks it (or isa is not an smx_isa).
+ * Meant for start-up and tests: not to be called while another thread is
+ * inside the library. */
+SMX_API smx_status smx_set_isa(smx_isa isa);
+
+/* "scalar", "avx2", "avx512" or "neon"; NULL for a value not in smx_isa. */
+SMX_API const char *smx_isa_name(smx_isa isa);
+
+/* The path that computes `operation` now: "avx512", ..., or "scalar" where
+ * the active path has no kernel of its own for it.  Operations are named as
+ * their functions without the smx_ prefix: "softmax_f32",
+ * "cross_entropy_f64", ...  NULL for an unknown name.  (The axis functions
+ * with inner > 1, and cross-entropy with class weights, label smoothing or
+ * soft targets, use the scalar kernels on every path.) */
+SMX_API const char *smx_kernel_name(const char *operation);
 
 #ifdef __cplusplus
 }

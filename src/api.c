@@ -34,6 +34,8 @@ const char *smx_strerror(smx_status status)
         return "reduction must be SMX_REDUCTION_MEAN, _SUM or _NONE";
     case SMX_ERR_BAD_OPTION:
         return "an option does not apply to this function";
+    case SMX_ERR_UNSUPPORTED_ISA:
+        return "this CPU (or this build of smx) lacks that instruction set";
     }
     return "unknown smx_status";
 }

@@ -1,0 +1,89 @@
+/*
+ * vec_avx2.h — the vector operations of src/simd/ on AVX2 + FMA: 4 double
+ * lanes, loaded from and stored to 4 floats.  Compiled only into the files
+ * built with the AVX2 flags (src/CMakeLists.txt).
+ */
+#ifndef SMX_X86_VEC_AVX2_H
+#define SMX_X86_VEC_AVX2_H
+
+#include <immintrin.h>
+#include <stddef.h>
+
+#define VW 4 /* lanes */
+typedef __m256d vd;
+
+static inline vd v_set1(double a) { return _mm256_set1_pd(a); }
+static inline vd v_add(vd a, vd b) { return _mm256_add_pd(a, b); }
+static inline vd v_sub(vd a, vd b) { return _mm256_sub_pd(a, b); }
+static inline vd v_mul(vd a, vd b) { return _mm256_mul_pd(a, b); }
+static inline vd v_fma(vd a, vd b, vd c) { return _mm256_fmadd_pd(a, b, c); } /* a*b + c */
+/* max(a, b), and b when either is NaN (x86's rule): a NaN in b survives. */
+static inline vd v_max(vd a, vd b) { return _mm256_max_pd(a, b); }
+static inline vd v_min(vd a, vd b) { return _mm256_min_pd(a, b); }
+static inline vd v_round(vd a)
+{
+    return _mm256_round_pd(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+}
+/* x where a == b (ordered), y elsewhere. */
+static inline vd v_if_eq(vd a, vd b, vd x, vd y)
+{
+    return _mm256_blendv_pd(y, x, _mm256_cmp_pd(a, b, _CMP_EQ_OQ));
+}
+/* x where a < b (ordered), y elsewhere. */
+static inline vd v_if_lt(vd a, vd b, vd x, vd y)
+{
+    return _mm256_blendv_pd(y, x, _mm256_cmp_pd(a, b, _CMP_LT_OQ));
+}
+/* The bits of a shifted left by 52: 2^k from k + 1023 + 1.5 * 2^52. */
+static inline vd v_shl52(vd a)
+{
+    return _mm256_castsi256_pd(_mm256_slli_epi64(_mm256_castpd_si256(a), 52));
+}
+
+/* Reductions in a fixed order: the same lanes give the same result. */
+static inline double v_hsum(vd a)
+{
+    const __m128d q = _mm_add_pd(_mm256_castpd256_pd128(a), _mm256_extractf128_pd(a, 1));
+    return _mm_cvtsd_f64(_mm_add_sd(q, _mm_unpackhi_pd(q, q)));
+}
+static inline double v_hmax(vd a)
+{
+    const __m128d q = _mm_max_pd(_mm256_castpd256_pd128(a), _mm256_extractf128_pd(a, 1));
+    return _mm_cvtsd_f64(_mm_max_sd(q, _mm_unpackhi_pd(q, q)));
+}
+
+static inline vd v_load_f32(const float *p) { return _mm256_cvtps_pd(_mm_loadu_ps(p)); }
+static inline void v_store_f32(float *p, vd a) { _mm_storeu_ps(p, _mm256_cvtpd_ps(a)); }
+static inline vd v_load_f64(const double *p) { return _mm256_loadu_pd(p); }
+static inline void v_store_f64(double *p, vd a) { _mm256_storeu_pd(p, a); }
+
+/* The first n < VW lanes from p, `fill` in the others; nothing past p[n-1]
+ * is read or written. */
+static inline __m128i v_first32_(size_t n)
+{
+    return _mm_cmpgt_epi32(_mm_set1_epi32((int)n), _mm_setr_epi32(0, 1, 2, 3));
+}
+static inline __m256i v_first64_(size_t n)
+{
+    return _mm256_cmpgt_epi64(_mm256_set1_epi64x((long long)n), _mm256_setr_epi64x(0, 1, 2, 3));
+}
+static inline vd v_load_f32_n(const float *p, size_t n, double fill)
+{
+    const vd a = _mm256_cvtps_pd(_mm_maskload_ps(p, v_first32_(n)));
+    return _mm256_blendv_pd(_mm256_set1_pd(fill), a, _mm256_castsi256_pd(v_first64_(n)));
+}
+static inline void v_store_f32_n(float *p, vd a, size_t n)
+{
+    _mm_maskstore_ps(p, v_first32_(n), _mm256_cvtpd_ps(a));
+}
+static inline vd v_load_f64_n(const double *p, size_t n, double fill)
+{
+    const __m256i m = v_first64_(n);
+    return _mm256_blendv_pd(_mm256_set1_pd(fill), _mm256_maskload_pd(p, m), _mm256_castsi256_pd(m));
+}
+static inline void v_store_f64_n(double *p, vd a, size_t n)
+{
+    _mm256_maskstore_pd(p, v_first64_(n), a);
+}
+
+#endif

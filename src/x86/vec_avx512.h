@@ -1,0 +1,83 @@
+/*
+ * vec_avx512.h — the vector operations of src/simd/ on AVX-512 (F, DQ, VL):
+ * 8 double lanes, loaded from and stored to 8 floats.  Compiled only into
+ * the files built with the AVX-512 flags (src/CMakeLists.txt).
+ */
+#ifndef SMX_X86_VEC_AVX512_H
+#define SMX_X86_VEC_AVX512_H
+
+#include <immintrin.h>
+#include <stddef.h>
+
+#define VW 8 /* lanes */
+typedef __m512d vd;
+
+static inline vd v_set1(double a) { return _mm512_set1_pd(a); }
+static inline vd v_add(vd a, vd b) { return _mm512_add_pd(a, b); }
+static inline vd v_sub(vd a, vd b) { return _mm512_sub_pd(a, b); }
+static inline vd v_mul(vd a, vd b) { return _mm512_mul_pd(a, b); }
+static inline vd v_fma(vd a, vd b, vd c) { return _mm512_fmadd_pd(a, b, c); } /* a*b + c */
+/* max(a, b), and b when either is NaN (x86's rule): a NaN in b survives. */
+static inline vd v_max(vd a, vd b) { return _mm512_max_pd(a, b); }
+static inline vd v_min(vd a, vd b) { return _mm512_min_pd(a, b); }
+static inline vd v_round(vd a)
+{
+    return _mm512_roundscale_pd(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+}
+/* x where a == b (ordered), y elsewhere. */
+static inline vd v_if_eq(vd a, vd b, vd x, vd y)
+{
+    return _mm512_mask_blend_pd(_mm512_cmp_pd_mask(a, b, _CMP_EQ_OQ), y, x);
+}
+/* x where a < b (ordered), y elsewhere. */
+static inline vd v_if_lt(vd a, vd b, vd x, vd y)
+{
+    return _mm512_mask_blend_pd(_mm512_cmp_pd_mask(a, b, _CMP_LT_OQ), y, x);
+}
+/* The bits of a shifted left by 52: 2^k from k + 1023 + 1.5 * 2^52. */
+static inline vd v_shl52(vd a)
+{
+    return _mm512_castsi512_pd(_mm512_slli_epi64(_mm512_castpd_si512(a), 52));
+}
+
+/* Reductions in a fixed order: the same lanes give the same result. */
+static inline double v_hsum(vd a)
+{
+    const __m256d h = _mm256_add_pd(_mm512_castpd512_pd256(a), _mm512_extractf64x4_pd(a, 1));
+    const __m128d q = _mm_add_pd(_mm256_castpd256_pd128(h), _mm256_extractf128_pd(h, 1));
+    return _mm_cvtsd_f64(_mm_add_sd(q, _mm_unpackhi_pd(q, q)));
+}
+static inline double v_hmax(vd a)
+{
+    const __m256d h = _mm256_max_pd(_mm512_castpd512_pd256(a), _mm512_extractf64x4_pd(a, 1));
+    const __m128d q = _mm_max_pd(_mm256_castpd256_pd128(h), _mm256_extractf128_pd(h, 1));
+    return _mm_cvtsd_f64(_mm_max_sd(q, _mm_unpackhi_pd(q, q)));
+}
+
+static inline vd v_load_f32(const float *p) { return _mm512_cvtps_pd(_mm256_loadu_ps(p)); }
+static inline void v_store_f32(float *p, vd a) { _mm256_storeu_ps(p, _mm512_cvtpd_ps(a)); }
+static inline vd v_load_f64(const double *p) { return _mm512_loadu_pd(p); }
+static inline void v_store_f64(double *p, vd a) { _mm512_storeu_pd(p, a); }
+
+/* The first n < VW lanes from p, `fill` in the others; nothing past p[n-1]
+ * is read or written. */
+static inline __mmask8 v_first_(size_t n) { return (__mmask8)((1u << n) - 1u); }
+static inline vd v_load_f32_n(const float *p, size_t n, double fill)
+{
+    const __mmask8 m = v_first_(n);
+    return _mm512_mask_cvtps_pd(_mm512_set1_pd(fill), m, _mm256_maskz_loadu_ps(m, p));
+}
+static inline void v_store_f32_n(float *p, vd a, size_t n)
+{
+    _mm256_mask_storeu_ps(p, v_first_(n), _mm512_cvtpd_ps(a));
+}
+static inline vd v_load_f64_n(const double *p, size_t n, double fill)
+{
+    return _mm512_mask_loadu_pd(_mm512_set1_pd(fill), v_first_(n), p);
+}
+static inline void v_store_f64_n(double *p, vd a, size_t n)
+{
+    _mm512_mask_storeu_pd(p, v_first_(n), a);
+}
+
+#endif
