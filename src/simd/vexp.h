@@ -2,12 +2,14 @@
  * vexp.h — exp in double lanes, for the f32 kernels of src/simd/.
  * Include after a vec_*.h that defines vd and the v_* operations.
  *
- * exp(d) = 2^t * exp(r), t = round(d / ln 2), r = d - t ln 2 with ln 2 in
- * two parts (the fused multiply-add makes t * ln2_hi exact), |r| <= ln2/2;
- * exp(r) by its Taylor polynomial of degree 9, whose truncation error is
- * below 7e-12 relative (2^-37; Horner's rounding adds a few 2^-53), and
- * 2^t is built in the exponent bits.  Against a float's half ulp (2^-25)
- * that is 2^-12 of an ulp: the f32 results stay within their bounds.
+ * exp(d) = 2^(t/16) * exp(r) with t = round(16 d / ln 2), r = d - t ln2/16
+ * (ln2/16 in two parts; the fused multiply-adds keep t * hi exact), so
+ * |r| <= ln2/32.  2^(t/16) = 2^n * T[j] for t = 16 n + j, T[j] = 2^(j/16)
+ * rounded to double (a 16-entry table) and 2^n added to its exponent;
+ * exp(r) = 1 + q(r), q the Taylor polynomial of degree 5, whose truncation
+ * error is below 1.5e-13 relative (2^-42).  With the table's rounding and
+ * Horner's, the result is within about 2^-50 relative of exp(d): 2^-26 of
+ * a float ulp, so the f32 results stay within their bounds.
  *
  * Domain: d <= 709 (where exp is finite), -inf and NaN.  Below -708 the
  * result is 0 (the exact value is below 2^-1021, far under the smallest
@@ -16,30 +18,37 @@
 #ifndef SMX_SIMD_VEXP_H
 #define SMX_SIMD_VEXP_H
 
+/* 2^(j/16), j = 0..15, correctly rounded. */
+static const double smx__exp2_sixteenths[16] = {
+    0x1.0000000000000p+0, 0x1.0b5586cf9890fp+0, 0x1.172b83c7d517bp+0, 0x1.2387a6e756238p+0,
+    0x1.306fe0a31b715p+0, 0x1.3dea64c123422p+0, 0x1.4bfdad5362a27p+0, 0x1.5ab07dd485429p+0,
+    0x1.6a09e667f3bcdp+0, 0x1.7a11473eb0187p+0, 0x1.8ace5422aa0dbp+0, 0x1.9c49182a3f090p+0,
+    0x1.ae89f995ad3adp+0, 0x1.c199bdd85529cp+0, 0x1.d5818dcfba487p+0, 0x1.ea4afa2a490dap+0,
+};
+
 static inline vd v_exp(vd d)
 {
     const vd lo = v_set1(-708.0);
     /* operand order keeps a NaN d (v_max and v_min return their second
      * operand when either is NaN) */
     const vd dc = v_min(v_set1(709.0), v_max(lo, d));
-    const vd t = v_round(v_mul(dc, v_set1(0x1.71547652b82fep0))); /* d / ln 2 */
-    vd r = v_fma(t, v_set1(-0x1.62e42fefa39efp-1), dc);            /* ln2_hi */
-    r = v_fma(t, v_set1(-0x1.abc9e3b39803fp-56), r);                 /* ln2_lo */
+    /* k = t + 1.5 * 2^52: adding the shift rounds 16 d / ln 2 to the
+     * integer t, which then sits in k's low bits */
+    const vd shift = v_set1(0x1.8p52);
+    const vd k = v_fma(dc, v_set1(0x1.71547652b82fep+4), shift); /* 16 / ln 2 */
+    const vd t = v_sub(k, shift);
+    vd r = v_fma(t, v_set1(-0x1.62e42fefa39efp-5), dc); /* ln2/16, high part */
+    r = v_fma(t, v_set1(-0x1.abc9e3b39803fp-60), r);    /* low part */
 
-    vd p = v_set1(1.0 / 362880.0);
-    p = v_fma(p, r, v_set1(1.0 / 40320.0));
-    p = v_fma(p, r, v_set1(1.0 / 5040.0));
-    p = v_fma(p, r, v_set1(1.0 / 720.0));
-    p = v_fma(p, r, v_set1(1.0 / 120.0));
-    p = v_fma(p, r, v_set1(1.0 / 24.0));
-    p = v_fma(p, r, v_set1(1.0 / 6.0));
-    p = v_fma(p, r, v_set1(0.5));
-    p = v_fma(p, r, v_set1(1.0));
-    p = v_fma(p, r, v_set1(1.0));
+    vd q = v_fma(r, v_set1(1.0 / 120.0), v_set1(1.0 / 24.0));
+    q = v_fma(q, r, v_set1(1.0 / 6.0));
+    q = v_fma(q, r, v_set1(0.5));
+    q = v_fma(q, r, v_set1(1.0));
+    q = v_mul(q, r); /* exp(r) - 1 */
 
-    /* 2^t: t + 1023 in the exponent field (t in [-1021, 1023]) */
-    const vd two_t = v_shl52(v_add(t, v_set1(0x1.8p52 + 1023.0)));
-    return v_if_lt(d, lo, v_set1(0.0), v_mul(p, two_t));
+    /* 2^n * T[j]: n in [-1022, 1022] keeps the exponent field in range */
+    const vd s = v_scale_by_k16(v_table16(k, smx__exp2_sixteenths), k);
+    return v_if_lt(d, lo, v_set1(0.0), v_fma(s, q, s));
 }
 
 #endif

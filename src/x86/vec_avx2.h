@@ -16,6 +16,7 @@ static inline vd v_set1(double a) { return _mm256_set1_pd(a); }
 static inline vd v_add(vd a, vd b) { return _mm256_add_pd(a, b); }
 static inline vd v_sub(vd a, vd b) { return _mm256_sub_pd(a, b); }
 static inline vd v_mul(vd a, vd b) { return _mm256_mul_pd(a, b); }
+static inline vd v_div(vd a, vd b) { return _mm256_div_pd(a, b); }
 static inline vd v_fma(vd a, vd b, vd c) { return _mm256_fmadd_pd(a, b, c); } /* a*b + c */
 /* max(a, b), and b when either is NaN (x86's rule): a NaN in b survives. */
 static inline vd v_max(vd a, vd b) { return _mm256_max_pd(a, b); }
@@ -34,10 +35,33 @@ static inline vd v_if_lt(vd a, vd b, vd x, vd y)
 {
     return _mm256_blendv_pd(y, x, _mm256_cmp_pd(a, b, _CMP_LT_OQ));
 }
-/* The bits of a shifted left by 52: 2^k from k + 1023 + 1.5 * 2^52. */
-static inline vd v_shl52(vd a)
+/* T[bits(k) & 15] in every lane. */
+static inline vd v_table16(vd k, const double *table)
 {
-    return _mm256_castsi256_pd(_mm256_slli_epi64(_mm256_castpd_si256(a), 52));
+    const __m256i j = _mm256_and_si256(_mm256_castpd_si256(k), _mm256_set1_epi64x(15));
+    return _mm256_i64gather_pd(table, j, 8);
+}
+/* s * 2^q, q = floor(i / 16) for the integer i in the low bits of k, by
+ * adding q to s's exponent field (the caller keeps it in range). */
+static inline vd v_scale_by_k16(vd s, vd k)
+{
+    const __m256i q = _mm256_slli_epi64(_mm256_srli_epi64(_mm256_castpd_si256(k), 4), 52);
+    return _mm256_castsi256_pd(_mm256_add_epi64(_mm256_castpd_si256(s), q));
+}
+
+/* u = 2^k * f with f in [sqrt(1/2), sqrt(2)), for u >= 1 finite: returns
+ * f and sets *k (as a double).  Integer operations on the bits. */
+static inline vd v_log_split(vd u, vd *k)
+{
+    const __m256i bits = _mm256_add_epi64(_mm256_castpd_si256(u),
+                                          _mm256_set1_epi64x(0x3ff0000000000000 - 0x3fe6a09e667f3bcd));
+    /* the exponent field, as 2^52 + e - 2^52 */
+    const __m256i e = _mm256_or_si256(_mm256_srli_epi64(bits, 52),
+                                      _mm256_set1_epi64x(0x4330000000000000));
+    *k = _mm256_sub_pd(_mm256_castsi256_pd(e), _mm256_set1_pd(0x1p52 + 1023.0));
+    const __m256i f = _mm256_add_epi64(_mm256_and_si256(bits, _mm256_set1_epi64x(0x000fffffffffffff)),
+                                       _mm256_set1_epi64x(0x3fe6a09e667f3bcd));
+    return _mm256_castsi256_pd(f);
 }
 
 /* Reductions in a fixed order: the same lanes give the same result. */

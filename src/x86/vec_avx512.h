@@ -16,6 +16,7 @@ static inline vd v_set1(double a) { return _mm512_set1_pd(a); }
 static inline vd v_add(vd a, vd b) { return _mm512_add_pd(a, b); }
 static inline vd v_sub(vd a, vd b) { return _mm512_sub_pd(a, b); }
 static inline vd v_mul(vd a, vd b) { return _mm512_mul_pd(a, b); }
+static inline vd v_div(vd a, vd b) { return _mm512_div_pd(a, b); }
 static inline vd v_fma(vd a, vd b, vd c) { return _mm512_fmadd_pd(a, b, c); } /* a*b + c */
 /* max(a, b), and b when either is NaN (x86's rule): a NaN in b survives. */
 static inline vd v_max(vd a, vd b) { return _mm512_max_pd(a, b); }
@@ -34,10 +35,33 @@ static inline vd v_if_lt(vd a, vd b, vd x, vd y)
 {
     return _mm512_mask_blend_pd(_mm512_cmp_pd_mask(a, b, _CMP_LT_OQ), y, x);
 }
-/* The bits of a shifted left by 52: 2^k from k + 1023 + 1.5 * 2^52. */
-static inline vd v_shl52(vd a)
+/* T[bits(k) & 15] in every lane: a 16-entry table in two registers. */
+static inline vd v_table16(vd k, const double *table)
 {
-    return _mm512_castsi512_pd(_mm512_slli_epi64(_mm512_castpd_si512(a), 52));
+    return _mm512_permutex2var_pd(_mm512_loadu_pd(table), _mm512_castpd_si512(k),
+                                  _mm512_loadu_pd(table + 8));
+}
+/* s * 2^q, q = floor(i / 16) for the integer i in the low bits of k, by
+ * adding q to s's exponent field (the caller keeps it in range). */
+static inline vd v_scale_by_k16(vd s, vd k)
+{
+    const __m512i q = _mm512_slli_epi64(_mm512_srli_epi64(_mm512_castpd_si512(k), 4), 52);
+    return _mm512_castsi512_pd(_mm512_add_epi64(_mm512_castpd_si512(s), q));
+}
+
+/* u = 2^k * f with f in [sqrt(1/2), sqrt(2)), for u >= 1 finite: returns
+ * f and sets *k (as a double).  Integer operations on the bits. */
+static inline vd v_log_split(vd u, vd *k)
+{
+    const __m512i bits = _mm512_add_epi64(_mm512_castpd_si512(u),
+                                          _mm512_set1_epi64(0x3ff0000000000000 - 0x3fe6a09e667f3bcd));
+    /* the exponent field, as 2^52 + e - 2^52 */
+    const __m512i e = _mm512_or_si512(_mm512_srli_epi64(bits, 52),
+                                      _mm512_set1_epi64(0x4330000000000000));
+    *k = _mm512_sub_pd(_mm512_castsi512_pd(e), _mm512_set1_pd(0x1p52 + 1023.0));
+    const __m512i f = _mm512_add_epi64(_mm512_and_si512(bits, _mm512_set1_epi64(0x000fffffffffffff)),
+                                       _mm512_set1_epi64(0x3fe6a09e667f3bcd));
+    return _mm512_castsi512_pd(f);
 }
 
 /* Reductions in a fixed order: the same lanes give the same result. */
