@@ -434,6 +434,22 @@ SMX_API const char *smx_isa_name(smx_isa isa);
  * soft targets, use the scalar kernels on every path.) */
 SMX_API const char *smx_kernel_name(const char *operation);
 
+/* ------------------------------------------------------------------------ */
+/* Threads                                                                   */
+/* ------------------------------------------------------------------------ */
+
+/* Large problems are cut into chunks (many rows, or one long row) that up
+ * to this many threads compute together; small ones stay on the calling
+ * thread.  The chunks depend on the problem only, so the results are the
+ * same bits for every thread count.  The count starts as SMX_NUM_THREADS
+ * when set (read at the first call), else the number of online CPUs. */
+SMX_API int smx_get_num_threads(void);
+
+/* Sets the thread count for every later call (0: back to the default
+ * above; values over 256 are taken as 256).  SMX_ERR_BAD_OPTION, and no
+ * change, for a negative n. */
+SMX_API smx_status smx_set_num_threads(int n);
+
 #ifdef __cplusplus
 }
 #endif

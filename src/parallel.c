@@ -1,0 +1,154 @@
+/*
+ * parallel.c — a small pool of POSIX threads for smx__parallel_for, and
+ * the thread-count API of smx.h.
+ *
+ * Workers are started at the first parallel call and then sleep on a
+ * condition variable between jobs.  A job hands out its chunks through an
+ * atomic counter, the calling thread taking its share; the call returns
+ * when every chunk is done.  One job at a time: a caller that finds the
+ * pool busy runs its chunks itself (same chunks, same results).
+ */
+#include "parallel.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#define MAX_THREADS 256
+
+static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER; /* one job at a time */
+static pthread_mutex_t job_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t job_posted = PTHREAD_COND_INITIALIZER;
+static pthread_cond_t job_done = PTHREAD_COND_INITIALIZER;
+
+static size_t workers_started; /* under pool_lock */
+/* The job generation when each worker was created: the jobs it must wait
+ * for are the later ones. */
+static unsigned long worker_start_generation[MAX_THREADS];
+
+/* The job in progress (under job_lock, except the counters). */
+static unsigned long job_generation;
+static size_t job_workers;  /* how many workers take part */
+static size_t job_chunks;
+static smx__chunk_fn job_fn;
+static void *job_ctx;
+static atomic_size_t next_chunk;
+static size_t workers_busy;
+
+/* 0 until chosen: then SMX_NUM_THREADS, or smx_set_num_threads, or the
+ * online CPUs. */
+static atomic_int thread_count;
+
+static void run_chunks(smx__chunk_fn fn, void *ctx, size_t chunks)
+{
+    for (;;) {
+        const size_t c = atomic_fetch_add_explicit(&next_chunk, 1, memory_order_relaxed);
+        if (c >= chunks)
+            return;
+        fn(ctx, c);
+    }
+}
+
+static void *worker_main(void *arg)
+{
+    const size_t id = (size_t)(uintptr_t)arg;
+    pthread_mutex_lock(&job_lock);
+    unsigned long seen = worker_start_generation[id];
+    for (;;) {
+        while (job_generation == seen)
+            pthread_cond_wait(&job_posted, &job_lock);
+        seen = job_generation;
+        if (id >= job_workers)
+            continue;
+        const smx__chunk_fn fn = job_fn;
+        void *ctx = job_ctx;
+        const size_t chunks = job_chunks;
+        pthread_mutex_unlock(&job_lock);
+        run_chunks(fn, ctx, chunks);
+        pthread_mutex_lock(&job_lock);
+        if (--workers_busy == 0)
+            pthread_cond_signal(&job_done);
+    }
+    return NULL;
+}
+
+static int default_threads(void)
+{
+    const char *env = getenv("SMX_NUM_THREADS");
+    if (env && *env) {
+        char *end;
+        const long n = strtol(env, &end, 10);
+        if (*end == '\0' && n >= 1)
+            return n > MAX_THREADS ? MAX_THREADS : (int)n;
+    }
+    const long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    return cpus < 1 ? 1 : cpus > MAX_THREADS ? MAX_THREADS : (int)cpus;
+}
+
+int smx_get_num_threads(void)
+{
+    int n = atomic_load_explicit(&thread_count, memory_order_relaxed);
+    if (n == 0) {
+        n = default_threads();
+        atomic_store_explicit(&thread_count, n, memory_order_relaxed);
+    }
+    return n;
+}
+
+smx_status smx_set_num_threads(int n)
+{
+    if (n < 0)
+        return SMX_ERR_BAD_OPTION;
+    atomic_store_explicit(&thread_count, n == 0 ? default_threads()
+                                         : n > MAX_THREADS ? MAX_THREADS : n,
+                          memory_order_relaxed);
+    return SMX_OK;
+}
+
+void smx__parallel_for(size_t chunks, smx__chunk_fn fn, void *ctx)
+{
+    size_t threads = (size_t)smx_get_num_threads();
+    if (threads > chunks)
+        threads = chunks;
+    if (threads <= 1 || pthread_mutex_trylock(&pool_lock) != 0) {
+        for (size_t c = 0; c < chunks; c++)
+            fn(ctx, c);
+        return;
+    }
+    /* Start the workers this job needs that are not running yet. */
+    while (workers_started < threads - 1) {
+        pthread_t t;
+        pthread_attr_t attr;
+        worker_start_generation[workers_started] = job_generation;
+        pthread_attr_init(&attr);
+        pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+        const int failed =
+            pthread_create(&t, &attr, worker_main, (void *)(uintptr_t)workers_started);
+        pthread_attr_destroy(&attr);
+        if (failed)
+            break;
+        workers_started++;
+    }
+    const size_t helpers = threads - 1 < workers_started ? threads - 1 : workers_started;
+
+    pthread_mutex_lock(&job_lock);
+    job_fn = fn;
+    job_ctx = ctx;
+    job_chunks = chunks;
+    job_workers = helpers;
+    workers_busy = helpers;
+    atomic_store_explicit(&next_chunk, 0, memory_order_relaxed);
+    job_generation++;
+    pthread_cond_broadcast(&job_posted);
+    pthread_mutex_unlock(&job_lock);
+
+    run_chunks(fn, ctx, chunks);
+
+    pthread_mutex_lock(&job_lock);
+    while (workers_busy > 0)
+        pthread_cond_wait(&job_done, &job_lock);
+    pthread_mutex_unlock(&job_lock);
+    pthread_mutex_unlock(&pool_lock);
+}
