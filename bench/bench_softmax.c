@@ -17,6 +17,7 @@
  *   sleef    the same loop with Sleef_expf16_u10 (f32, when built with SLEEF)
  *   scalar   libsmx with SMX_ISA=scalar (with --vs-scalar: the binary runs
  *            itself once more under SMX_ISA=scalar and reads its times)
+ *   2thr     libsmx on 2 threads against itself on 1 (> 1: 2 threads faster)
  *   onednn   oneDNN's softmax_v2 (accurate / log) forward and backward
  *   xnnpack  XNNPACK's softmax_nc_f32 (forward softmax only)
  * "-" where a reference does not exist or was not built in.
@@ -28,8 +29,9 @@
  * of every buffer, at least 4 and at least 512 MiB in all, so each call
  * finds its data out of cache; smaller shapes ("hot") reuse one set of
  * buffers, as a training loop would (--cold rotates every shape).
- * One thread: libsmx has none yet; oneDNN's OpenMP is capped at 1 thread
- * and XNNPACK gets no thread pool.
+ * Threads: libsmx runs on 1 thread (smx_set_num_threads(1)), and once more
+ * on 2 for the column 2thr (time on 1 thread / time on 2); oneDNN's OpenMP
+ * is capped at 1 thread and XNNPACK gets no thread pool.
  *
  * Exit status 0, or 1 when a call fails or a peer's result disagrees
  * with libsmx's.
@@ -598,14 +600,15 @@ static void print_header(size_t esz)
 {
     tprintf("\n%s, 1 thread%s\n", esz == 4 ? "f32" : "f64",
            smx_only ? "" : "; ratios = time of the reference / time of smx (> 1: smx faster)");
-    tprintf("%-16s %-13s %-4s %11s %7s %7s  %6s %6s %6s %6s %6s %7s\n", "op", "shape", "mem",
-           "median_us", "el/ns", "GB/s", "memcpy", "exp", "sleef", "scalar", "onednn", "xnnpack");
+    tprintf("%-16s %-13s %-4s %11s %7s %7s  %6s %6s %6s %6s %6s %7s %6s\n", "op", "shape", "mem",
+           "median_us", "el/ns", "GB/s", "memcpy", "exp", "sleef", "scalar", "onednn", "xnnpack",
+           "2thr");
 }
 
 static void run_shape(shape s, size_t esz, int cold_all, baselines *base)
 {
     bench b;
-    char sh[32], r[7][16];
+    char sh[32], r[8][16];
     bench_init(&b, s, esz, cold_all);
     fmt_shape(sh, sizeof sh, &b);
     double n = (double)b.n;
@@ -630,8 +633,20 @@ static void run_shape(shape s, size_t esz, int cold_all, baselines *base)
     for (int op = 0; op < N_OPS; op++) {
         if (op_is_backward(op))
             prepare_backward(&b, op);
+        if (smx_set_num_threads(1) != SMX_OK)
+            die("smx_set_num_threads failed");
         timing t = measure(smx_call, &op, &b, op_names[op]);
         tsv_line("smx", op_names[op], &b, t);
+        double two_ns = 0; /* the same call on 2 threads */
+        if (!scalar_is_self) {
+            if (smx_set_num_threads(2) != SMX_OK)
+                die("smx_set_num_threads failed");
+            timing t2 = measure(smx_call, &op, &b, op_names[op]);
+            tsv_line("smx-2threads", op_names[op], &b, t2);
+            two_ns = t2.ns;
+            if (smx_set_num_threads(1) != SMX_OK)
+                die("smx_set_num_threads failed");
+        }
         memcpy(b.ref, output0(&b, op), b.n * esz);
         double bytes = n * (double)esz * (op_is_backward(op) ? 3.0 : 2.0);
         double gbs = bytes / t.ns;
@@ -676,9 +691,10 @@ static void run_shape(shape s, size_t esz, int cold_all, baselines *base)
         ratio(r[3], sizeof r[3], sc, t.ns);
         ratio(r[4], sizeof r[4], onednn_ns, t.ns);
         ratio(r[5], sizeof r[5], xnn_ns, t.ns);
-        tprintf("%-16s %-13s %-4s %11.3f %7.3f %7.2f  %6s %6s %6s %6s %6s %7s\n", op_names[op], sh,
-               b.cold ? "cold" : "hot", t.ns / 1e3, n / t.ns, gbs, r[0], r[1], r[2], r[3], r[4],
-               r[5]);
+        ratio(r[6], sizeof r[6], t.ns, two_ns);
+        tprintf("%-16s %-13s %-4s %11.3f %7.3f %7.2f  %6s %6s %6s %6s %6s %7s %6s\n", op_names[op],
+               sh, b.cold ? "cold" : "hot", t.ns / 1e3, n / t.ns, gbs, r[0], r[1], r[2], r[3], r[4],
+               r[5], r[6]);
         if (table)
             fflush(table);
     }
@@ -689,7 +705,7 @@ static void run_shape(shape s, size_t esz, int cold_all, baselines *base)
 /* Setup                                                                     */
 /* ------------------------------------------------------------------------ */
 
-/* oneDNN's CPU engine in Debian runs on OpenMP: one thread, as libsmx. */
+/* oneDNN's CPU engine in Debian runs on OpenMP: one thread. */
 static void one_openmp_thread(void)
 {
     if (setenv("OMP_NUM_THREADS", "1", 1) != 0)
@@ -837,8 +853,9 @@ int main(int argc, char **argv)
     }
 #endif
 
-    tprintf("smx-bench: libsmx %s, SMX_ISA=%s, 1 thread, budget %.2f s per measurement\n",
-            smx_version(), isa ? isa : "(unset)", budget_s);
+    tprintf("smx-bench: libsmx %s, path %s (SMX_ISA=%s), 1 thread (2thr: 2), budget %.2f s "
+            "per measurement\n",
+            smx_version(), smx_isa_name(smx_get_isa()), isa ? isa : "(unset)", budget_s);
     tprintf("references:%s%s%s%s\n", smx_only ? " none" : " memcpy exp",
 #ifdef SMX_BENCH_HAVE_SLEEF
             smx_only ? "" : smx_bench_sleef_usable() ? " sleef" : " (sleef: no AVX-512F)",
