@@ -30,21 +30,6 @@ static void usage(FILE *out)
     fprintf(out, "\n  smx --version   print the version\n");
 }
 
-static int run_info(const cli_args *args)
-{
-    (void)args;
-    printf("smx %s\nkernels: scalar (portable C; f32 computed in double, f64 in "
-           "double-double)\n",
-           smx_version());
-    return CLI_EXIT_OK;
-}
-
-static const cli_option info_options[] = {{NULL, 0, NULL}};
-const cli_command cli_cmd_info = {
-    "info", "Print the library version and the kernels in use.", "smx info", info_options,
-    run_info,
-};
-
 int main(int argc, char **argv)
 {
     if (argc < 2) {

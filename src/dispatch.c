@@ -162,7 +162,7 @@ static const struct {
     {"softmax_jacobian", "jacobian"},
     {"cross_entropy", "cross_entropy"},
     {"cross_entropy_ex", "cross_entropy"},
-    {"cross_entropy_soft", "cross_entropy"},
+    {"cross_entropy_soft", "cross_entropy_soft"}, /* the scalar kernels on every path */
     {"nll_loss", "nll_loss"},
 };
 
@@ -188,6 +188,8 @@ const char *smx_kernel_name(const char *operation)
         const char *fn = function_entries[i].function;
         if (strlen(fn) != len - 4 || strncmp(fn, operation, len - 4) != 0)
             continue;
+        if (strcmp(function_entries[i].entry, "cross_entropy_soft") == 0)
+            return "scalar";
         for (size_t j = 0; j < sizeof ops / sizeof ops[0]; j++) {
             if (strcmp(ops[j].name, function_entries[i].entry) != 0)
                 continue;

@@ -38,7 +38,12 @@ if [ "$width" -le 80 ]; then passed=$((passed + 1)); else fail "explain is $widt
 expect_out "gradcheck" "all checks passed" -- "$smx" gradcheck
 expect_out "gradcheck json" $'"passed":\ttrue' -- "$smx" gradcheck --json
 expect_out "version" "smx 0." -- "$smx" --version
-expect_out "info" "kernels:" -- "$smx" info
+expect_out "info" "  softmax_jacobian     scalar   scalar" -- "$smx" info
+expect_out "info path" "path:    scalar" -- env SMX_ISA=scalar "$smx" info
+expect_out "info threads" "threads: 3 (SMX_NUM_THREADS=3)" -- env SMX_NUM_THREADS=3 "$smx" info
+expect_out "info bad SMX_ISA" "smx: SMX_ISA=mmx: not one of scalar, avx2, avx512, neon" \
+    -- bash -c "SMX_ISA=mmx '$smx' info 2>&1"
+expect_out "info json" '"isa":	"scalar"' -- env SMX_ISA=scalar "$smx" info --json
 expect_out "help" "usage: smx softmax" -- "$smx" softmax --help
 
 expect_fail "no scores for jacobian" 1 "needs at least 1 scores" -- "$smx" jacobian
