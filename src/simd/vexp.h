@@ -26,12 +26,16 @@ static const double smx__exp2_sixteenths[16] = {
     0x1.ae89f995ad3adp+0, 0x1.c199bdd85529cp+0, 0x1.d5818dcfba487p+0, 0x1.ea4afa2a490dap+0,
 };
 
+/* exp(d) for d <= 709, -inf or NaN (a caller that may pass more lowers it
+ * first, with v_min(v_set1(709.0), d): a NaN survives).  d is raised to
+ * -708 first, so that no lane works on subnormal or wrapped
+ * values (slow on some CPUs), and those lanes become 0 at the end; the
+ * operand order keeps a NaN d (v_max returns its second operand when
+ * either is NaN). */
 static inline vd v_exp(vd d)
 {
     const vd lo = v_set1(-708.0);
-    /* operand order keeps a NaN d (v_max and v_min return their second
-     * operand when either is NaN) */
-    const vd dc = v_min(v_set1(709.0), v_max(lo, d));
+    const vd dc = v_max(lo, d);
     /* k = t + 1.5 * 2^52: adding the shift rounds 16 d / ln 2 to the
      * integer t, which then sits in k's low bits */
     const vd shift = v_set1(0x1.8p52);
