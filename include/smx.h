@@ -32,8 +32,12 @@
  *     specified.
  *   - rows == 0 or cols == 0 is a no-op returning SMX_OK, except where a
  *     function says otherwise (cross-entropy needs at least one class).
- *   - The library never allocates, prints or exits, and is thread-safe:
- *     there is no global mutable state.
+ *   - The library never calls malloc, and never exits.  Every function may
+ *     be called from any thread at once.  The only global state is the
+ *     path and the thread count (smx_set_isa, smx_set_num_threads), and
+ *     the worker threads, started at the first call large enough to use
+ *     them.  It prints one line on stderr, once, when SMX_ISA names a path
+ *     it cannot use.
  *
  * THE MATHEMATICS (per row z of length n, m = max_k z_k)
  *
@@ -50,7 +54,8 @@
  *   the cross-entropy gradient with hard labels are within 2 ulp of the
  *   correctly rounded exact result for every output in the normal range,
  *   and within 2 units of the smallest subnormal (2^-149 for f32, 2^-1074
- *   for f64) below it, for any row length.  Internally f32 works in double
+ *   for f64) below it, for any row length, on every path (scalar, AVX2,
+ *   AVX-512, NEON).  Internally f32 works in double
  *   and f64 in double-double: the shift z - m is exact wherever its
  *   rounding could reach the result, the sum does not drift with the row
  *   length, the largest log-probability is -log1p(sum of the others), and
@@ -86,8 +91,11 @@
  *
  * THREADS AND DETERMINISM
  *
- *   The results depend only on the inputs: the same inputs give the same
- *   bits on every call.
+ *   On one path the results depend only on the inputs: the same inputs
+ *   give the same bits on every call, for any thread count (the work is
+ *   cut into chunks fixed by the problem's shape, merged in a fixed
+ *   order).  Different paths (smx_set_isa) may differ in the last bits,
+ *   each within the bounds above.
  */
 #ifndef SMX_H
 #define SMX_H
