@@ -118,7 +118,8 @@ static double ulp_diff(float a, float b)
 }
 
 enum { ROWS = 3 };
-static const size_t lengths[] = {1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 33, 100, 1000, 4096, 4097, 6000};
+static const size_t lengths[] = {1,  2,  3,   4,    5,    7,    8,    9,   15,
+                                 16, 17, 31, 33, 100, 1000, 4096, 4097, 6000, 70001};
 
 /* Row r of a test matrix: random scores, with -inf entries, ties at the
  * maximum, or (row kinds 3..5) a NaN, a +inf, nothing but -inf. */
