@@ -6,6 +6,7 @@
 #   make test-sanitize   ... and run the tests there
 #   make bench           softmax speed against memcpy, exp and the peers (build-bench/)
 #   make bench-train     training speed on Iris, against PyTorch when installed
+#   make test-aarch64    the suite on AArch64 (NEON) under qemu-user, cross-built in build-aarch64/
 #   make install PREFIX=/usr/local
 #   make clean
 # CMAKE_FLAGS passes options to the configure step, e.g.
@@ -29,7 +30,7 @@ MAKEFLAGS += --no-print-directory
 # $(call cmake_build,DIR,FLAGS): configure DIR (cheap when it exists), build.
 cmake_build = $(CMAKE) -S . -B $(1) $(2) && $(CMAKE) --build $(1) -j$(JOBS)
 
-.PHONY: all build test demo sanitize test-sanitize install clean bootstrap bench bench-train
+.PHONY: all build test demo sanitize test-sanitize install clean bootstrap bench bench-train test-aarch64
 
 all: build
 
@@ -68,8 +69,11 @@ bench-train: build
 	$(BUILD_DIR)/bench/train_iris
 	python3 bench/train_iris_torch.py $(BUILD_DIR)/bench/train_iris
 
+test-aarch64:
+	bash scripts/test-aarch64
+
 install: build
 	$(CMAKE) --install $(BUILD_DIR) --prefix $(PREFIX)
 
 clean:
-	rm -rf $(BUILD_DIR) $(ASAN_BUILD_DIR) build-clang build-bench
+	rm -rf $(BUILD_DIR) $(ASAN_BUILD_DIR) build-clang build-bench build-aarch64
