@@ -50,7 +50,6 @@ enum { OUTS = 6 };
 static void run_all(float **out, float *losses, const float *x, const float *dy,
                     const int32_t *labels, shape sh)
 {
-    const size_t N = sh.rows * sh.cols;
     assert_int_equal(smx_softmax_f32(out[0], x, sh.rows, sh.cols), SMX_OK);
     assert_int_equal(smx_log_softmax_f32(out[1], x, sh.rows, sh.cols), SMX_OK);
     assert_int_equal(smx_softmax_backward_f32(out[2], out[0], dy, sh.rows, sh.cols), SMX_OK);
@@ -66,7 +65,6 @@ static void run_all(float **out, float *losses, const float *x, const float *dy,
                      SMX_OK);
     assert_int_equal(smx_cross_entropy_f32(losses + 1, NULL, x, labels, sh.rows, sh.cols),
                      SMX_OK);
-    (void)N;
 }
 
 static void test_same_bits_for_any_thread_count(void **state)
