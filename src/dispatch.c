@@ -27,23 +27,26 @@
 static const smx__kernels_f32 scalar_f32 = {"scalar", SCALAR_ENTRIES(f32)};
 static const smx__kernels_f64 scalar_f64 = {"scalar", SCALAR_ENTRIES(f64)};
 
-/* A vector path's f32 table: its own kernels where it has them. */
-#define SIMD_F32_TABLE(isa)                                                                  \
+/* A vector path's table: its own kernels where it has them. */
+#define SIMD_TABLE(isa, sfx)                                                                 \
     {                                                                                        \
-        #isa, smx__##isa##_softmax_f32, smx__##isa##_log_softmax_f32,                        \
-            smx__scalar_softmax_masked_f32, smx__scalar_log_softmax_masked_f32,              \
-            smx__scalar_logsumexp_f32, smx__##isa##_softmax_backward_f32,                    \
-            smx__##isa##_log_softmax_backward_f32, smx__scalar_log_softmax_jvp_f32,          \
-            smx__scalar_jacobian_f32, smx__##isa##_cross_entropy_f32,                        \
-            smx__scalar_nll_loss_f32                                                         \
+        #isa, smx__##isa##_softmax_##sfx, smx__##isa##_log_softmax_##sfx,                    \
+            smx__scalar_softmax_masked_##sfx, smx__scalar_log_softmax_masked_##sfx,          \
+            smx__scalar_logsumexp_##sfx, smx__##isa##_softmax_backward_##sfx,                \
+            smx__##isa##_log_softmax_backward_##sfx, smx__scalar_log_softmax_jvp_##sfx,      \
+            smx__scalar_jacobian_##sfx, smx__##isa##_cross_entropy_##sfx,                    \
+            smx__scalar_nll_loss_##sfx                                                       \
     }
 
 #if defined(SMX_HAVE_X86_KERNELS)
-static const smx__kernels_f32 avx2_f32 = SIMD_F32_TABLE(avx2);
-static const smx__kernels_f32 avx512_f32 = SIMD_F32_TABLE(avx512);
+static const smx__kernels_f32 avx2_f32 = SIMD_TABLE(avx2, f32);
+static const smx__kernels_f32 avx512_f32 = SIMD_TABLE(avx512, f32);
+static const smx__kernels_f64 avx2_f64 = SIMD_TABLE(avx2, f64);
+static const smx__kernels_f64 avx512_f64 = SIMD_TABLE(avx512, f64);
 #endif
 #if defined(SMX_HAVE_NEON_KERNELS)
-static const smx__kernels_f32 neon_f32 = SIMD_F32_TABLE(neon);
+static const smx__kernels_f32 neon_f32 = SIMD_TABLE(neon, f32);
+static const smx__kernels_f64 neon_f64 = SIMD_TABLE(neon, f64);
 #endif
 
 static const char *const isa_names[] = {"scalar", "avx2", "avx512", "neon"};
@@ -122,8 +125,23 @@ const smx__kernels_f32 *smx__kernels_f32_active(void)
     }
 }
 
-/* f64 has the scalar kernels (double-double) on every path. */
-const smx__kernels_f64 *smx__kernels_f64_active(void) { return &scalar_f64; }
+const smx__kernels_f64 *smx__kernels_f64_active(void)
+{
+    switch (smx_get_isa()) {
+#if defined(SMX_HAVE_X86_KERNELS)
+    case SMX_ISA_AVX2:
+        return &avx2_f64;
+    case SMX_ISA_AVX512:
+        return &avx512_f64;
+#endif
+#if defined(SMX_HAVE_NEON_KERNELS)
+    case SMX_ISA_NEON:
+        return &neon_f64;
+#endif
+    default:
+        return &scalar_f64;
+    }
+}
 
 /* The entries of a table by operation name: the offset of each entry. */
 typedef struct op_entry {

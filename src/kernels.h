@@ -100,23 +100,27 @@ SMX_PRIVATE const smx__kernels_f64 *smx__kernels_f64_active(void);
 SMX__DECLARE_SCALAR(f32, float, smx_mask_f32)
 SMX__DECLARE_SCALAR(f64, double, smx_mask_f64)
 
-/* The vector kernels (simd/kernels_f32.inc, one copy per ISA): the f32
- * entries that have their own implementation; the table takes the scalar
- * kernels for the rest. */
-#define SMX__DECLARE_SIMD_F32(isa)                                                           \
-    SMX_PRIVATE void smx__##isa##_softmax_f32(float *, const float *, size_t, size_t, size_t); \
-    SMX_PRIVATE void smx__##isa##_log_softmax_f32(float *, const float *, size_t, size_t,    \
-                                                  size_t);                                   \
-    SMX_PRIVATE void smx__##isa##_softmax_backward_f32(float *, const float *, const float *,\
-                                                       size_t, size_t, size_t, float);       \
-    SMX_PRIVATE void smx__##isa##_log_softmax_backward_f32(                                  \
-        float *, const float *, const float *, size_t, size_t, size_t, float);               \
-    SMX_PRIVATE void smx__##isa##_cross_entropy_f32(                                         \
-        float *, float *, const float *, const int32_t *, const float *, size_t, size_t,     \
-        const float *, float, const smx__loss_params *);
+/* The vector kernels (simd/kernels_f32.inc and kernels_f64.inc, one copy
+ * per ISA): the entries that have their own implementation; the tables
+ * take the scalar kernels for the rest. */
+#define SMX__DECLARE_SIMD(isa, sfx, real)                                                    \
+    SMX_PRIVATE void smx__##isa##_softmax_##sfx(real *, const real *, size_t, size_t,       \
+                                                size_t);                                     \
+    SMX_PRIVATE void smx__##isa##_log_softmax_##sfx(real *, const real *, size_t, size_t,   \
+                                                    size_t);                                 \
+    SMX_PRIVATE void smx__##isa##_softmax_backward_##sfx(real *, const real *, const real *, \
+                                                         size_t, size_t, size_t, real);      \
+    SMX_PRIVATE void smx__##isa##_log_softmax_backward_##sfx(                                \
+        real *, const real *, const real *, size_t, size_t, size_t, real);                   \
+    SMX_PRIVATE void smx__##isa##_cross_entropy_##sfx(                                       \
+        real *, real *, const real *, const int32_t *, const real *, size_t, size_t,         \
+        const real *, real, const smx__loss_params *);
 
-SMX__DECLARE_SIMD_F32(avx512)
-SMX__DECLARE_SIMD_F32(avx2)
-SMX__DECLARE_SIMD_F32(neon)
+SMX__DECLARE_SIMD(avx512, f32, float)
+SMX__DECLARE_SIMD(avx2, f32, float)
+SMX__DECLARE_SIMD(neon, f32, float)
+SMX__DECLARE_SIMD(avx512, f64, double)
+SMX__DECLARE_SIMD(avx2, f64, double)
+SMX__DECLARE_SIMD(neon, f64, double)
 
 #endif

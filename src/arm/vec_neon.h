@@ -46,6 +46,20 @@ static inline vd v_scale_by_k16(vd s, vd k)
     return vreinterpretq_f64_u64(vaddq_u64(vreinterpretq_u64_f64(s), q));
 }
 
+/* 2^n for integer-valued n in [-1022, 1023]: n + 1023 in the exponent field. */
+static inline vd v_pow2_(vd n)
+{
+    const uint64x2_t bits = vreinterpretq_u64_f64(vaddq_f64(n, vdupq_n_f64(0x1p52 + 1023.0)));
+    return vreinterpretq_f64_u64(vshlq_n_u64(bits, 52));
+}
+/* x * 2^n for integer-valued n in [-1100, 1024], rounded once (also to a
+ * subnormal): the first factor 2^floor(n/2) is exact for x near 1. */
+static inline vd v_ldexp(vd x, vd n)
+{
+    const vd h = v_round(v_fma(n, v_set1(0.5), v_set1(-0.25)));
+    return v_mul(v_mul(x, v_pow2_(h)), v_pow2_(v_sub(n, h)));
+}
+
 /* u = 2^k * f with f in [sqrt(1/2), sqrt(2)), for u >= 1 finite: returns
  * f and sets *k (as a double).  Integer operations on the bits. */
 static inline vd v_log_split(vd u, vd *k)

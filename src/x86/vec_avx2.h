@@ -49,6 +49,20 @@ static inline vd v_scale_by_k16(vd s, vd k)
     return _mm256_castsi256_pd(_mm256_add_epi64(_mm256_castpd_si256(s), q));
 }
 
+/* 2^n for integer-valued n in [-1022, 1023]: n + 1023 in the exponent field. */
+static inline vd v_pow2_(vd n)
+{
+    const __m256i bits = _mm256_castpd_si256(_mm256_add_pd(n, _mm256_set1_pd(0x1p52 + 1023.0)));
+    return _mm256_castsi256_pd(_mm256_slli_epi64(bits, 52));
+}
+/* x * 2^n for integer-valued n in [-1100, 1024], rounded once (also to a
+ * subnormal): the first factor 2^floor(n/2) is exact for x near 1. */
+static inline vd v_ldexp(vd x, vd n)
+{
+    const vd h = v_round(v_fma(n, v_set1(0.5), v_set1(-0.25)));
+    return v_mul(v_mul(x, v_pow2_(h)), v_pow2_(v_sub(n, h)));
+}
+
 /* u = 2^k * f with f in [sqrt(1/2), sqrt(2)), for u >= 1 finite: returns
  * f and sets *k (as a double).  Integer operations on the bits. */
 static inline vd v_log_split(vd u, vd *k)

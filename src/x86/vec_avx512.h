@@ -49,6 +49,9 @@ static inline vd v_scale_by_k16(vd s, vd k)
     return _mm512_castsi512_pd(_mm512_add_epi64(_mm512_castpd_si512(s), q));
 }
 
+/* x * 2^n for integer-valued n, rounded once (also to a subnormal). */
+static inline vd v_ldexp(vd x, vd n) { return _mm512_scalef_pd(x, n); }
+
 /* u = 2^k * f with f in [sqrt(1/2), sqrt(2)), for u >= 1 finite: returns
  * f and sets *k (as a double).  Integer operations on the bits. */
 static inline vd v_log_split(vd u, vd *k)
