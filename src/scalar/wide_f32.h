@@ -54,6 +54,12 @@ static inline real w_exp_mul_round(wide e, wide d, wide f)
     return (real)(e * f);
 }
 
+/* In double no term of a float row's sum is subnormal where it could
+ * matter: no second pass (wide_f64.h has one). */
+#define SMX_TINY_SUM 0.0
+static inline wide w_exp_up(wide d) { return exp(d); }
+static inline wide w_down(wide s) { return s; }
+
 /* log1p(t) for t >= 0. */
 static inline wide w_log1p(wide t) { return log1p(t); }
 

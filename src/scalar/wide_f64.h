@@ -128,6 +128,19 @@ static inline wide w_exp(wide d)
     return w_make(e, e * d.lo);
 }
 
+/* A row's sum of exponentials below SMX_TINY_SUM may hold subnormal terms,
+ * each rounded on the subnormal grid; such a sum is formed again from
+ * w_exp_up(d) = exp(d) 2^SMX_SUM_UP, where no term is subnormal, and
+ * w_down brings it back with one rounding. */
+#define SMX_TINY_SUM 0x1p-900
+#define SMX_SUM_UP 200
+static inline wide w_exp_up(wide d)
+{
+    const wide ln2_200 = w_make(0x1.1542457337d43p+7, -0x1.e3948c376279dp-49); /* 200 ln 2 */
+    return w_exp(w_add(d, ln2_200));
+}
+static inline wide w_down(wide s) { return w_make(ldexp(s.hi + s.lo, -SMX_SUM_UP), 0.0); }
+
 /* log1p(hi + lo) = log1p(hi) + lo / (1 + hi) to first order; lo is tiny. */
 static inline wide w_log1p(wide t)
 {

@@ -162,6 +162,41 @@ static void test_subnormal_probabilities(void **state)
                   CONTRACT_ULP);
 }
 
+/* A row whose other entries all have subnormal exponentials: log1p(others)
+ * is then as small as they are, and a sum that rounds each term on the
+ * subnormal grid is off by up to n/2 steps.  Short, long and split rows,
+ * each with a label at the maximum (loss = log1p(others), gradient
+ * -others / sum). */
+static void test_sum_of_subnormal_terms(void **state)
+{
+    tctx *t = *state;
+    const dtype *D = t->D;
+    need_wide_reference(t);
+    const long double gap = -logl(D->true_min) - 10; /* exp(-gap) ~ 2^14 true_min */
+    const size_t lengths[] = {9, 1001, 70001};
+    for (size_t li = 0; li < sizeof lengths / sizeof lengths[0]; li++) {
+        const size_t n = lengths[li];
+        tnote(t, "row of %zu: 0, then -%Lg", n, gap);
+        void *x = tvec(t, n), *y = tvec(t, n), *out = tvec(t, 1);
+        tset(t, x, 0, 0);
+        for (size_t k = 1; k < n; k++)
+            tset(t, x, k, -gap);
+        const long double others = (long double)(n - 1) * expl(tget(t, x, 1));
+
+        CHECK_STATUS(t, D->log_softmax(y, x, 1, n), SMX_OK);
+        CHECK_ULP(t, "log_softmax at the maximum", 0, tget(t, y, 0), -log1pl(others),
+                  CONTRACT_ULP);
+        CHECK_STATUS(t, D->logsumexp(out, x, 1, n), SMX_OK);
+        CHECK_ULP(t, "logsumexp", 0, tget(t, out, 0), log1pl(others), CONTRACT_ULP);
+        const int32_t label = 0;
+        void *loss = tvec(t, 1);
+        CHECK_STATUS(t, D->cross_entropy(loss, y, x, &label, 1, n), SMX_OK);
+        CHECK_ULP(t, "cross-entropy loss", 0, tget(t, loss, 0), log1pl(others), CONTRACT_ULP);
+        CHECK_ULP(t, "cross-entropy gradient at the label", 0, tget(t, y, 0),
+                  -others / (1 + others), CONTRACT_ULP);
+    }
+}
+
 /* Large gaps: a fused loss and log-softmax never take the log of a rounded
  * probability (research/user-needs.md N9, N12). */
 static void test_large_gaps_stay_finite(void **state)
@@ -740,6 +775,7 @@ int main(void)
         SMX_TEST(test_shift_by_row_max),
         SMX_TEST(test_log_softmax_of_equal_large_scores),
         SMX_TEST(test_subnormal_probabilities),
+        SMX_TEST(test_sum_of_subnormal_terms),
         SMX_TEST(test_large_gaps_stay_finite),
         SMX_TEST(test_neg_inf_score_is_absent),
         SMX_TEST(test_neg_inf_gradient_is_zero),
