@@ -108,6 +108,7 @@ SMX__DECLARE_SCALAR(f64, double, smx_mask_f64)
                                                 size_t);                                     \
     SMX_PRIVATE void smx__##isa##_log_softmax_##sfx(real *, const real *, size_t, size_t,   \
                                                     size_t);                                 \
+    SMX_PRIVATE void smx__##isa##_logsumexp_##sfx(real *, const real *, size_t, size_t);    \
     SMX_PRIVATE void smx__##isa##_softmax_backward_##sfx(real *, const real *, const real *, \
                                                          size_t, size_t, size_t, real);      \
     SMX_PRIVATE void smx__##isa##_log_softmax_backward_##sfx(                                \
