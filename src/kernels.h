@@ -117,6 +117,16 @@ SMX__DECLARE_SCALAR(f64, double, smx_mask_f64)
         real *, real *, const real *, const int32_t *, const real *, size_t, size_t,         \
         const real *, real, const smx__loss_params *);
 
+/* The masked forward passes: f32 only. */
+#define SMX__DECLARE_SIMD_MASKED(isa)                                                        \
+    SMX_PRIVATE void smx__##isa##_softmax_masked_f32(float *, const float *, size_t, size_t, \
+                                                     float, const smx_mask_f32 *);           \
+    SMX_PRIVATE void smx__##isa##_log_softmax_masked_f32(float *, const float *, size_t,     \
+                                                         size_t, float, const smx_mask_f32 *);
+
+SMX__DECLARE_SIMD_MASKED(avx512)
+SMX__DECLARE_SIMD_MASKED(avx2)
+SMX__DECLARE_SIMD_MASKED(neon)
 SMX__DECLARE_SIMD(avx512, f32, float)
 SMX__DECLARE_SIMD(avx2, f32, float)
 SMX__DECLARE_SIMD(neon, f32, float)

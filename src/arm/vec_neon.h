@@ -8,6 +8,7 @@
 #define SMX_ARM_VEC_NEON_H
 
 #include <arm_neon.h>
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -73,6 +74,14 @@ static inline vd v_log_split(vd u, vd *k)
     const uint64x2_t f = vaddq_u64(vandq_u64(bits, vdupq_n_u64(UINT64_C(0x000fffffffffffff))),
                                    vdupq_n_u64(UINT64_C(0x3fe6a09e667f3bcd)));
     return vreinterpretq_f64_u64(f);
+}
+
+/* z where keep[l] != 0, -inf elsewhere, for the first g <= VW lanes (only
+ * keep[0..g-1] is read). */
+static inline vd v_keep(vd z, const uint8_t *keep, size_t g)
+{
+    const uint64x2_t w = vcombine_u64(vcreate_u64(keep[0]), vcreate_u64(g > 1 ? keep[1] : 0));
+    return vbslq_f64(vceqzq_u64(w), vdupq_n_f64(-HUGE_VAL), z);
 }
 
 /* Reductions in a fixed order: the same lanes give the same result. */

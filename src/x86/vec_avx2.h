@@ -7,7 +7,10 @@
 #define SMX_X86_VEC_AVX2_H
 
 #include <immintrin.h>
+#include <math.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <string.h>
 
 #define VW 4 /* lanes */
 typedef __m256d vd;
@@ -76,6 +79,21 @@ static inline vd v_log_split(vd u, vd *k)
     const __m256i f = _mm256_add_epi64(_mm256_and_si256(bits, _mm256_set1_epi64x(0x000fffffffffffff)),
                                        _mm256_set1_epi64x(0x3fe6a09e667f3bcd));
     return _mm256_castsi256_pd(f);
+}
+
+/* z where keep[l] != 0, -inf elsewhere, for the first g <= VW lanes (only
+ * keep[0..g-1] is read). */
+static inline vd v_keep(vd z, const uint8_t *keep, size_t g)
+{
+    uint32_t bits = 0;
+    if (g == VW)
+        memcpy(&bits, keep, VW);
+    else
+        for (size_t l = 0; l < g; l++)
+            bits |= (uint32_t)keep[l] << (8 * l);
+    const __m256i w = _mm256_cvtepu8_epi64(_mm_cvtsi32_si128((int)bits));
+    const __m256i off = _mm256_cmpeq_epi64(w, _mm256_setzero_si256());
+    return _mm256_blendv_pd(z, _mm256_set1_pd(-HUGE_VAL), _mm256_castsi256_pd(off));
 }
 
 /* Reductions in a fixed order: the same lanes give the same result. */

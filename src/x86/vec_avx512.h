@@ -7,7 +7,10 @@
 #define SMX_X86_VEC_AVX512_H
 
 #include <immintrin.h>
+#include <math.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <string.h>
 
 #define VW 8 /* lanes */
 typedef __m512d vd;
@@ -65,6 +68,20 @@ static inline vd v_log_split(vd u, vd *k)
     const __m512i f = _mm512_add_epi64(_mm512_and_si512(bits, _mm512_set1_epi64(0x000fffffffffffff)),
                                        _mm512_set1_epi64(0x3fe6a09e667f3bcd));
     return _mm512_castsi512_pd(f);
+}
+
+/* z where keep[l] != 0, -inf elsewhere, for the first g <= VW lanes (only
+ * keep[0..g-1] is read). */
+static inline vd v_keep(vd z, const uint8_t *keep, size_t g)
+{
+    uint64_t bits = 0;
+    if (g == VW)
+        memcpy(&bits, keep, VW);
+    else
+        for (size_t l = 0; l < g; l++)
+            bits |= (uint64_t)keep[l] << (8 * l);
+    const __m128i b = _mm_cvtsi64_si128((long long)bits);
+    return _mm512_mask_blend_pd((__mmask8)_mm_test_epi8_mask(b, b), _mm512_set1_pd(-HUGE_VAL), z);
 }
 
 /* Reductions in a fixed order: the same lanes give the same result. */

@@ -86,8 +86,10 @@ static void test_kernel_names(void **state)
             snprintf(name, sizeof name, "%s_f64", vector_ops[k]);
             assert_string_equal(smx_kernel_name(name), own);
         }
-        assert_string_equal(smx_kernel_name("softmax_masked_f32"), "scalar");
+        assert_string_equal(smx_kernel_name("softmax_masked_f32"), own);
+        assert_string_equal(smx_kernel_name("log_softmax_masked_f32"), own);
         assert_string_equal(smx_kernel_name("softmax_masked_f64"), "scalar");
+        assert_string_equal(smx_kernel_name("log_softmax_jvp_f32"), "scalar");
         assert_string_equal(smx_kernel_name("softmax_jacobian_f32"), "scalar");
     }
     assert_null(smx_kernel_name("softmax"));
