@@ -407,7 +407,8 @@ SMX_API smx_status smx_nll_loss_f64(double *loss, double *dx, const double *y,
 /* ------------------------------------------------------------------------ */
 
 /* Every path gives results within the same ulp bounds (docs/accuracy.md);
- * the faster ones compute the f32 functions in vector registers.  The
+ * the faster ones compute in vector registers (double lanes for f32,
+ * double-double lanes for f64).  The
  * library starts on the best path the CPU supports, capped by the
  * environment variable SMX_ISA=scalar|avx2|avx512|neon when it is set (read
  * once, at the first call; a path the CPU lacks is refused with a line on
@@ -437,9 +438,10 @@ SMX_API const char *smx_isa_name(smx_isa isa);
 /* The path that computes `operation` now: "avx512", ..., or "scalar" where
  * the active path has no kernel of its own for it.  Operations are named as
  * their functions without the smx_ prefix: "softmax_f32",
- * "cross_entropy_f64", ...  NULL for an unknown name.  (The axis functions
- * with inner > 1, and cross-entropy with class weights, label smoothing or
- * soft targets, use the scalar kernels on every path.) */
+ * "cross_entropy_f64", ...  NULL for an unknown name.  (The f64 masked
+ * functions, the JVP, the Jacobian, the NLL loss, and cross-entropy with
+ * class weights, label smoothing or soft targets use the scalar kernels
+ * on every path.) */
 SMX_API const char *smx_kernel_name(const char *operation);
 
 /* ------------------------------------------------------------------------ */
