@@ -18,13 +18,7 @@
 #ifndef SMX_SIMD_VEXP_H
 #define SMX_SIMD_VEXP_H
 
-/* 2^(j/16), j = 0..15, correctly rounded. */
-static const double smx__exp2_sixteenths[16] = {
-    0x1.0000000000000p+0, 0x1.0b5586cf9890fp+0, 0x1.172b83c7d517bp+0, 0x1.2387a6e756238p+0,
-    0x1.306fe0a31b715p+0, 0x1.3dea64c123422p+0, 0x1.4bfdad5362a27p+0, 0x1.5ab07dd485429p+0,
-    0x1.6a09e667f3bcdp+0, 0x1.7a11473eb0187p+0, 0x1.8ace5422aa0dbp+0, 0x1.9c49182a3f090p+0,
-    0x1.ae89f995ad3adp+0, 0x1.c199bdd85529cp+0, 0x1.d5818dcfba487p+0, 0x1.ea4afa2a490dap+0,
-};
+#include "simd/exp2_table.h"
 
 /* exp(d) for d <= 709, -inf or NaN (a caller that may pass more lowers it
  * first, with v_min(v_set1(709.0), d): a NaN survives).  d is raised to
@@ -51,7 +45,7 @@ static inline vd v_exp(vd d)
     q = v_mul(q, r); /* exp(r) - 1 */
 
     /* 2^n * T[j]: n in [-1022, 1022] keeps the exponent field in range */
-    const vd s = v_scale_by_k16(v_table16(k, smx__exp2_sixteenths), k);
+    const vd s = v_scale_by_k16(v_table16(k, smx__exp2_16_hi), k);
     return v_if_lt(d, lo, v_set1(0.0), v_fma(s, q, s));
 }
 

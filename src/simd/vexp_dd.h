@@ -24,13 +24,9 @@
 #ifndef SMX_SIMD_VEXP_DD_H
 #define SMX_SIMD_VEXP_DD_H
 
-/* 2^(j/16) = smx__exp2_16_hi[j] + smx__exp2_16_lo[j] to 2^-106. */
-static const double smx__exp2_16_hi[16] = {
-    0x1.0000000000000p+0, 0x1.0b5586cf9890fp+0, 0x1.172b83c7d517bp+0, 0x1.2387a6e756238p+0,
-    0x1.306fe0a31b715p+0, 0x1.3dea64c123422p+0, 0x1.4bfdad5362a27p+0, 0x1.5ab07dd485429p+0,
-    0x1.6a09e667f3bcdp+0, 0x1.7a11473eb0187p+0, 0x1.8ace5422aa0dbp+0, 0x1.9c49182a3f090p+0,
-    0x1.ae89f995ad3adp+0, 0x1.c199bdd85529cp+0, 0x1.d5818dcfba487p+0, 0x1.ea4afa2a490dap+0,
-};
+#include "simd/exp2_table.h"
+
+/* 2^(j/16) - smx__exp2_16_hi[j], rounded: the pair is within 2^-106. */
 static const double smx__exp2_16_lo[16] = {
     0x0.0p+0,               0x1.8a62e4adc610bp-54,  -0x1.19041b9d78a76p-55, 0x1.9b07eb6c70573p-54,
     0x1.6f46ad23182e4p-55,  0x1.ada0911f09ebcp-55,  0x1.d4397afec42e2p-56,  0x1.6324c054647adp-54,
