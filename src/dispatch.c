@@ -27,12 +27,11 @@
 static const smx__kernels_f32 scalar_f32 = {"scalar", SCALAR_ENTRIES(f32)};
 static const smx__kernels_f64 scalar_f64 = {"scalar", SCALAR_ENTRIES(f64)};
 
-/* A vector path's table: its own kernels where it has them; `masked` is
- * the path whose masked kernels it takes (f64 has the scalar ones). */
-#define SIMD_TABLE(isa, sfx, masked)                                                         \
+/* A vector path's table: its own kernels where it has them. */
+#define SIMD_TABLE(isa, sfx)                                                                 \
     {                                                                                        \
         #isa, smx__##isa##_softmax_##sfx, smx__##isa##_log_softmax_##sfx,                    \
-            smx__##masked##_softmax_masked_##sfx, smx__##masked##_log_softmax_masked_##sfx,  \
+            smx__##isa##_softmax_masked_##sfx, smx__##isa##_log_softmax_masked_##sfx,        \
             smx__##isa##_logsumexp_##sfx, smx__##isa##_softmax_backward_##sfx,               \
             smx__##isa##_log_softmax_backward_##sfx, smx__##isa##_log_softmax_jvp_##sfx,     \
             smx__scalar_jacobian_##sfx, smx__##isa##_cross_entropy_##sfx,                    \
@@ -40,14 +39,14 @@ static const smx__kernels_f64 scalar_f64 = {"scalar", SCALAR_ENTRIES(f64)};
     }
 
 #if defined(SMX_HAVE_X86_KERNELS)
-static const smx__kernels_f32 avx2_f32 = SIMD_TABLE(avx2, f32, avx2);
-static const smx__kernels_f32 avx512_f32 = SIMD_TABLE(avx512, f32, avx512);
-static const smx__kernels_f64 avx2_f64 = SIMD_TABLE(avx2, f64, scalar);
-static const smx__kernels_f64 avx512_f64 = SIMD_TABLE(avx512, f64, scalar);
+static const smx__kernels_f32 avx2_f32 = SIMD_TABLE(avx2, f32);
+static const smx__kernels_f32 avx512_f32 = SIMD_TABLE(avx512, f32);
+static const smx__kernels_f64 avx2_f64 = SIMD_TABLE(avx2, f64);
+static const smx__kernels_f64 avx512_f64 = SIMD_TABLE(avx512, f64);
 #endif
 #if defined(SMX_HAVE_NEON_KERNELS)
-static const smx__kernels_f32 neon_f32 = SIMD_TABLE(neon, f32, neon);
-static const smx__kernels_f64 neon_f64 = SIMD_TABLE(neon, f64, scalar);
+static const smx__kernels_f32 neon_f32 = SIMD_TABLE(neon, f32);
+static const smx__kernels_f64 neon_f64 = SIMD_TABLE(neon, f64);
 #endif
 
 static const char *const isa_names[] = {"scalar", "avx2", "avx512", "neon"};

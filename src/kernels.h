@@ -103,12 +103,16 @@ SMX__DECLARE_SCALAR(f64, double, smx_mask_f64)
 /* The vector kernels (simd/kernels_f32.inc and kernels_f64.inc, one copy
  * per ISA): the entries that have their own implementation; the tables
  * take the scalar kernels for the rest. */
-#define SMX__DECLARE_SIMD(isa, sfx, real)                                                    \
+#define SMX__DECLARE_SIMD(isa, sfx, real, mask_t)                                            \
     SMX_PRIVATE void smx__##isa##_softmax_##sfx(real *, const real *, size_t, size_t,       \
                                                 size_t);                                     \
     SMX_PRIVATE void smx__##isa##_log_softmax_##sfx(real *, const real *, size_t, size_t,   \
                                                     size_t);                                 \
     SMX_PRIVATE void smx__##isa##_logsumexp_##sfx(real *, const real *, size_t, size_t);    \
+    SMX_PRIVATE void smx__##isa##_softmax_masked_##sfx(real *, const real *, size_t, size_t, \
+                                                       real, const mask_t *);                \
+    SMX_PRIVATE void smx__##isa##_log_softmax_masked_##sfx(real *, const real *, size_t,     \
+                                                           size_t, real, const mask_t *);    \
     SMX_PRIVATE void smx__##isa##_softmax_backward_##sfx(real *, const real *, const real *, \
                                                          size_t, size_t, size_t, real);      \
     SMX_PRIVATE void smx__##isa##_log_softmax_backward_##sfx(                                \
@@ -119,21 +123,11 @@ SMX__DECLARE_SCALAR(f64, double, smx_mask_f64)
         real *, real *, const real *, const int32_t *, const real *, size_t, size_t,         \
         const real *, real, const smx__loss_params *);
 
-/* The masked forward passes: f32 only. */
-#define SMX__DECLARE_SIMD_MASKED(isa)                                                        \
-    SMX_PRIVATE void smx__##isa##_softmax_masked_f32(float *, const float *, size_t, size_t, \
-                                                     float, const smx_mask_f32 *);           \
-    SMX_PRIVATE void smx__##isa##_log_softmax_masked_f32(float *, const float *, size_t,     \
-                                                         size_t, float, const smx_mask_f32 *);
-
-SMX__DECLARE_SIMD_MASKED(avx512)
-SMX__DECLARE_SIMD_MASKED(avx2)
-SMX__DECLARE_SIMD_MASKED(neon)
-SMX__DECLARE_SIMD(avx512, f32, float)
-SMX__DECLARE_SIMD(avx2, f32, float)
-SMX__DECLARE_SIMD(neon, f32, float)
-SMX__DECLARE_SIMD(avx512, f64, double)
-SMX__DECLARE_SIMD(avx2, f64, double)
-SMX__DECLARE_SIMD(neon, f64, double)
+SMX__DECLARE_SIMD(avx512, f32, float, smx_mask_f32)
+SMX__DECLARE_SIMD(avx2, f32, float, smx_mask_f32)
+SMX__DECLARE_SIMD(neon, f32, float, smx_mask_f32)
+SMX__DECLARE_SIMD(avx512, f64, double, smx_mask_f64)
+SMX__DECLARE_SIMD(avx2, f64, double, smx_mask_f64)
+SMX__DECLARE_SIMD(neon, f64, double, smx_mask_f64)
 
 #endif
