@@ -1,8 +1,9 @@
 /*
  * bench_forms.c — smx-bench-forms: the speed of the functions smx-bench
  * leaves out (logsumexp, the masked forward passes, the axis functions,
- * the JVP) on the active path against the scalar path, measured in the
- * same run, one thread.
+ * the JVP, cross-entropy with class weights and label smoothing) on the
+ * active path against the scalar path, measured in the same run, one
+ * thread.
  *
  *   smx-bench-forms [--budget SECONDS]
  *
@@ -45,19 +46,21 @@ typedef enum form {
     SOFTMAX_AXIS,
     SOFTMAX_AXIS_BWD,
     LOG_SOFTMAX_JVP,
+    CROSS_ENTROPY_OPTIONS,
     N_FORMS
 } form;
 
 static const char *const form_names[N_FORMS] = {
     "logsumexp", "softmax_masked", "log_softmax_masked", "softmax_axis", "softmax_axis_bwd",
-    "log_softmax_jvp"};
+    "log_softmax_jvp", "cross_entropy_ex"};
 
 /* The buffers of one case, in both dtypes. */
 typedef struct bufs {
     size_t outer, n, inner; /* rows x cols is outer x n, inner 1 */
-    float *x32, *y32, *dy32, *dx32;
-    double *x64, *y64, *dy64, *dx64;
+    float *x32, *y32, *dy32, *dx32, *w32;
+    double *x64, *y64, *dy64, *dx64, *w64;
     uint8_t *keep;
+    int32_t *labels;
 } bufs;
 
 static void *xmalloc(size_t bytes)
@@ -72,7 +75,8 @@ static void *xmalloc(size_t bytes)
 
 static bufs make_bufs(size_t outer, size_t n, size_t inner)
 {
-    bufs b = {outer, n, inner, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL};
+    bufs b = {outer, n, inner, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+              NULL};
     const size_t N = outer * n * inner;
     b.x32 = xmalloc(N * sizeof(float));
     b.y32 = xmalloc(N * sizeof(float));
@@ -83,6 +87,15 @@ static bufs make_bufs(size_t outer, size_t n, size_t inner)
     b.dy64 = xmalloc(N * sizeof(double));
     b.dx64 = xmalloc(N * sizeof(double));
     b.keep = xmalloc(N);
+    b.w32 = xmalloc(n * sizeof(float));
+    b.w64 = xmalloc(n * sizeof(double));
+    b.labels = xmalloc(outer * sizeof(int32_t));
+    for (size_t k = 0; k < n; k++) {
+        b.w32[k] = (float)(0.25 + 0.25 * (double)(k % 7));
+        b.w64[k] = b.w32[k];
+    }
+    for (size_t r = 0; r < outer; r++)
+        b.labels[r] = (int32_t)(r * 7 % n);
     uint64_t s = 0x5EED000000000001u;
     for (size_t i = 0; i < N; i++) {
         s ^= s << 13;
@@ -112,6 +125,9 @@ static void free_bufs(bufs *b)
     free(b->dy64);
     free(b->dx64);
     free(b->keep);
+    free(b->w32);
+    free(b->w64);
+    free(b->labels);
 }
 
 static int call(form f, int f64, bufs *b)
@@ -140,6 +156,17 @@ static int call(form f, int f64, bufs *b)
     case LOG_SOFTMAX_JVP:
         return f64 ? smx_log_softmax_jvp_f64(b->dx64, b->y64, b->dy64, rows, n)
                    : smx_log_softmax_jvp_f32(b->dx32, b->y32, b->dy32, rows, n);
+    case CROSS_ENTROPY_OPTIONS: { /* class weights, label smoothing 0.1, the mean */
+        const smx_cross_entropy_options_f32 o32 = {.reduction = SMX_REDUCTION_MEAN,
+                                                   .class_weights = b->w32,
+                                                   .label_smoothing = 0.1f};
+        const smx_cross_entropy_options_f64 o64 = {.reduction = SMX_REDUCTION_MEAN,
+                                                   .class_weights = b->w64,
+                                                   .label_smoothing = 0.1};
+        return f64 ? smx_cross_entropy_ex_f64(b->y64, b->dx64, b->x64, b->labels, rows, n, &o64)
+                   : smx_cross_entropy_ex_f32(b->y32, b->dx32, b->x32, b->labels, rows, n,
+                                              &o32);
+    }
     default:
         return 1;
     }
@@ -193,7 +220,7 @@ int main(int argc, char **argv)
     } cases[] = {{LOGSUMEXP, 256, 1000, 1},          {LOGSUMEXP, 4096, 10, 1},
                  {SOFTMAX_MASKED, 256, 1024, 1},     {LOG_SOFTMAX_MASKED, 256, 1024, 1},
                  {SOFTMAX_AXIS, 8, 21, 4096},        {SOFTMAX_AXIS_BWD, 8, 21, 4096},
-                 {LOG_SOFTMAX_JVP, 256, 1000, 1}};
+                 {LOG_SOFTMAX_JVP, 256, 1000, 1},    {CROSS_ENTROPY_OPTIONS, 256, 1000, 1}};
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
         bufs b = make_bufs(cases[c].outer, cases[c].n, cases[c].inner);
         const double elements = (double)(cases[c].outer * cases[c].n * cases[c].inner);

@@ -439,8 +439,8 @@ SMX_API const char *smx_isa_name(smx_isa isa);
  * the active path has no kernel of its own for it.  Operations are named as
  * their functions without the smx_ prefix: "softmax_f32",
  * "cross_entropy_f64", ...  NULL for an unknown name.  (The Jacobian, the
- * NLL loss, and cross-entropy with class weights, label smoothing or soft
- * targets use the scalar kernels on every path.) */
+ * NLL loss, cross-entropy with soft targets, and in f64 with class weights
+ * or label smoothing, use the scalar kernels on every path.) */
 SMX_API const char *smx_kernel_name(const char *operation);
 
 /* ------------------------------------------------------------------------ */
