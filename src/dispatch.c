@@ -34,7 +34,7 @@ static const smx__kernels_f64 scalar_f64 = {"scalar", SCALAR_ENTRIES(f64)};
             smx__##isa##_softmax_masked_##sfx, smx__##isa##_log_softmax_masked_##sfx,        \
             smx__##isa##_logsumexp_##sfx, smx__##isa##_softmax_backward_##sfx,               \
             smx__##isa##_log_softmax_backward_##sfx, smx__##isa##_log_softmax_jvp_##sfx,     \
-            smx__scalar_jacobian_##sfx, smx__##isa##_cross_entropy_##sfx,                    \
+            smx__##isa##_jacobian_##sfx, smx__##isa##_cross_entropy_##sfx,                   \
             smx__scalar_nll_loss_##sfx                                                       \
     }
 

@@ -119,6 +119,7 @@ SMX__DECLARE_SCALAR(f64, double, smx_mask_f64)
         real *, const real *, const real *, size_t, size_t, size_t, real);                   \
     SMX_PRIVATE void smx__##isa##_log_softmax_jvp_##sfx(real *, const real *, const real *, \
                                                         size_t, size_t);                     \
+    SMX_PRIVATE void smx__##isa##_jacobian_##sfx(real *, const real *, size_t);             \
     SMX_PRIVATE void smx__##isa##_cross_entropy_##sfx(                                       \
         real *, real *, const real *, const int32_t *, const real *, size_t, size_t,         \
         const real *, real, const smx__loss_params *);

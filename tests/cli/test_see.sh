@@ -38,7 +38,7 @@ if [ "$width" -le 80 ]; then passed=$((passed + 1)); else fail "explain is $widt
 expect_out "gradcheck" "all checks passed" -- "$smx" gradcheck
 expect_out "gradcheck json" $'"passed":\ttrue' -- "$smx" gradcheck --json
 expect_out "version" "smx 0." -- "$smx" --version
-expect_out "info" "  softmax_jacobian     scalar   scalar" -- "$smx" info
+expect_out "info" "  nll_loss             scalar   scalar" -- "$smx" info
 expect_out "info path" "path:    scalar" -- env SMX_ISA=scalar "$smx" info
 expect_out "info threads" "threads: 3 (SMX_NUM_THREADS=3)" -- env SMX_NUM_THREADS=3 "$smx" info
 expect_out "info bad SMX_ISA" "smx: SMX_ISA=mmx: not one of scalar, avx2, avx512, neon" \
