@@ -1,7 +1,8 @@
 /*
  * bench_forms.c — smx-bench-forms: the speed of the functions smx-bench
  * leaves out (logsumexp, the masked forward passes, the axis functions,
- * the JVP, cross-entropy with class weights and label smoothing) on the
+ * the JVP, cross-entropy with class weights and label smoothing, the
+ * Jacobian of a 1000-entry row, counted as its 10^6 outputs) on the
  * active path against the scalar path, measured in the same run, one
  * thread.
  *
@@ -47,12 +48,13 @@ typedef enum form {
     SOFTMAX_AXIS_BWD,
     LOG_SOFTMAX_JVP,
     CROSS_ENTROPY_OPTIONS,
+    JACOBIAN,
     N_FORMS
 } form;
 
 static const char *const form_names[N_FORMS] = {
     "logsumexp", "softmax_masked", "log_softmax_masked", "softmax_axis", "softmax_axis_bwd",
-    "log_softmax_jvp", "cross_entropy_ex"};
+    "log_softmax_jvp", "cross_entropy_ex", "softmax_jacobian"};
 
 /* The buffers of one case, in both dtypes. */
 typedef struct bufs {
@@ -167,6 +169,9 @@ static int call(form f, int f64, bufs *b)
                    : smx_cross_entropy_ex_f32(b->y32, b->dx32, b->x32, b->labels, rows, n,
                                               &o32);
     }
+    case JACOBIAN: /* n x n from n values of y (the time does not depend on them) */
+        return f64 ? smx_softmax_jacobian_f64(b->dx64, b->y64, n)
+                   : smx_softmax_jacobian_f32(b->dx32, b->y32, n);
     default:
         return 1;
     }
@@ -220,7 +225,8 @@ int main(int argc, char **argv)
     } cases[] = {{LOGSUMEXP, 256, 1000, 1},          {LOGSUMEXP, 4096, 10, 1},
                  {SOFTMAX_MASKED, 256, 1024, 1},     {LOG_SOFTMAX_MASKED, 256, 1024, 1},
                  {SOFTMAX_AXIS, 8, 21, 4096},        {SOFTMAX_AXIS_BWD, 8, 21, 4096},
-                 {LOG_SOFTMAX_JVP, 256, 1000, 1},    {CROSS_ENTROPY_OPTIONS, 256, 1000, 1}};
+                 {LOG_SOFTMAX_JVP, 256, 1000, 1},    {CROSS_ENTROPY_OPTIONS, 256, 1000, 1},
+                 {JACOBIAN, 1000, 1000, 1}};
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
         bufs b = make_bufs(cases[c].outer, cases[c].n, cases[c].inner);
         const double elements = (double)(cases[c].outer * cases[c].n * cases[c].inner);
