@@ -407,8 +407,9 @@ SMX_API smx_status smx_nll_loss_f64(double *loss, double *dx, const double *y,
 /* ------------------------------------------------------------------------ */
 
 /* Every path gives results within the same ulp bounds (docs/accuracy.md);
- * the faster ones compute in vector registers (double lanes for f32,
- * double-double lanes for f64).  The
+ * the faster ones compute in vector registers (f32 in double lanes, or on
+ * AVX2 and NEON over whole rows in float lanes with x - m taken exactly;
+ * f64 in double-double lanes).  The
  * library starts on the best path the CPU supports, capped by the
  * environment variable SMX_ISA=scalar|avx2|avx512|neon when it is set (read
  * once, at the first call; a path the CPU lacks is refused with a line on

@@ -93,6 +93,18 @@ static inline void v_store_f32(float *p, vd a) { vst1_f32(p, vcvt_f32_f64(a)); }
 static inline vd v_load_f64(const double *p) { return vld1q_f64(p); }
 static inline void v_store_f64(double *p, vd a) { vst1q_f64(p, a); }
 
+/* p[0] and p[s]: one entry of VW rows s apart, built in a register
+ * (scalar stores read back as a vector would stall). */
+#define V_LOAD_STRIDED 1
+static inline vd v_load_strided_f32(const float *p, size_t s)
+{
+    return vsetq_lane_f64((double)p[s], vdupq_n_f64((double)p[0]), 1);
+}
+static inline vd v_load_strided_f64(const double *p, size_t s)
+{
+    return vsetq_lane_f64(p[s], vdupq_n_f64(p[0]), 1);
+}
+
 /* The first n < VW lanes from p, `fill` in the others; nothing past p[n-1]
  * is read or written.  With two lanes n is 0 or 1: one element or none. */
 static inline vd v_load_f32_n(const float *p, size_t n, double fill)
@@ -114,6 +126,72 @@ static inline void v_store_f64_n(double *p, vd a, size_t n)
 {
     if (n)
         vst1q_lane_f64(p, a, 0);
+}
+
+/* ---- float lanes: 4 floats (the f32 row kernels, simd/vexpf.h) ---------- */
+
+#define FW 4 /* float lanes */
+typedef float32x4_t vf;
+typedef uint32x4_t vfm; /* a lane mask: all ones or all zeros */
+
+static inline vf f_set1(float a) { return vdupq_n_f32(a); }
+static inline vf f_add(vf a, vf b) { return vaddq_f32(a, b); }
+static inline vf f_sub(vf a, vf b) { return vsubq_f32(a, b); }
+static inline vf f_mul(vf a, vf b) { return vmulq_f32(a, b); }
+static inline vf f_fma(vf a, vf b, vf c) { return vfmaq_f32(c, a, b); } /* a*b + c */
+/* max(a, b), NaN when either is NaN (the callers also look for NaN with
+ * f_unord, as x86 passes one over). */
+static inline vf f_max(vf a, vf b) { return vmaxq_f32(a, b); }
+static inline vfm f_eq(vf a, vf b) { return vceqq_f32(a, b); }
+static inline vfm f_ge(vf a, vf b) { return vcgeq_f32(a, b); }
+static inline vfm f_unord(vf a, vf b) { return vmvnq_u32(vandq_u32(vceqq_f32(a, a), vceqq_f32(b, b))); }
+static inline vfm fm_none(void) { return vdupq_n_u32(0); }
+static inline vfm fm_or(vfm a, vfm b) { return vorrq_u32(a, b); }
+static inline int fm_any(vfm a) { return vmaxvq_u32(a) != 0; }
+/* a where m, 0 elsewhere; and 0 where m, a elsewhere. */
+static inline vf f_and(vfm m, vf a) { return vreinterpretq_f32_u32(vandq_u32(m, vreinterpretq_u32_f32(a))); }
+static inline vf f_andnot(vfm m, vf a) { return vreinterpretq_f32_u32(vbicq_u32(vreinterpretq_u32_f32(a), m)); }
+/* T[bits(k) & 7] in every lane: a byte lookup in the table's 32 bytes,
+ * lane l taking bytes 4j .. 4j + 3 (little-endian). */
+static inline vf f_table8(vf k, const float *table)
+{
+    const uint8x16x2_t t = {{vld1q_u8((const uint8_t *)table), vld1q_u8((const uint8_t *)(table + 4))}};
+    const uint32x4_t j = vandq_u32(vreinterpretq_u32_f32(k), vdupq_n_u32(7));
+    const uint32x4_t bytes = vmlaq_n_u32(vdupq_n_u32(0x03020100u), j, 0x04040404u);
+    return vreinterpretq_f32_u8(vqtbl2q_u8(t, vreinterpretq_u8_u32(bytes)));
+}
+/* The float whose exponent field is bits 3..10 of k's bits (and whose
+ * significand is 0): 2^(q - 127) for q = (bits(k) >> 3) & 255. */
+static inline vf f_pow2_bits3(vf k)
+{
+    return vreinterpretq_f32_u32(vandq_u32(vshlq_n_u32(vreinterpretq_u32_f32(k), 20),
+                                           vdupq_n_u32(0xff800000u)));
+}
+static inline float f_hmax(vf a) { return vmaxvq_f32(a); }
+/* *lo += the first 2 lanes of a as doubles, *hi += the last 2. */
+static inline void f_widen_add(vd *lo, vd *hi, vf a)
+{
+    *lo = vaddq_f64(*lo, vcvt_f64_f32(vget_low_f32(a)));
+    *hi = vaddq_f64(*hi, vcvt_high_f64_f32(a));
+}
+
+static inline vf f_load(const float *p) { return vld1q_f32(p); }
+static inline void f_store(float *p, vf a) { vst1q_f32(p, a); }
+/* The first n < FW lanes from p, `fill` in the others; nothing past
+ * p[n-1] is read or written. */
+static inline vf f_load_n(const float *p, size_t n, float fill)
+{
+    float t[FW] = {fill, fill, fill, fill};
+    for (size_t l = 0; l < n; l++)
+        t[l] = p[l];
+    return vld1q_f32(t);
+}
+static inline void f_store_n(float *p, vf a, size_t n)
+{
+    float t[FW];
+    vst1q_f32(t, a);
+    for (size_t l = 0; l < n; l++)
+        p[l] = t[l];
 }
 
 #endif

@@ -38,11 +38,25 @@ static inline vd v_if_lt(vd a, vd b, vd x, vd y)
 {
     return _mm256_blendv_pd(y, x, _mm256_cmp_pd(a, b, _CMP_LT_OQ));
 }
-/* T[bits(k) & 15] in every lane. */
+/* T[bits(k) & 15] in every lane: the table in four registers of four,
+ * each permuted by bits 0..1 (as pairs of floats: a double's halves move
+ * together), then two rounds of blends on bits 2 and 3.  Cheaper than a
+ * gather on the CPUs measured (docs/performance.md). */
 static inline vd v_table16(vd k, const double *table)
 {
-    const __m256i j = _mm256_and_si256(_mm256_castpd_si256(k), _mm256_set1_epi64x(15));
-    return _mm256_i64gather_pd(table, j, 8);
+    const __m256i bits = _mm256_castpd_si256(k);
+    /* per double lane: float indices 2i and 2i + 1, i = bits & 3 */
+    const __m256i i2 = _mm256_slli_epi64(_mm256_and_si256(bits, _mm256_set1_epi64x(3)), 1);
+    const __m256i idx = _mm256_or_si256(_mm256_or_si256(i2, _mm256_slli_epi64(i2, 32)),
+                                        _mm256_set1_epi64x((long long)1 << 32));
+    const vd q0 = _mm256_castps_pd(_mm256_permutevar8x32_ps(_mm256_loadu_ps((const float *)table), idx));
+    const vd q1 = _mm256_castps_pd(_mm256_permutevar8x32_ps(_mm256_loadu_ps((const float *)(table + 4)), idx));
+    const vd q2 = _mm256_castps_pd(_mm256_permutevar8x32_ps(_mm256_loadu_ps((const float *)(table + 8)), idx));
+    const vd q3 = _mm256_castps_pd(_mm256_permutevar8x32_ps(_mm256_loadu_ps((const float *)(table + 12)), idx));
+    /* blendv takes each lane's sign bit: bit 2, then bit 3, moved there */
+    const vd b2 = _mm256_castsi256_pd(_mm256_slli_epi64(bits, 61));
+    const vd b3 = _mm256_castsi256_pd(_mm256_slli_epi64(bits, 60));
+    return _mm256_blendv_pd(_mm256_blendv_pd(q0, q1, b2), _mm256_blendv_pd(q2, q3, b2), b3);
 }
 /* s * 2^q, q = floor(i / 16) for the integer i in the low bits of k, by
  * adding q to s's exponent field (the caller keeps it in range). */
@@ -113,6 +127,18 @@ static inline void v_store_f32(float *p, vd a) { _mm_storeu_ps(p, _mm256_cvtpd_p
 static inline vd v_load_f64(const double *p) { return _mm256_loadu_pd(p); }
 static inline void v_store_f64(double *p, vd a) { _mm256_storeu_pd(p, a); }
 
+/* p[0], p[s], p[2s], p[3s]: one entry of VW rows s apart, built in a
+ * register (scalar stores read back as a vector would stall). */
+#define V_LOAD_STRIDED 1
+static inline vd v_load_strided_f32(const float *p, size_t s)
+{
+    return _mm256_cvtps_pd(_mm_setr_ps(p[0], p[s], p[2 * s], p[3 * s]));
+}
+static inline vd v_load_strided_f64(const double *p, size_t s)
+{
+    return _mm256_setr_pd(p[0], p[s], p[2 * s], p[3 * s]);
+}
+
 /* The first n < VW lanes from p, `fill` in the others; nothing past p[n-1]
  * is read or written. */
 static inline __m128i v_first32_(size_t n)
@@ -141,5 +167,68 @@ static inline void v_store_f64_n(double *p, vd a, size_t n)
 {
     _mm256_maskstore_pd(p, v_first64_(n), a);
 }
+
+/* ---- float lanes: 8 floats (the f32 row kernels, simd/vexpf.h) ---------- */
+
+#define FW 8 /* float lanes */
+typedef __m256 vf;
+typedef __m256 vfm; /* a lane mask: all ones or all zeros */
+
+static inline vf f_set1(float a) { return _mm256_set1_ps(a); }
+static inline vf f_add(vf a, vf b) { return _mm256_add_ps(a, b); }
+static inline vf f_sub(vf a, vf b) { return _mm256_sub_ps(a, b); }
+static inline vf f_mul(vf a, vf b) { return _mm256_mul_ps(a, b); }
+static inline vf f_fma(vf a, vf b, vf c) { return _mm256_fmadd_ps(a, b, c); } /* a*b + c */
+/* max(a, b); b when either is NaN, so a NaN in a is passed over (the
+ * callers look for NaN with f_unord). */
+static inline vf f_max(vf a, vf b) { return _mm256_max_ps(a, b); }
+static inline vfm f_eq(vf a, vf b) { return _mm256_cmp_ps(a, b, _CMP_EQ_OQ); }
+static inline vfm f_ge(vf a, vf b) { return _mm256_cmp_ps(a, b, _CMP_GE_OQ); }
+static inline vfm f_unord(vf a, vf b) { return _mm256_cmp_ps(a, b, _CMP_UNORD_Q); }
+static inline vfm fm_none(void) { return _mm256_setzero_ps(); }
+static inline vfm fm_or(vfm a, vfm b) { return _mm256_or_ps(a, b); }
+static inline int fm_any(vfm a) { return _mm256_movemask_ps(a) != 0; }
+/* a where m, 0 elsewhere; and 0 where m, a elsewhere. */
+static inline vf f_and(vfm m, vf a) { return _mm256_and_ps(m, a); }
+static inline vf f_andnot(vfm m, vf a) { return _mm256_andnot_ps(m, a); }
+/* T[bits(k) & 7] in every lane: an 8-entry table in one register. */
+static inline vf f_table8(vf k, const float *table)
+{
+    return _mm256_permutevar8x32_ps(_mm256_loadu_ps(table), _mm256_castps_si256(k));
+}
+/* The float whose exponent field is bits 3..10 of k's bits (and whose
+ * significand is 0): 2^(q - 127) for q = (bits(k) >> 3) & 255. */
+static inline vf f_pow2_bits3(vf k)
+{
+    return _mm256_castsi256_ps(_mm256_and_si256(_mm256_slli_epi32(_mm256_castps_si256(k), 20),
+                                                _mm256_set1_epi32((int)0xff800000u)));
+}
+static inline float f_hmax(vf a)
+{
+    const __m128 h = _mm_max_ps(_mm256_castps256_ps128(a), _mm256_extractf128_ps(a, 1));
+    const __m128 q = _mm_max_ps(h, _mm_movehl_ps(h, h));
+    return _mm_cvtss_f32(_mm_max_ss(q, _mm_shuffle_ps(q, q, 1)));
+}
+/* *lo += the first 4 lanes of a as doubles, *hi += the last 4. */
+static inline void f_widen_add(vd *lo, vd *hi, vf a)
+{
+    *lo = _mm256_add_pd(*lo, _mm256_cvtps_pd(_mm256_castps256_ps128(a)));
+    *hi = _mm256_add_pd(*hi, _mm256_cvtps_pd(_mm256_extractf128_ps(a, 1)));
+}
+
+static inline vf f_load(const float *p) { return _mm256_loadu_ps(p); }
+static inline void f_store(float *p, vf a) { _mm256_storeu_ps(p, a); }
+/* The first n < FW lanes from p, `fill` in the others; nothing past
+ * p[n-1] is read or written. */
+static inline __m256i f_first_(size_t n)
+{
+    return _mm256_cmpgt_epi32(_mm256_set1_epi32((int)n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+}
+static inline vf f_load_n(const float *p, size_t n, float fill)
+{
+    const __m256i m = f_first_(n);
+    return _mm256_blendv_ps(_mm256_set1_ps(fill), _mm256_maskload_ps(p, m), _mm256_castsi256_ps(m));
+}
+static inline void f_store_n(float *p, vf a, size_t n) { _mm256_maskstore_ps(p, f_first_(n), a); }
 
 #endif
