@@ -168,6 +168,18 @@ static inline vf f_pow2_bits3(vf k)
                                            vdupq_n_u32(0xff800000u)));
 }
 static inline float f_hmax(vf a) { return vmaxvq_f32(a); }
+/* The first 2 lanes of a as doubles, the last 2, and back (rounded). */
+static inline vd f_lo_wide(vf a) { return vcvt_f64_f32(vget_low_f32(a)); }
+static inline vd f_hi_wide(vf a) { return vcvt_high_f64_f32(a); }
+static inline vf f_narrow(vd lo, vd hi) { return vcvt_high_f32_f64(vcvt_f32_f64(lo), hi); }
+/* p[0], p[s], p[2s], p[3s], built in a register. */
+static inline vf f_load_strided(const float *p, size_t s)
+{
+    vf a = vdupq_n_f32(p[0]);
+    a = vsetq_lane_f32(p[s], a, 1);
+    a = vsetq_lane_f32(p[2 * s], a, 2);
+    return vsetq_lane_f32(p[3 * s], a, 3);
+}
 /* *lo += the first 2 lanes of a as doubles, *hi += the last 2. */
 static inline void f_widen_add(vd *lo, vd *hi, vf a)
 {

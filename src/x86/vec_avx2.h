@@ -209,6 +209,18 @@ static inline float f_hmax(vf a)
     const __m128 q = _mm_max_ps(h, _mm_movehl_ps(h, h));
     return _mm_cvtss_f32(_mm_max_ss(q, _mm_shuffle_ps(q, q, 1)));
 }
+/* The first 4 lanes of a as doubles, the last 4, and back (rounded). */
+static inline vd f_lo_wide(vf a) { return _mm256_cvtps_pd(_mm256_castps256_ps128(a)); }
+static inline vd f_hi_wide(vf a) { return _mm256_cvtps_pd(_mm256_extractf128_ps(a, 1)); }
+static inline vf f_narrow(vd lo, vd hi)
+{
+    return _mm256_set_m128(_mm256_cvtpd_ps(hi), _mm256_cvtpd_ps(lo));
+}
+/* p[0], p[s], ..., p[7s], built in a register. */
+static inline vf f_load_strided(const float *p, size_t s)
+{
+    return _mm256_setr_ps(p[0], p[s], p[2 * s], p[3 * s], p[4 * s], p[5 * s], p[6 * s], p[7 * s]);
+}
 /* *lo += the first 4 lanes of a as doubles, *hi += the last 4. */
 static inline void f_widen_add(vd *lo, vd *hi, vf a)
 {
