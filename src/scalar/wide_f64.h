@@ -183,7 +183,7 @@ static const unsigned char smx__log2_16_of_bin[64] = {
  * waits for it. */
 /* The vector kernels define SMX_WIDE_INLINE_LOG1P: there a call returned
  * the pair through memory, and reading it back stalled their short-row
- * loops (a quarter of the time of cross-entropy on rows of 3).  The scalar
+ * loops (cross-entropy on rows of 3 took a quarter longer).  The scalar
  * kernels keep the call, and the compiler's inlining for their per-entry
  * operations. */
 #if defined(SMX_WIDE_INLINE_LOG1P) && defined(__GNUC__)
