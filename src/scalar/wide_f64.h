@@ -6,9 +6,9 @@
  * when |x - m| is near 700 (exp multiplies the absolute error of its
  * argument into a relative error of its result), and a double sum of 2^24
  * terms can drift by 2^24 ulp in the worst case.  In double-double the
- * shift is exact (two-sum), sums and products keep ~106 bits, and the
- * error that is left is libm's exp or log1p on the leading part (about
- * 0.5 ulp) plus the final rounding.
+ * shift is exact (two-sum), sums and products keep ~106 bits, log1p is
+ * this file's own (within 2^-63), and the error that is left is libm's
+ * exp on the leading part (about 0.5 ulp) plus the final rounding.
  *
  * Special values: the two-sum of an infinity produces NaN in its low
  * part, so every operation that may meet one keeps the low part only
@@ -20,6 +20,10 @@
 #define SMX_SCALAR_WIDE_F64_H
 
 #include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "simd/exp2_table.h"
 
 typedef double real;
 typedef struct wide {
@@ -141,13 +145,100 @@ static inline wide w_exp_up(wide d)
 }
 static inline wide w_down(wide s) { return w_make(ldexp(s.hi + s.lo, -SMX_SUM_UP), 0.0); }
 
-/* log1p(hi + lo) = log1p(hi) + lo / (1 + hi) to first order; lo is tiny. */
+/* The bits of a double, and the double of some bits. */
+static inline uint64_t w_bits(double x)
+{
+    uint64_t b;
+    memcpy(&b, &x, sizeof b);
+    return b;
+}
+static inline double w_from_bits(uint64_t b)
+{
+    double x;
+    memcpy(&x, &b, sizeof x);
+    return x;
+}
+
+/* For m in [1 + i/64, 1 + (i+1)/64): the integer nearest 16 log2 m at
+ * the middle of the interval (by the mean of its ends), within 0.65 of
+ * 16 log2 m everywhere in it. */
+static const unsigned char smx__log2_16_of_bin[64] = {
+    0, 1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4, 4, 4, 5, 5,
+    5, 6, 6, 6, 6, 7, 7, 7, 7, 8, 8, 8, 9, 9, 9, 9,
+    9, 10, 10, 10, 10, 11, 11, 11, 11, 12, 12, 12, 12, 12, 13, 13,
+    13, 13, 13, 14, 14, 14, 14, 14, 15, 15, 15, 15, 15, 16, 16, 16,
+};
+
+/* log1p(t) for t >= 0 (NaN and +inf give themselves), within 2^-63
+ * relative.  Write 1 + t = 2^e (m + l), m in [1, 2), and take
+ * j = smx__log2_16_of_bin of m's leading bits, c = 2^(j/16), so that
+ * |log((m + l) / c)| < 0.029 and
+ *     log1p(t) = (16 e + j) ln2/16 + 2 atanh(s),  s = (m + l - c) / (m + l + c),
+ * |s| < 0.015, 2 atanh(s) = 2s + s^3 (2/3 + 2/5 s^2 + ... + 2/11 s^8)
+ * within 2^-77.  c is a double-double from the table of 2^(j/16);
+ * m - c is exact and s is formed in double-double; the tail s^3 (...),
+ * below 2^-13 of the result, costs under 2^-63 in plain double.  For
+ * e = j = 0 the numerator is t itself, so a tiny t keeps every digit.
+ * No libm call and a short chain of dependent operations: a short row
+ * waits for it. */
+/* The vector kernels define SMX_WIDE_INLINE_LOG1P: there a call returned
+ * the pair through memory, and reading it back stalled their short-row
+ * loops (cross-entropy on rows of 3 took a quarter longer).  The scalar
+ * kernels keep the call, and the compiler's inlining for their per-entry
+ * operations. */
+#if defined(SMX_WIDE_INLINE_LOG1P) && defined(__GNUC__)
+__attribute__((always_inline))
+#endif
 static inline wide w_log1p(wide t)
 {
-    double l = log1p(t.hi);
-    if (!isfinite(l))
-        return w_make(l, 0.0);
-    return w_finish(l, t.lo / (1.0 + t.hi));
+    if (!(t.hi > 0.0 && t.hi < HUGE_VAL)) /* 0 (exactly), NaN, +inf */
+        return w_make(t.hi, 0.0);
+    if (t.hi < 0x1p-100) /* log1p(t) = t (1 - t/2 ...), and t/2 may underflow */
+        return t;
+    double kd = 0.0;
+    if (t.hi > 0x1p1000) { /* log1p(t) = log1p(t 2^-600) + 600 ln 2 within 2^-400 */
+        t = w_make(t.hi * 0x1p-600, t.lo * 0x1p-600);
+        kd = 9600.0;
+    }
+    const wide u = two_sum(1.0, t.hi); /* 1 + t = u.hi + (u.lo + t.lo) */
+    const uint64_t bits = w_bits(u.hi); /* u.hi >= 1: normal, positive */
+    const int e = (int)(bits >> 52) - 1023;
+    const int j = smx__log2_16_of_bin[(bits >> 46) & 63];
+    kd += 16.0 * e + j;
+
+    double nh, nl, dh, dl; /* s = (nh + nl) / (dh + dl) */
+    if (e == 0 && j == 0) {
+        nh = t.hi;
+        nl = t.lo;
+        dh = 2.0 + t.hi;
+        dl = (2.0 - dh + t.hi) + t.lo;
+    } else {
+        const double m = w_from_bits((bits & 0x000fffffffffffffu) | 0x3ff0000000000000u);
+        const double l = (u.lo + t.lo) * w_from_bits((uint64_t)(1023 - e) << 52);
+        const double ch = j < 16 ? smx__exp2_16_hi[j & 15] : 2.0;
+        const double cl = j < 16 ? smx__exp2_16_lo[j & 15] : 0.0;
+        nh = m - ch; /* exact: m / c is near 1 */
+        nl = l - cl;
+        const wide d = fast_two_sum(ch, m); /* m, c in [1, 2), or c = 2 */
+        dh = d.hi;
+        dl = d.lo + (l + cl);
+    }
+    /* the quotient from the reciprocal, then one correction from the
+     * remainder */
+    const double inv = 1.0 / dh;
+    const double sh = nh * inv;
+    const double sl = (fma(-sh, dh, nh) + (nl - sh * dl)) * inv;
+
+    const double w = sh * sh, w2 = w * w;
+    const double q =
+        (2.0 / 3.0 + 2.0 / 5.0 * w) + w2 * ((2.0 / 7.0 + 2.0 / 9.0 * w) + w2 * (2.0 / 11.0));
+    /* s^3 q, with the low part of s in its leading term 2/3 s^3 */
+    const double tail = (sh * w) * q + 2.0 * w * sl;
+
+    /* k ln2/16 + 2s + tail, k = 16 e + j; ln2/16 = C1 + C2, C1 of 29
+     * bits, so k C1 is exact, and |2s| < k C1 unless k = 0 */
+    const wide hi = fast_two_sum(kd * 0x1.62e42ff000000p-5, 2.0 * sh);
+    return fast_two_sum(hi.hi, hi.lo + ((kd * -0x1.718432a1b0e26p-39 + 2.0 * sl) + tail));
 }
 
 /* The one rounding to the output type. */

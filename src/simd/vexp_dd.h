@@ -26,14 +26,6 @@
 
 #include "simd/exp2_table.h"
 
-/* 2^(j/16) - smx__exp2_16_hi[j], rounded: the pair is within 2^-106. */
-static const double smx__exp2_16_lo[16] = {
-    0x0.0p+0,               0x1.8a62e4adc610bp-54,  -0x1.19041b9d78a76p-55, 0x1.9b07eb6c70573p-54,
-    0x1.6f46ad23182e4p-55,  0x1.ada0911f09ebcp-55,  0x1.d4397afec42e2p-56,  0x1.6324c054647adp-54,
-    -0x1.bdd3413b26456p-54, -0x1.41577ee04992fp-55, 0x1.6e9f156864b27p-54,  0x1.c7c46b071f2bep-56,
-    0x1.7a1cd345dcc81p-54,  0x1.11065895048ddp-55,  0x1.2ed02d75b3707p-55,  -0x1.e9c23179c2893p-54,
-};
-
 /* a + b == s + *e exactly (Knuth's two-sum), for finite a, b. */
 static inline vd v_two_sum(vd a, vd b, vd *e)
 {

@@ -176,6 +176,14 @@ void acc_check(acc_stats *s, double got, mpfr_srcptr exact, mpfr_srcptr scale,
             s->tiny++;
             NOTE(&s->tiny_ulp, err);
         }
+        if (s->ulp_bound > 0 && err > s->ulp_bound) {
+            va_list ap;
+            va_start(ap, where);
+            vsnprintf(buf, sizeof buf, where, ap);
+            va_end(ap);
+            failure(s, "%.4g ulp of exact (ulp bound %g): got %a, exact %a (%.17g); at %s", err,
+                    s->ulp_bound, got, mpfr_get_d(exact, RN), mpfr_get_d(exact, RN), buf);
+        }
     }
 
     double measured;
@@ -235,10 +243,13 @@ void acc_stats_report(const acc_stats *s)
         printf("  from-CR %-6s", num(b1, sizeof b1, s->steps.value, 0));
     else
         printf("  of-scale %-7s", num(b1, sizeof b1, s->scaled.value, 4));
-    printf("  ulp %-7s  <1e-5 %-7s  subnormal %-7s  bound %g %s  %s\n",
+    printf("  ulp %-7s  <1e-5 %-7s  subnormal %-7s  bound %g %s",
            num(b2, sizeof b2, s->ulp.value, 4), num(b3, sizeof b3, s->tiny_ulp.value, 4),
            num(b4, sizeof b4, s->sub.value, 4), s->bound,
-           s->mode == ACC_FROM_CR ? "from CR" : "of scale", s->failures ? "FAIL" : "pass");
+           s->mode == ACC_FROM_CR ? "from CR" : "of scale");
+    if (s->ulp_bound > 0)
+        printf("  ulp bound %g", s->ulp_bound);
+    printf("  %s\n", s->failures ? "FAIL" : "pass");
     printf("    (%llu normal, %llu of them below 1e-5; %llu below 2^%d; %llu infinite;"
            " %llu failures)\n",
            (unsigned long long)s->normal, (unsigned long long)s->tiny,

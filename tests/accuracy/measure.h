@@ -19,7 +19,7 @@
  *                 of the terms whose difference the output is: where they
  *                 cancel, ulp(scale); where they do not, ulp(exact).
  * Whatever the mode, the error against the exact value in ulp(exact) is
- * measured and reported too.  An exact result of +-inf must be met
+ * measured and reported too, and held to ulp_bound where that is set.  An exact result of +-inf must be met
  * exactly; NaN or inf for a finite exact result is a failure.
  */
 #ifndef SMX_ACC_MEASURE_H
@@ -59,6 +59,10 @@ typedef struct acc_stats {
     const acc_format *fmt;
     acc_mode mode;
     double bound;
+    double ulp_bound;   /* when > 0, also the largest error allowed in ulp of the
+                           exact result, over the outputs `ulp` counts: tighter
+                           than the contract where a kernel does better, so that
+                           a regression fails (acc_stats_init sets 0) */
 
     uint64_t outputs;   /* every output checked */
     uint64_t normal;    /* exact result in the normal range */
@@ -101,7 +105,7 @@ void acc_measure_release(void);
 /* Prints the worst errors to stdout: one summary line
  *
  *   accuracy: <function> <dtype>  outputs N  from-CR S | of-scale E
- *             ulp U  <1e-5 T  subnormal B  bound ... pass|FAIL
+ *             ulp U  <1e-5 T  subnormal B  bound ... [ulp bound ...] pass|FAIL
  *
  * (S: most steps from the correctly rounded result; E: largest error in
  * ulp of max(|exact|, scale); U: largest error in ulp of the exact result, normal

@@ -20,5 +20,16 @@
  * that stress the sum most, 2^20 for the others. */
 #define LONG_LOG2 24
 #define LONG_SHORT_LOG2 20
+/* Log-softmax, logsumexp and the loss take log1p of the row's sum of
+ * exponentials to 2^-63, so their error is that of the sum plus the final
+ * rounding: the vector paths' exps are within 2^-57 (a few hundredths of
+ * an ulp over 0.5), the scalar kernels' are libm's (about 0.5 ulp each).
+ * libm's log1p gave 0.97 to 1.18 ulp here. */
+#define LOG_SOFTMAX_ULP_SCALAR 1.0
+#define LOG_SOFTMAX_ULP_VECTOR 0.5625
+#define LOGSUMEXP_ULP_SCALAR 0.75
+#define LOGSUMEXP_ULP_VECTOR 0.5625
+#define CROSS_ENTROPY_LOSS_ULP_SCALAR 0.5625
+#define CROSS_ENTROPY_LOSS_ULP_VECTOR 0.5625
 
 #include "forward_tests.inc"
