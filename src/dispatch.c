@@ -26,9 +26,7 @@
 static const smx__kernels_f32 scalar_f32 = {"scalar", SCALAR_ENTRIES(f32)};
 static const smx__kernels_f64 scalar_f64 = {"scalar", SCALAR_ENTRIES(f64)};
 
-/* A vector path's table: every entry its own (the kernels themselves send
- * what they do not cover, such as target weights on very long rows, to the
- * scalar ones). */
+/* A vector path's table: its own kernel for every entry. */
 #define SIMD_TABLE(isa, sfx)                                                                 \
     {                                                                                        \
         #isa, smx__##isa##_softmax_##sfx, smx__##isa##_log_softmax_##sfx,                    \
