@@ -1,10 +1,10 @@
 /*
  * bench_forms.c — smx-bench-forms: the speed of the functions smx-bench
  * leaves out (logsumexp, the masked forward passes, the axis functions,
- * the JVP, cross-entropy with class weights and label smoothing, the
- * Jacobian of a 1000-entry row, counted as its 10^6 outputs) on the
- * active path against the scalar path, measured in the same run, one
- * thread.
+ * the JVP, cross-entropy with class weights and label smoothing and with
+ * soft targets, the NLL loss, the Jacobian of a 1000-entry row, counted
+ * as its 10^6 outputs) on the active path against the scalar path,
+ * measured in the same run, one thread.
  *
  *   smx-bench-forms [--budget SECONDS]
  *
@@ -48,19 +48,23 @@ typedef enum form {
     SOFTMAX_AXIS_BWD,
     LOG_SOFTMAX_JVP,
     CROSS_ENTROPY_OPTIONS,
+    CROSS_ENTROPY_SOFT,
+    NLL_LOSS,
+    NLL_LOSS_OPTIONS,
     JACOBIAN,
     N_FORMS
 } form;
 
 static const char *const form_names[N_FORMS] = {
     "logsumexp", "softmax_masked", "log_softmax_masked", "softmax_axis", "softmax_axis_bwd",
-    "log_softmax_jvp", "cross_entropy_ex", "softmax_jacobian"};
+    "log_softmax_jvp", "cross_entropy_ex", "cross_entropy_soft", "nll_loss", "nll_loss_ex",
+    "softmax_jacobian"};
 
 /* The buffers of one case, in both dtypes. */
 typedef struct bufs {
     size_t outer, n, inner; /* rows x cols is outer x n, inner 1 */
-    float *x32, *y32, *dy32, *dx32, *w32;
-    double *x64, *y64, *dy64, *dx64, *w64;
+    float *x32, *y32, *dy32, *dx32, *w32, *t32;
+    double *x64, *y64, *dy64, *dx64, *w64, *t64;
     uint8_t *keep;
     int32_t *labels;
 } bufs;
@@ -77,8 +81,8 @@ static void *xmalloc(size_t bytes)
 
 static bufs make_bufs(size_t outer, size_t n, size_t inner)
 {
-    bufs b = {outer, n, inner, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-              NULL};
+    bufs b = {outer, n, inner, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+              NULL, NULL, NULL, NULL, NULL, NULL};
     const size_t N = outer * n * inner;
     b.x32 = xmalloc(N * sizeof(float));
     b.y32 = xmalloc(N * sizeof(float));
@@ -88,6 +92,8 @@ static bufs make_bufs(size_t outer, size_t n, size_t inner)
     b.y64 = xmalloc(N * sizeof(double));
     b.dy64 = xmalloc(N * sizeof(double));
     b.dx64 = xmalloc(N * sizeof(double));
+    b.t32 = xmalloc(N * sizeof(float));
+    b.t64 = xmalloc(N * sizeof(double));
     b.keep = xmalloc(N);
     b.w32 = xmalloc(n * sizeof(float));
     b.w64 = xmalloc(n * sizeof(double));
@@ -113,6 +119,8 @@ static bufs make_bufs(size_t outer, size_t n, size_t inner)
     }
     smx_log_softmax_f32(b.y32, b.x32, outer * inner, n); /* log-probabilities for the JVP */
     smx_log_softmax_f64(b.y64, b.x64, outer * inner, n);
+    smx_softmax_f32(b.t32, b.dy32, outer * inner, n); /* soft targets */
+    smx_softmax_f64(b.t64, b.dy64, outer * inner, n);
     return b;
 }
 
@@ -126,6 +134,8 @@ static void free_bufs(bufs *b)
     free(b->y64);
     free(b->dy64);
     free(b->dx64);
+    free(b->t32);
+    free(b->t64);
     free(b->keep);
     free(b->w32);
     free(b->w64);
@@ -168,6 +178,23 @@ static int call(form f, int f64, bufs *b)
         return f64 ? smx_cross_entropy_ex_f64(b->y64, b->dx64, b->x64, b->labels, rows, n, &o64)
                    : smx_cross_entropy_ex_f32(b->y32, b->dx32, b->x32, b->labels, rows, n,
                                               &o32);
+    }
+    case CROSS_ENTROPY_SOFT: { /* probability targets, the mean */
+        return f64 ? smx_cross_entropy_soft_f64(b->y64, b->dx64, b->x64, b->t64, rows, n, NULL)
+                   : smx_cross_entropy_soft_f32(b->y32, b->dx32, b->x32, b->t32, rows, n, NULL);
+    }
+    case NLL_LOSS: /* of log-probabilities, the mean */
+        return f64 ? smx_nll_loss_f64(b->dy64, b->dx64, b->y64, b->labels, rows, n, NULL)
+                   : smx_nll_loss_f32(b->dy32, b->dx32, b->y32, b->labels, rows, n, NULL);
+    case NLL_LOSS_OPTIONS: { /* class weights, label smoothing 0.1, the mean */
+        const smx_cross_entropy_options_f32 o32 = {.reduction = SMX_REDUCTION_MEAN,
+                                                   .class_weights = b->w32,
+                                                   .label_smoothing = 0.1f};
+        const smx_cross_entropy_options_f64 o64 = {.reduction = SMX_REDUCTION_MEAN,
+                                                   .class_weights = b->w64,
+                                                   .label_smoothing = 0.1};
+        return f64 ? smx_nll_loss_f64(b->dy64, b->dx64, b->y64, b->labels, rows, n, &o64)
+                   : smx_nll_loss_f32(b->dy32, b->dx32, b->y32, b->labels, rows, n, &o32);
     }
     case JACOBIAN: /* n x n from n values of y (the time does not depend on them) */
         return f64 ? smx_softmax_jacobian_f64(b->dx64, b->y64, n)
@@ -226,7 +253,9 @@ int main(int argc, char **argv)
                  {SOFTMAX_MASKED, 256, 1024, 1},     {LOG_SOFTMAX_MASKED, 256, 1024, 1},
                  {SOFTMAX_AXIS, 8, 21, 4096},        {SOFTMAX_AXIS_BWD, 8, 21, 4096},
                  {LOG_SOFTMAX_JVP, 256, 1000, 1},    {CROSS_ENTROPY_OPTIONS, 256, 1000, 1},
-                 {JACOBIAN, 1000, 1000, 1}};
+                 {CROSS_ENTROPY_SOFT, 256, 1000, 1}, {CROSS_ENTROPY_SOFT, 4096, 10, 1},
+                 {NLL_LOSS, 256, 1000, 1},           {NLL_LOSS, 4096, 10, 1},
+                 {NLL_LOSS_OPTIONS, 256, 1000, 1},   {JACOBIAN, 1000, 1000, 1}};
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
         bufs b = make_bufs(cases[c].outer, cases[c].n, cases[c].inner);
         const double elements = (double)(cases[c].outer * cases[c].n * cases[c].inner);

@@ -439,9 +439,9 @@ SMX_API const char *smx_isa_name(smx_isa isa);
 /* The path that computes `operation` now: "avx512", ..., or "scalar" where
  * the active path has no kernel of its own for it.  Operations are named as
  * their functions without the smx_ prefix: "softmax_f32",
- * "cross_entropy_f64", ...  NULL for an unknown name.  (The NLL loss,
- * cross-entropy with soft targets, and in f64 with class weights or label
- * smoothing, use the scalar kernels on every path.) */
+ * "cross_entropy_f64", ...  NULL for an unknown name.  (Every operation has
+ * a kernel of its own on every vector path: "scalar" comes only from the
+ * scalar path.) */
 SMX_API const char *smx_kernel_name(const char *operation);
 
 /* ------------------------------------------------------------------------ */

@@ -3,10 +3,9 @@
  * chooses them (smx_set_isa and friends in smx.h).
  *
  * One table per dtype and path (kernels.h).  The portable scalar kernels
- * are the reference that every other path is tested against, and they fill
- * every entry a path has no kernel of its own for.  The active path is
- * chosen once, at the first call: the best the CPU supports, capped by
- * SMX_ISA; smx_set_isa changes it.
+ * are the reference that every other path is tested against.  The active
+ * path is chosen once, at the first call: the best the CPU supports, capped
+ * by SMX_ISA; smx_set_isa changes it.
  */
 #include "cpu.h"
 #include "kernels.h"
@@ -27,7 +26,7 @@
 static const smx__kernels_f32 scalar_f32 = {"scalar", SCALAR_ENTRIES(f32)};
 static const smx__kernels_f64 scalar_f64 = {"scalar", SCALAR_ENTRIES(f64)};
 
-/* A vector path's table: its own kernels where it has them. */
+/* A vector path's table: its own kernel for every entry. */
 #define SIMD_TABLE(isa, sfx)                                                                 \
     {                                                                                        \
         #isa, smx__##isa##_softmax_##sfx, smx__##isa##_log_softmax_##sfx,                    \
@@ -35,7 +34,7 @@ static const smx__kernels_f64 scalar_f64 = {"scalar", SCALAR_ENTRIES(f64)};
             smx__##isa##_logsumexp_##sfx, smx__##isa##_softmax_backward_##sfx,               \
             smx__##isa##_log_softmax_backward_##sfx, smx__##isa##_log_softmax_jvp_##sfx,     \
             smx__##isa##_jacobian_##sfx, smx__##isa##_cross_entropy_##sfx,                   \
-            smx__scalar_nll_loss_##sfx                                                       \
+            smx__##isa##_nll_loss_##sfx                                                      \
     }
 
 #if defined(SMX_HAVE_X86_KERNELS)
@@ -180,7 +179,7 @@ static const struct {
     {"softmax_jacobian", "jacobian"},
     {"cross_entropy", "cross_entropy"},
     {"cross_entropy_ex", "cross_entropy"},
-    {"cross_entropy_soft", "cross_entropy_soft"}, /* the scalar kernels on every path */
+    {"cross_entropy_soft", "cross_entropy"},
     {"nll_loss", "nll_loss"},
 };
 
@@ -206,8 +205,6 @@ const char *smx_kernel_name(const char *operation)
         const char *fn = function_entries[i].function;
         if (strlen(fn) != len - 4 || strncmp(fn, operation, len - 4) != 0)
             continue;
-        if (strcmp(function_entries[i].entry, "cross_entropy_soft") == 0)
-            return "scalar";
         for (size_t j = 0; j < sizeof ops / sizeof ops[0]; j++) {
             if (strcmp(ops[j].name, function_entries[i].entry) != 0)
                 continue;

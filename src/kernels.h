@@ -101,8 +101,7 @@ SMX__DECLARE_SCALAR(f32, float, smx_mask_f32)
 SMX__DECLARE_SCALAR(f64, double, smx_mask_f64)
 
 /* The vector kernels (simd/kernels_f32.inc and kernels_f64.inc, one copy
- * per ISA): the entries that have their own implementation; the tables
- * take the scalar kernels for the rest. */
+ * per ISA), one for every entry of a table. */
 #define SMX__DECLARE_SIMD(isa, sfx, real, mask_t)                                            \
     SMX_PRIVATE void smx__##isa##_softmax_##sfx(real *, const real *, size_t, size_t,       \
                                                 size_t);                                     \
@@ -122,7 +121,11 @@ SMX__DECLARE_SCALAR(f64, double, smx_mask_f64)
     SMX_PRIVATE void smx__##isa##_jacobian_##sfx(real *, const real *, size_t);             \
     SMX_PRIVATE void smx__##isa##_cross_entropy_##sfx(                                       \
         real *, real *, const real *, const int32_t *, const real *, size_t, size_t,         \
-        const real *, real, const smx__loss_params *);
+        const real *, real, const smx__loss_params *);                                       \
+    SMX_PRIVATE void smx__##isa##_nll_loss_##sfx(real *, real *, const real *,               \
+                                                 const int32_t *, size_t, size_t,            \
+                                                 const real *, real,                         \
+                                                 const smx__loss_params *);
 
 SMX__DECLARE_SIMD(avx512, f32, float, smx_mask_f32)
 SMX__DECLARE_SIMD(avx2, f32, float, smx_mask_f32)

@@ -130,56 +130,71 @@ void ref_minus_log_prob(mpfr_t out, const ref_row *r, size_t k)
 /* Cross-entropy                                                             */
 /* ------------------------------------------------------------------------ */
 
-/* n a_k = (1 - eps) w_c n [k == c] + eps w_k, exactly: eps, w and 1 - eps
- * have at most 53 significant bits, their products 106, and n is small. */
-static void scaled_target_weight(mpfr_t na, const ref_row *r, size_t k, size_t c, double eps,
-                                 const double *w)
+/* n a_k = (1 - eps) w_c n [k == c] + eps w_k (hard label c, t NULL) or
+ * w_k ((1 - eps) n t_k + eps) (soft targets t), exactly: eps, w, t and
+ * 1 - eps have at most 53 significant bits, their products 159, and n is
+ * small. */
+static void scaled_target_weight(mpfr_t na, size_t n, size_t k, size_t c, const double *t,
+                                 double eps, const double *w)
 {
-    mpfr_t t;
-    mpfr_init2(t, REF_PREC);
+    mpfr_t u;
+    mpfr_init2(u, REF_PREC);
+    if (t) {
+        mpfr_set_d(u, eps, RN);
+        mpfr_ui_sub(u, 1, u, RN); /* 1 - eps */
+        mpfr_mul_d(u, u, t[k], RN);
+        mpfr_mul_ui(u, u, (unsigned long)n, RN);
+        mpfr_add_d(na, u, eps, RN);
+        mpfr_mul_d(na, na, w ? w[k] : 1.0, RN);
+        mpfr_clear(u);
+        return;
+    }
     mpfr_set_d(na, eps, RN);
     mpfr_mul_d(na, na, w ? w[k] : 1.0, RN);
     if (k == c) {
-        mpfr_set_d(t, eps, RN);
-        mpfr_ui_sub(t, 1, t, RN); /* 1 - eps */
-        mpfr_mul_d(t, t, w ? w[c] : 1.0, RN);
-        mpfr_mul_ui(t, t, (unsigned long)r->n, RN);
-        mpfr_add(na, na, t, RN);
+        mpfr_set_d(u, eps, RN);
+        mpfr_ui_sub(u, 1, u, RN); /* 1 - eps */
+        mpfr_mul_d(u, u, w ? w[c] : 1.0, RN);
+        mpfr_mul_ui(u, u, (unsigned long)n, RN);
+        mpfr_add(na, na, u, RN);
     }
-    mpfr_clear(t);
+    mpfr_clear(u);
 }
 
-void ref_ce_loss(mpfr_t out, const ref_row *r, size_t c, double eps, const double *w)
+/* sum_k (n a_k) (-l_k) / n, -l_k = minus_log(k). */
+static void target_loss(mpfr_t out, const ref_row *r, size_t c, const double *t, double eps,
+                        const double *w)
 {
     mpfr_t a, l;
     mpfr_inits2(REF_PREC, a, l, (mpfr_ptr)0);
     mpfr_set_zero(out, 1);
     for (size_t k = 0; k < r->n; k++) {
-        scaled_target_weight(a, r, k, c, eps, w);
+        scaled_target_weight(a, r->n, k, c, t, eps, w);
         if (mpfr_zero_p(a))
             continue; /* 0 * log 0 = 0 */
         ref_minus_log_prob(l, r, k);
         mpfr_mul(l, l, a, RN);
         mpfr_add(out, out, l, RN);
     }
-    mpfr_div_ui(out, out, (unsigned long)r->n, RN); /* sum_k (n a_k) (-l_k) / n */
+    mpfr_div_ui(out, out, (unsigned long)r->n, RN);
     mpfr_clears(a, l, (mpfr_ptr)0);
 }
 
-void ref_ce_total(mpfr_t out, const ref_row *r, size_t c, double eps, const double *w)
+static void target_total(mpfr_t out, size_t n, size_t c, const double *t, double eps,
+                         const double *w)
 {
     mpfr_t a;
     mpfr_init2(a, REF_PREC);
     mpfr_set_zero(out, 1);
-    for (size_t k = 0; k < r->n; k++) {
-        scaled_target_weight(a, r, k, c, eps, w);
+    for (size_t k = 0; k < n; k++) {
+        scaled_target_weight(a, n, k, c, t, eps, w);
         mpfr_add(out, out, a, RN);
     }
     mpfr_clear(a);
 }
 
-void ref_ce_grad(mpfr_t out, const ref_row *r, size_t k, size_t c, double eps, const double *w,
-                 mpfr_srcptr total)
+static void target_grad(mpfr_t out, const ref_row *r, size_t k, size_t c, const double *t,
+                        double eps, const double *w, mpfr_srcptr total)
 {
     /* softmax_k A - a_k = (e_k (n A) - S (n a_k)) / (n S), with the
      * numerator written as expm1(d_k) (n A) + (n A - n a_k) - others (n a_k):
@@ -187,27 +202,83 @@ void ref_ce_grad(mpfr_t out, const ref_row *r, size_t k, size_t c, double eps, c
      * result that cancels keeps its accuracy down to 2^-250 of the terms,
      * and an exact 0 (a flat row at eps = 1) stays 0.  That holds while e_k
      * is near 1; for a small e_k the direct form is exact enough. */
-    mpfr_t na, t;
-    mpfr_inits2(REF_PREC, na, t, (mpfr_ptr)0);
-    scaled_target_weight(na, r, k, c, eps, w);
+    mpfr_t na, u;
+    mpfr_inits2(REF_PREC, na, u, (mpfr_ptr)0);
+    scaled_target_weight(na, r->n, k, c, t, eps, w);
     if (mpfr_cmp_si(r->shift[k], -1) > 0) {
         /* e_k near 1: the form above */
         mpfr_expm1(out, r->shift[k], RN);
         mpfr_mul(out, out, total, RN);
-        mpfr_sub(t, total, na, RN);
-        mpfr_add(out, out, t, RN);
-        mpfr_mul(t, r->others, na, RN);
-        mpfr_sub(out, out, t, RN);
+        mpfr_sub(u, total, na, RN);
+        mpfr_add(out, out, u, RN);
+        mpfr_mul(u, r->others, na, RN);
+        mpfr_sub(out, out, u, RN);
     } else {
         /* e_k < 1/e: expm1(d_k) + 1 would round e_k away (it may be
          * 2^-1000), so the direct form e_k (n A) - S (n a_k). */
         mpfr_mul(out, r->e[k], total, RN);
-        mpfr_mul(t, r->sum, na, RN);
-        mpfr_sub(out, out, t, RN);
+        mpfr_mul(u, r->sum, na, RN);
+        mpfr_sub(out, out, u, RN);
     }
     mpfr_div(out, out, r->sum, RN);
     mpfr_div_ui(out, out, (unsigned long)r->n, RN);
-    mpfr_clears(na, t, (mpfr_ptr)0);
+    mpfr_clears(na, u, (mpfr_ptr)0);
+}
+
+void ref_ce_loss(mpfr_t out, const ref_row *r, size_t c, double eps, const double *w)
+{
+    target_loss(out, r, c, NULL, eps, w);
+}
+
+void ref_ce_total(mpfr_t out, const ref_row *r, size_t c, double eps, const double *w)
+{
+    target_total(out, r->n, c, NULL, eps, w);
+}
+
+void ref_ce_grad(mpfr_t out, const ref_row *r, size_t k, size_t c, double eps, const double *w,
+                 mpfr_srcptr total)
+{
+    target_grad(out, r, k, c, NULL, eps, w, total);
+}
+
+void ref_soft_loss(mpfr_t out, const ref_row *r, const double *t, double eps, const double *w)
+{
+    target_loss(out, r, 0, t, eps, w);
+}
+
+void ref_soft_total(mpfr_t out, const ref_row *r, const double *t, double eps, const double *w)
+{
+    target_total(out, r->n, 0, t, eps, w);
+}
+
+void ref_soft_grad(mpfr_t out, const ref_row *r, size_t k, const double *t, double eps,
+                   const double *w, mpfr_srcptr total)
+{
+    target_grad(out, r, k, 0, t, eps, w, total);
+}
+
+void ref_target_weight(mpfr_t out, size_t n, size_t k, size_t c, const double *t, double eps,
+                       const double *w)
+{
+    scaled_target_weight(out, n, k, c, t, eps, w);
+    mpfr_div_ui(out, out, (unsigned long)n, RN);
+}
+
+void ref_nll_loss(mpfr_t out, const double *y, size_t n, size_t c, double eps, const double *w)
+{
+    mpfr_t a, l;
+    mpfr_inits2(REF_PREC, a, l, (mpfr_ptr)0);
+    mpfr_set_zero(out, 1);
+    for (size_t k = 0; k < n; k++) {
+        scaled_target_weight(a, n, k, c, NULL, eps, w);
+        if (mpfr_zero_p(a))
+            continue; /* 0 * log 0 = 0 */
+        mpfr_set_d(l, -y[k], RN);
+        mpfr_mul(l, l, a, RN);
+        mpfr_add(out, out, l, RN);
+    }
+    mpfr_div_ui(out, out, (unsigned long)n, RN);
+    mpfr_clears(a, l, (mpfr_ptr)0);
 }
 
 /* ------------------------------------------------------------------------ */

@@ -82,6 +82,22 @@ void ref_ce_total(mpfr_t out, const ref_row *r, size_t c, double eps, const doub
 void ref_ce_grad(mpfr_t out, const ref_row *r, size_t k, size_t c, double eps, const double *w,
                  mpfr_srcptr total);
 
+/* The same for soft targets t (smx_cross_entropy_soft_*): a_k = w_k ((1 -
+ * eps) t_k + eps / n). */
+void ref_soft_loss(mpfr_t out, const ref_row *r, const double *t, double eps, const double *w);
+void ref_soft_total(mpfr_t out, const ref_row *r, const double *t, double eps, const double *w);
+void ref_soft_grad(mpfr_t out, const ref_row *r, size_t k, const double *t, double eps,
+                   const double *w, mpfr_srcptr total);
+
+/* a_k itself, for label c (t NULL) or soft targets t, in a row of n. */
+void ref_target_weight(mpfr_t out, size_t n, size_t k, size_t c, const double *t, double eps,
+                       const double *w);
+
+/* The NLL of log-probabilities y (smx_nll_loss_*): sum_k a_k (-y_k) for the
+ * hard-label a_k above, terms with a_k == 0 left out.  Its gradient is
+ * -a_k (ref_target_weight), divided by the mean's denominator. */
+void ref_nll_loss(mpfr_t out, const double *y, size_t n, size_t c, double eps, const double *w);
+
 /* ------------------------------------------------------------------------ */
 /* Backward references.  out[k] gets the exact result and scale[k] the      */
 /* magnitude of its terms (the error is measured in ulp of the larger of    */

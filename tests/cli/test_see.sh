@@ -38,7 +38,11 @@ if [ "$width" -le 80 ]; then passed=$((passed + 1)); else fail "explain is $widt
 expect_out "gradcheck" "all checks passed" -- "$smx" gradcheck
 expect_out "gradcheck json" $'"passed":\ttrue' -- "$smx" gradcheck --json
 expect_out "version" "smx 0." -- "$smx" --version
-expect_out "info" "  nll_loss             scalar   scalar" -- "$smx" info
+# every operation, the NLL loss and soft targets too, runs on the path in use
+path=$("$smx" info | sed -n 's/^path: *\([a-z0-9]*\) .*/\1/p')
+expect_out "info nll" "$(printf '  %-20s %-8s %s' nll_loss "$path" "$path")" -- "$smx" info
+expect_out "info soft" "$(printf '  %-20s %-8s %s' cross_entropy_soft "$path" "$path")" -- "$smx" info
+expect_out "info scalar" "  nll_loss             scalar   scalar" -- env SMX_ISA=scalar "$smx" info
 expect_out "info path" "path:    scalar" -- env SMX_ISA=scalar "$smx" info
 expect_out "info threads" "threads: 3 (SMX_NUM_THREADS=3)" -- env SMX_NUM_THREADS=3 "$smx" info
 expect_out "info bad SMX_ISA" "smx: SMX_ISA=mmx: not one of scalar, avx2, avx512, neon" \
