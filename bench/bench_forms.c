@@ -147,6 +147,11 @@ static int call(form f, int f64, bufs *b)
     const size_t rows = b->outer, n = b->n;
     const smx_mask_f32 m32 = {NULL, 0, b->keep, rows};
     const smx_mask_f64 m64 = {NULL, 0, b->keep, rows};
+    /* the loss options: class weights, label smoothing 0.1, the mean */
+    const smx_cross_entropy_options_f32 o32 = {
+        .reduction = SMX_REDUCTION_MEAN, .class_weights = b->w32, .label_smoothing = 0.1f};
+    const smx_cross_entropy_options_f64 o64 = {
+        .reduction = SMX_REDUCTION_MEAN, .class_weights = b->w64, .label_smoothing = 0.1};
     switch (f) {
     case LOGSUMEXP:
         return f64 ? smx_logsumexp_f64(b->dx64, b->x64, rows, n)
@@ -168,17 +173,10 @@ static int call(form f, int f64, bufs *b)
     case LOG_SOFTMAX_JVP:
         return f64 ? smx_log_softmax_jvp_f64(b->dx64, b->y64, b->dy64, rows, n)
                    : smx_log_softmax_jvp_f32(b->dx32, b->y32, b->dy32, rows, n);
-    case CROSS_ENTROPY_OPTIONS: { /* class weights, label smoothing 0.1, the mean */
-        const smx_cross_entropy_options_f32 o32 = {.reduction = SMX_REDUCTION_MEAN,
-                                                   .class_weights = b->w32,
-                                                   .label_smoothing = 0.1f};
-        const smx_cross_entropy_options_f64 o64 = {.reduction = SMX_REDUCTION_MEAN,
-                                                   .class_weights = b->w64,
-                                                   .label_smoothing = 0.1};
+    case CROSS_ENTROPY_OPTIONS:
         return f64 ? smx_cross_entropy_ex_f64(b->y64, b->dx64, b->x64, b->labels, rows, n, &o64)
                    : smx_cross_entropy_ex_f32(b->y32, b->dx32, b->x32, b->labels, rows, n,
                                               &o32);
-    }
     case CROSS_ENTROPY_SOFT: { /* probability targets, the mean */
         return f64 ? smx_cross_entropy_soft_f64(b->y64, b->dx64, b->x64, b->t64, rows, n, NULL)
                    : smx_cross_entropy_soft_f32(b->y32, b->dx32, b->x32, b->t32, rows, n, NULL);
@@ -186,16 +184,9 @@ static int call(form f, int f64, bufs *b)
     case NLL_LOSS: /* of log-probabilities, the mean */
         return f64 ? smx_nll_loss_f64(b->dy64, b->dx64, b->y64, b->labels, rows, n, NULL)
                    : smx_nll_loss_f32(b->dy32, b->dx32, b->y32, b->labels, rows, n, NULL);
-    case NLL_LOSS_OPTIONS: { /* class weights, label smoothing 0.1, the mean */
-        const smx_cross_entropy_options_f32 o32 = {.reduction = SMX_REDUCTION_MEAN,
-                                                   .class_weights = b->w32,
-                                                   .label_smoothing = 0.1f};
-        const smx_cross_entropy_options_f64 o64 = {.reduction = SMX_REDUCTION_MEAN,
-                                                   .class_weights = b->w64,
-                                                   .label_smoothing = 0.1};
+    case NLL_LOSS_OPTIONS:
         return f64 ? smx_nll_loss_f64(b->dy64, b->dx64, b->y64, b->labels, rows, n, &o64)
                    : smx_nll_loss_f32(b->dy32, b->dx32, b->y32, b->labels, rows, n, &o32);
-    }
     case JACOBIAN: /* n x n from n values of y (the time does not depend on them) */
         return f64 ? smx_softmax_jacobian_f64(b->dx64, b->y64, n)
                    : smx_softmax_jacobian_f32(b->dx32, b->y32, n);
