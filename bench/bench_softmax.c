@@ -14,7 +14,8 @@
  *   memcpy   smx GB/s / memcpy GB/s, memcpy counted as bytes read + written
  *            (the time a memcpy of the operation's bytes would take / smx's)
  *   exp      a plain loop y[i] = expf(x[i]) (exp for f64) over the elements
- *   sleef    the same loop with Sleef_expf16_u10 (f32, when built with SLEEF)
+ *   sleef    the same loop with Sleef_expf16_u10 (f32, when built with SLEEF;
+ *            Sleef_expf8_u10avx2 on a CPU without AVX-512F)
  *   scalar   libsmx with SMX_ISA=scalar (with --vs-scalar: the binary runs
  *            itself once more under SMX_ISA=scalar and reads its times)
  *   2thr     libsmx on 2 threads against itself on 1 (> 1: 2 threads faster)
@@ -622,7 +623,7 @@ static void run_shape(shape s, size_t esz, int cold_all, baselines *base)
         tsv_line("exp", "-", &b, t);
         base->exp_ns = t.ns;
 #ifdef SMX_BENCH_HAVE_SLEEF
-        if (esz == 4 && smx_bench_sleef_usable()) {
+        if (esz == 4 && smx_bench_sleef_lanes()) {
             t = measure(sleef_call, NULL, &b, "sleef loop");
             tsv_line("sleef", "-", &b, t);
             base->sleef_ns = t.ns;
@@ -858,7 +859,10 @@ int main(int argc, char **argv)
             smx_version(), smx_isa_name(smx_get_isa()), isa ? isa : "(unset)", budget_s);
     tprintf("references:%s%s%s%s\n", smx_only ? " none" : " memcpy exp",
 #ifdef SMX_BENCH_HAVE_SLEEF
-            smx_only ? "" : smx_bench_sleef_usable() ? " sleef" : " (sleef: no AVX-512F)",
+            smx_only                      ? ""
+            : smx_bench_sleef_lanes() == 16 ? " sleef (Sleef_expf16_u10)"
+            : smx_bench_sleef_lanes() == 8  ? " sleef (Sleef_expf8_u10avx2)"
+                                            : " (sleef: no AVX2)",
 #else
             smx_only ? "" : " (sleef: not built)",
 #endif

@@ -1,22 +1,16 @@
 /*
  * bench/exp_sleef.c — the exp-only reference loop with SLEEF's AVX-512
  * exp (Sleef_expf16_u10, 1-ulp), for smx-bench.  Built only when CMake
- * finds libsleef, and only this file with -mavx512f: the caller checks
- * the CPU (smx_bench_sleef_usable) before calling the loop.
+ * finds libsleef, and only this file with -mavx512f: smx_bench_sleef_expf
+ * (in exp_sleef_avx2.c) calls it only on a CPU with AVX-512F.
  */
 #include "exp_sleef.h"
 
 #include <immintrin.h>
 #include <sleef.h>
 
-int smx_bench_sleef_usable(void)
-{
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx512f");
-}
-
 /* y[i] = exp(x[i]) for i < n, 16 lanes at a time, the tail masked. */
-void smx_bench_sleef_expf(float *y, const float *x, size_t n)
+void smx_bench_sleef_expf16(float *y, const float *x, size_t n)
 {
     size_t i = 0;
     for (; i + 16 <= n; i += 16)
