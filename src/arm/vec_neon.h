@@ -180,12 +180,6 @@ static inline vf f_load_strided(const float *p, size_t s)
     a = vsetq_lane_f32(p[2 * s], a, 2);
     return vsetq_lane_f32(p[3 * s], a, 3);
 }
-/* *lo += the first 2 lanes of a as doubles, *hi += the last 2. */
-static inline void f_widen_add(vd *lo, vd *hi, vf a)
-{
-    *lo = vaddq_f64(*lo, vcvt_f64_f32(vget_low_f32(a)));
-    *hi = vaddq_f64(*hi, vcvt_high_f64_f32(a));
-}
 
 static inline vf f_load(const float *p) { return vld1q_f32(p); }
 static inline void f_store(float *p, vf a) { vst1q_f32(p, a); }

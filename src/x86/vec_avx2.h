@@ -221,12 +221,6 @@ static inline vf f_load_strided(const float *p, size_t s)
 {
     return _mm256_setr_ps(p[0], p[s], p[2 * s], p[3 * s], p[4 * s], p[5 * s], p[6 * s], p[7 * s]);
 }
-/* *lo += the first 4 lanes of a as doubles, *hi += the last 4. */
-static inline void f_widen_add(vd *lo, vd *hi, vf a)
-{
-    *lo = _mm256_add_pd(*lo, _mm256_cvtps_pd(_mm256_castps256_ps128(a)));
-    *hi = _mm256_add_pd(*hi, _mm256_cvtps_pd(_mm256_extractf128_ps(a, 1)));
-}
 
 static inline vf f_load(const float *p) { return _mm256_loadu_ps(p); }
 static inline void f_store(float *p, vf a) { _mm256_storeu_ps(p, a); }
