@@ -7,12 +7,14 @@
 #   make bench           softmax speed against memcpy, exp and the peers (build-bench/)
 #   make bench-train     training speed on Iris, against PyTorch when installed
 #   make test-aarch64    the suite on AArch64 (NEON) under qemu-user, cross-built in build-aarch64/
+#   make test-avx512-emulated  the suite on the AVX-512 path of a CPU without it (SIMDe), in build-avx512emu/
 #   make install PREFIX=/usr/local
 #   make clean
 # CMAKE_FLAGS passes options to the configure step, e.g.
 #   make test CMAKE_FLAGS=-DSMX_WERROR=ON
 BUILD_DIR ?= build
 ASAN_BUILD_DIR ?= build-asan
+AVX512EMU_BUILD_DIR ?= build-avx512emu
 PREFIX ?= /usr/local
 JOBS ?= 2
 CMAKE ?= cmake
@@ -30,7 +32,7 @@ MAKEFLAGS += --no-print-directory
 # $(call cmake_build,DIR,FLAGS): configure DIR (cheap when it exists), build.
 cmake_build = $(CMAKE) -S . -B $(1) $(2) && $(CMAKE) --build $(1) -j$(JOBS)
 
-.PHONY: all build test demo sanitize test-sanitize install clean bootstrap bench bench-train test-aarch64
+.PHONY: all build test demo sanitize test-sanitize install clean bootstrap bench bench-train test-aarch64 test-avx512-emulated
 
 all: build
 
@@ -72,8 +74,16 @@ bench-train: build
 test-aarch64:
 	bash scripts/test-aarch64
 
+# The AVX-512 kernels on a CPU without AVX-512: compiled against SIMDe's
+# definitions of the intrinsics (src/CMakeLists.txt), where the best path
+# is then avx512.  The plain-named tests run that path; their @scalar and
+# @avx2 copies are `make test`'s.
+test-avx512-emulated: bootstrap
+	$(call cmake_build,$(AVX512EMU_BUILD_DIR),-DSMX_EMULATE_AVX512=ON $(CMAKE_FLAGS))
+	$(CTEST) --test-dir $(AVX512EMU_BUILD_DIR) --output-on-failure -j$(JOBS) -E '@'
+
 install: build
 	$(CMAKE) --install $(BUILD_DIR) --prefix $(PREFIX)
 
 clean:
-	rm -rf $(BUILD_DIR) $(ASAN_BUILD_DIR) build-clang build-bench build-aarch64
+	rm -rf $(BUILD_DIR) $(ASAN_BUILD_DIR) $(AVX512EMU_BUILD_DIR) build-clang build-bench build-aarch64

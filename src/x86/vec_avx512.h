@@ -6,7 +6,11 @@
 #ifndef SMX_X86_VEC_AVX512_H
 #define SMX_X86_VEC_AVX512_H
 
+#ifdef SMX_EMULATE_AVX512
+#include "x86/simde_avx512.h" /* test builds only */
+#else
 #include <immintrin.h>
+#endif
 #include <math.h>
 #include <stddef.h>
 #include <stdint.h>
