@@ -7,6 +7,7 @@
 #define SMX_X86_SIMDE_AVX512_H
 
 #include <math.h>
+#include <stddef.h>
 #include <string.h>
 
 /* SIMDe's definitions, under the intrinsics' own names. */
@@ -56,38 +57,39 @@ static inline simde__mmask16 smx_emu_test_epi8_mask(simde__m128i a, simde__m128i
     const simde__m128i zero = simde_mm_cmpeq_epi8(simde_mm_and_si128(a, b), simde_mm_setzero_si128());
     return (simde__mmask16)(~simde_mm_movemask_epi8(zero) & 0xffff);
 }
+/* Copies the lanes of `lanes` elements of `size` bytes whose bit is set in
+ * k from src to dst: the other lanes of either are not touched. */
+static inline void smx_emu_masked_copy(void *dst, const void *src, unsigned k, int lanes,
+                                       size_t size)
+{
+    for (int l = 0; l < lanes; l++)
+        if ((k >> l) & 1)
+            memcpy((char *)dst + l * size, (const char *)src + l * size, size);
+}
 static inline simde__m512d smx_emu_mask_loadu_pd(simde__m512d src, simde__mmask8 k, const void *p)
 {
     double lane[8];
     simde_mm512_storeu_pd(lane, src);
-    for (int l = 0; l < 8; l++)
-        if ((k >> l) & 1)
-            memcpy(&lane[l], (const double *)p + l, sizeof(double));
+    smx_emu_masked_copy(lane, p, k, 8, sizeof(double));
     return simde_mm512_loadu_pd(lane);
 }
 static inline void smx_emu_mask_storeu_pd(void *p, simde__mmask8 k, simde__m512d a)
 {
     double lane[8];
     simde_mm512_storeu_pd(lane, a);
-    for (int l = 0; l < 8; l++)
-        if ((k >> l) & 1)
-            memcpy((double *)p + l, &lane[l], sizeof(double));
+    smx_emu_masked_copy(p, lane, k, 8, sizeof(double));
 }
 static inline simde__m256 smx_emu_maskz_loadu_ps(simde__mmask8 k, const void *p)
 {
     float lane[8] = {0};
-    for (int l = 0; l < 8; l++)
-        if ((k >> l) & 1)
-            memcpy(&lane[l], (const float *)p + l, sizeof(float));
+    smx_emu_masked_copy(lane, p, k, 8, sizeof(float));
     return simde_mm256_loadu_ps(lane);
 }
 static inline void smx_emu_mask_storeu_ps(void *p, simde__mmask8 k, simde__m256 a)
 {
     float lane[8];
     simde_mm256_storeu_ps(lane, a);
-    for (int l = 0; l < 8; l++)
-        if ((k >> l) & 1)
-            memcpy((float *)p + l, &lane[l], sizeof(float));
+    smx_emu_masked_copy(p, lane, k, 8, sizeof(float));
 }
 #undef _mm512_scalef_pd
 #define _mm512_scalef_pd smx_emu_scalef_pd
