@@ -1,6 +1,6 @@
 /*
  * vexpf.h — exp in float lanes, for the f32 row kernels of src/simd/ on
- * the ISAs whose vec_*.h has float lanes (FW: AVX2, NEON).  Twice the
+ * the ISAs whose vec_*.h has float lanes (FW: AVX-512, AVX2, NEON).  Twice the
  * lanes of the double-lane vexp.h, so about half its cost per entry.
  *
  * f_exp_shifted(x, -m) gives e = exp(x - m) * 2^100, for x <= m, as an

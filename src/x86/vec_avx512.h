@@ -1,7 +1,8 @@
 /*
  * vec_avx512.h — the vector operations of src/simd/ on AVX-512 (F, DQ, VL):
- * 8 double lanes, loaded from and stored to 8 floats.  Compiled only into
- * the files built with the AVX-512 flags (src/CMakeLists.txt).
+ * 8 double lanes, loaded from and stored to 8 floats, and 16 float lanes.
+ * Compiled only into the files built with the AVX-512 flags
+ * (src/CMakeLists.txt).
  */
 #ifndef SMX_X86_VEC_AVX512_H
 #define SMX_X86_VEC_AVX512_H
@@ -127,5 +128,81 @@ static inline void v_store_f64_n(double *p, vd a, size_t n)
 {
     _mm512_mask_storeu_pd(p, v_first_(n), a);
 }
+
+/* ---- float lanes: 16 floats (the f32 row kernels, simd/vexpf.h) --------- */
+
+#define FW 16 /* float lanes */
+typedef __m512 vf;
+typedef __mmask16 vfm; /* a lane mask */
+
+static inline vf f_set1(float a) { return _mm512_set1_ps(a); }
+static inline vf f_add(vf a, vf b) { return _mm512_add_ps(a, b); }
+static inline vf f_sub(vf a, vf b) { return _mm512_sub_ps(a, b); }
+static inline vf f_mul(vf a, vf b) { return _mm512_mul_ps(a, b); }
+static inline vf f_fma(vf a, vf b, vf c) { return _mm512_fmadd_ps(a, b, c); } /* a*b + c */
+/* max(a, b); b when either is NaN, so a NaN in a is passed over (the
+ * callers look for NaN with f_unord). */
+static inline vf f_max(vf a, vf b) { return _mm512_max_ps(a, b); }
+static inline vfm f_eq(vf a, vf b) { return _mm512_cmp_ps_mask(a, b, _CMP_EQ_OQ); }
+static inline vfm f_ge(vf a, vf b) { return _mm512_cmp_ps_mask(a, b, _CMP_GE_OQ); }
+static inline vfm f_unord(vf a, vf b) { return _mm512_cmp_ps_mask(a, b, _CMP_UNORD_Q); }
+static inline vfm fm_none(void) { return 0; }
+static inline vfm fm_or(vfm a, vfm b) { return (vfm)(a | b); }
+static inline int fm_any(vfm a) { return a != 0; }
+/* a where m, 0 elsewhere; and 0 where m, a elsewhere. */
+static inline vf f_and(vfm m, vf a) { return _mm512_maskz_mov_ps(m, a); }
+static inline vf f_andnot(vfm m, vf a) { return _mm512_maskz_mov_ps((vfm)~m, a); }
+/* T[bits(k) & 7] in every lane: the 8-entry table twice over in one
+ * register, so that bit 3 of the index does not matter. */
+static inline vf f_table8(vf k, const float *table)
+{
+    return _mm512_permutexvar_ps(_mm512_castps_si512(k),
+                                 _mm512_broadcast_f32x8(_mm256_loadu_ps(table)));
+}
+/* The float whose exponent field is bits 3..10 of k's bits (and whose
+ * significand is 0): 2^(q - 127) for q = (bits(k) >> 3) & 255. */
+static inline vf f_pow2_bits3(vf k)
+{
+    return _mm512_castsi512_ps(_mm512_and_si512(_mm512_slli_epi32(_mm512_castps_si512(k), 20),
+                                                _mm512_set1_epi32((int)0xff800000u)));
+}
+static inline float f_hmax(vf a)
+{
+    const __m256 h = _mm256_max_ps(_mm512_castps512_ps256(a),
+                                   _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(a), 1)));
+    const __m128 q = _mm_max_ps(_mm256_castps256_ps128(h), _mm256_extractf128_ps(h, 1));
+    const __m128 d = _mm_max_ps(q, _mm_movehl_ps(q, q));
+    return _mm_cvtss_f32(_mm_max_ss(d, _mm_shuffle_ps(d, d, 1)));
+}
+/* The first 8 lanes of a as doubles, the last 8, and back (rounded). */
+static inline vd f_lo_wide(vf a) { return _mm512_cvtps_pd(_mm512_castps512_ps256(a)); }
+static inline vd f_hi_wide(vf a)
+{
+    return _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(a), 1)));
+}
+static inline vf f_narrow(vd lo, vd hi)
+{
+    return _mm512_castpd_ps(_mm512_insertf64x4(
+        _mm512_castpd256_pd512(_mm256_castps_pd(_mm512_cvtpd_ps(lo))),
+        _mm256_castps_pd(_mm512_cvtpd_ps(hi)), 1));
+}
+/* p[0], p[s], ..., p[15s], built in a register. */
+static inline vf f_load_strided(const float *p, size_t s)
+{
+    return _mm512_setr_ps(p[0], p[s], p[2 * s], p[3 * s], p[4 * s], p[5 * s], p[6 * s],
+                          p[7 * s], p[8 * s], p[9 * s], p[10 * s], p[11 * s], p[12 * s],
+                          p[13 * s], p[14 * s], p[15 * s]);
+}
+
+static inline vf f_load(const float *p) { return _mm512_loadu_ps(p); }
+static inline void f_store(float *p, vf a) { _mm512_storeu_ps(p, a); }
+/* The first n < FW lanes from p, `fill` in the others; nothing past
+ * p[n-1] is read or written. */
+static inline vfm f_first_(size_t n) { return (vfm)((1u << n) - 1u); }
+static inline vf f_load_n(const float *p, size_t n, float fill)
+{
+    return _mm512_mask_loadu_ps(_mm512_set1_ps(fill), f_first_(n), p);
+}
+static inline void f_store_n(float *p, vf a, size_t n) { _mm512_mask_storeu_ps(p, f_first_(n), a); }
 
 #endif
