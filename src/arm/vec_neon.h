@@ -139,12 +139,16 @@ static inline vf f_add(vf a, vf b) { return vaddq_f32(a, b); }
 static inline vf f_sub(vf a, vf b) { return vsubq_f32(a, b); }
 static inline vf f_mul(vf a, vf b) { return vmulq_f32(a, b); }
 static inline vf f_fma(vf a, vf b, vf c) { return vfmaq_f32(c, a, b); } /* a*b + c */
+/* a*b - c, rounded once: -(c - a*b). */
+static inline vf f_fms(vf a, vf b, vf c) { return vnegq_f32(vfmsq_f32(c, a, b)); }
 /* max(a, b), NaN when either is NaN (the callers also look for NaN with
  * f_unord, as x86 passes one over). */
 static inline vf f_max(vf a, vf b) { return vmaxq_f32(a, b); }
 static inline vfm f_eq(vf a, vf b) { return vceqq_f32(a, b); }
 static inline vfm f_ge(vf a, vf b) { return vcgeq_f32(a, b); }
 static inline vfm f_unord(vf a, vf b) { return vmvnq_u32(vandq_u32(vceqq_f32(a, a), vceqq_f32(b, b))); }
+/* a > b, or either NaN. */
+static inline vfm f_nle(vf a, vf b) { return vmvnq_u32(vcleq_f32(a, b)); }
 static inline vfm fm_none(void) { return vdupq_n_u32(0); }
 static inline vfm fm_or(vfm a, vfm b) { return vorrq_u32(a, b); }
 static inline int fm_any(vfm a) { return vmaxvq_u32(a) != 0; }

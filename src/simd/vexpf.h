@@ -45,13 +45,11 @@ static const float smx__exp2_8_lo[8] = {
     0x1.9fcef4p-26f, 0x1.15506ep-27f, -0x1.a94b14p-26f, -0x1.822dbcp-27f,
 };
 
-static inline void f_exp_shifted(vf x, vf neg_m, vf *hi, vf *lo)
+/* e = exp(h + l) * 2^100 for h + l <= 0 (l = 0 when with_l is 0: h is
+ * then taken as exact), as the pair hi + lo: the steps above after the
+ * two-sum. */
+static inline void f_exp_parts(vf h, vf l, int with_l, vf *hi, vf *lo)
 {
-    /* x - m = h + l */
-    const vf h = f_add(x, neg_m);
-    const vf xr = f_sub(h, neg_m);
-    const vf mr = f_sub(h, xr);
-    const vf l = f_add(f_sub(x, xr), f_sub(neg_m, mr));
     /* Lanes below -150 are zeroed at the end; raised to -155 first, they
      * keep every step below normal and finite (no slow subnormals). */
     const vf hc = f_max(f_set1(-155.0f), h);
@@ -60,8 +58,10 @@ static inline void f_exp_shifted(vf x, vf neg_m, vf *hi, vf *lo)
     const vf shift = f_set1(0x1.8p23f + 1816.0f);
     const vf k = f_fma(hc, f_set1(0x1.715476p+3f), shift); /* 8 / ln 2 */
     const vf t = f_sub(k, shift);
-    vf r = f_fma(t, f_set1(-0x1.62ep-4f), hc); /* ln2/8, its first 13 bits */
-    r = f_add(f_fma(t, f_set1(-0x1.0bfbe8p-18f), r), l); /* the rest */
+    vf r = f_fma(t, f_set1(-0x1.62ep-4f), hc);   /* ln2/8, its first 13 bits */
+    r = f_fma(t, f_set1(-0x1.0bfbe8p-18f), r);   /* the rest */
+    if (with_l)
+        r = f_add(r, l);
 
     vf q = f_fma(r, f_set1(1.0f / 120), f_set1(1.0f / 24));
     q = f_fma(q, r, f_set1(1.0f / 6));
@@ -76,5 +76,19 @@ static inline void f_exp_shifted(vf x, vf neg_m, vf *hi, vf *lo)
     *hi = f_add(a, b);
     *lo = f_sub(b, f_sub(*hi, a)); /* |a| > 10 |b|: exact */
 }
+
+static inline void f_exp_shifted(vf x, vf neg_m, vf *hi, vf *lo)
+{
+    /* x - m = h + l */
+    const vf h = f_add(x, neg_m);
+    const vf xr = f_sub(h, neg_m);
+    const vf mr = f_sub(h, xr);
+    const vf l = f_add(f_sub(x, xr), f_sub(neg_m, mr));
+    f_exp_parts(h, l, 1, hi, lo);
+}
+
+/* e = exp(x) * 2^100 for x <= 0, as f_exp_shifted(x, 0) without its
+ * two-sum (x - 0 is exact). */
+static inline void f_exp_scaled(vf x, vf *hi, vf *lo) { f_exp_parts(x, x, 0, hi, lo); }
 
 #endif

@@ -91,6 +91,19 @@ static inline void smx_emu_mask_storeu_ps(void *p, simde__mmask8 k, simde__m256 
     simde_mm256_storeu_ps(lane, a);
     smx_emu_masked_copy(p, lane, k, 8, sizeof(float));
 }
+static inline simde__m512 smx_emu_mask_loadu_ps(simde__m512 src, simde__mmask16 k, const void *p)
+{
+    float lane[16];
+    simde_mm512_storeu_ps(lane, src);
+    smx_emu_masked_copy(lane, p, k, 16, sizeof(float));
+    return simde_mm512_loadu_ps(lane);
+}
+static inline void smx_emu_mask_storeu_ps512(void *p, simde__mmask16 k, simde__m512 a)
+{
+    float lane[16];
+    simde_mm512_storeu_ps(lane, a);
+    smx_emu_masked_copy(p, lane, k, 16, sizeof(float));
+}
 #undef _mm512_scalef_pd
 #define _mm512_scalef_pd smx_emu_scalef_pd
 #define _mm512_cvtps_pd smx_emu_cvtps_pd
@@ -101,5 +114,7 @@ static inline void smx_emu_mask_storeu_ps(void *p, simde__mmask8 k, simde__m256 
 #define _mm512_mask_storeu_pd smx_emu_mask_storeu_pd
 #define _mm256_maskz_loadu_ps smx_emu_maskz_loadu_ps
 #define _mm256_mask_storeu_ps smx_emu_mask_storeu_ps
+#define _mm512_mask_loadu_ps smx_emu_mask_loadu_ps
+#define _mm512_mask_storeu_ps smx_emu_mask_storeu_ps512
 
 #endif

@@ -140,12 +140,15 @@ static inline vf f_add(vf a, vf b) { return _mm512_add_ps(a, b); }
 static inline vf f_sub(vf a, vf b) { return _mm512_sub_ps(a, b); }
 static inline vf f_mul(vf a, vf b) { return _mm512_mul_ps(a, b); }
 static inline vf f_fma(vf a, vf b, vf c) { return _mm512_fmadd_ps(a, b, c); } /* a*b + c */
+static inline vf f_fms(vf a, vf b, vf c) { return _mm512_fmsub_ps(a, b, c); } /* a*b - c */
 /* max(a, b); b when either is NaN, so a NaN in a is passed over (the
  * callers look for NaN with f_unord). */
 static inline vf f_max(vf a, vf b) { return _mm512_max_ps(a, b); }
 static inline vfm f_eq(vf a, vf b) { return _mm512_cmp_ps_mask(a, b, _CMP_EQ_OQ); }
 static inline vfm f_ge(vf a, vf b) { return _mm512_cmp_ps_mask(a, b, _CMP_GE_OQ); }
 static inline vfm f_unord(vf a, vf b) { return _mm512_cmp_ps_mask(a, b, _CMP_UNORD_Q); }
+/* a > b, or either NaN. */
+static inline vfm f_nle(vf a, vf b) { return _mm512_cmp_ps_mask(a, b, _CMP_NLE_UQ); }
 static inline vfm fm_none(void) { return 0; }
 static inline vfm fm_or(vfm a, vfm b) { return (vfm)(a | b); }
 static inline int fm_any(vfm a) { return a != 0; }
