@@ -4,10 +4,10 @@
  *
  * One table per dtype and path (kernels.h), each built from the list of
  * operations in registry.h, which also names the public functions that
- * smx_kernel_name and smx_operation_name answer for.  The portable scalar kernels
- * are the reference that every other path is tested against.  The active
- * path is chosen once, at the first call: the best the CPU supports, capped
- * by SMX_ISA; smx_set_isa changes it.
+ * smx_kernel_name and smx_operation_name answer for.  The portable scalar
+ * kernels are the reference that every other path is tested against.  The
+ * active path is chosen once, at the first call: the best the CPU
+ * supports, capped by SMX_ISA; smx_set_isa changes it.
  */
 #include "cpu.h"
 #include "kernels.h"
