@@ -10,26 +10,21 @@
 #include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
-/* The operations as smx_kernel_name knows them, without the dtype. */
-static const char *const operations[] = {
-    "softmax",          "log_softmax",      "logsumexp",       "softmax_masked",
-    "softmax_backward", "log_softmax_backward", "log_softmax_jvp", "softmax_jacobian",
-    "cross_entropy",    "cross_entropy_ex", "cross_entropy_soft", "nll_loss",
-};
-#define N_OPERATIONS (sizeof operations / sizeof operations[0])
+/* The paths are the smx_isa values that have a name; the operations come
+ * from smx_operation_name (the library's registry of operations). */
+static int is_isa(int i) { return smx_isa_name((smx_isa)i) != NULL; }
 
-static const smx_isa isas[] = {SMX_ISA_SCALAR, SMX_ISA_AVX2, SMX_ISA_AVX512, SMX_ISA_NEON};
-#define N_ISAS (sizeof isas / sizeof isas[0])
-
-/* Whether this CPU (and build) can run `isa`, leaving the active path as
- * it was. */
-static int supported(smx_isa isa)
+/* The width of the operation column: the longest name, at least 20. */
+static int operation_width(void)
 {
-    const smx_isa active = smx_get_isa();
-    const int ok = smx_set_isa(isa) == SMX_OK;
-    smx_set_isa(active);
-    return ok;
+    size_t width = 20;
+    for (size_t i = 0; smx_operation_name(i); i++) {
+        const size_t len = strlen(smx_operation_name(i));
+        width = len > width ? len : width;
+    }
+    return (int)width;
 }
 
 static const char *kernel_of(const char *op, const char *dtype)
@@ -45,17 +40,18 @@ static int print_json(void)
     cJSON *root = cJSON_CreateObject();
     cJSON_AddStringToObject(root, "version", smx_version());
     cJSON *avail = cJSON_AddArrayToObject(root, "supported_isas");
-    for (size_t i = 0; i < N_ISAS; i++)
-        if (supported(isas[i]))
-            cJSON_AddItemToArray(avail, cJSON_CreateString(smx_isa_name(isas[i])));
+    for (int i = 0; is_isa(i); i++)
+        if (smx_isa_supported((smx_isa)i))
+            cJSON_AddItemToArray(avail, cJSON_CreateString(smx_isa_name((smx_isa)i)));
     cJSON_AddStringToObject(root, "best_isa", smx_isa_name(smx_best_isa()));
     cJSON_AddStringToObject(root, "isa", smx_isa_name(smx_get_isa()));
     cJSON_AddNumberToObject(root, "threads", smx_get_num_threads());
     cJSON *kernels = cJSON_AddObjectToObject(root, "kernels");
-    for (size_t i = 0; i < N_OPERATIONS; i++) {
-        cJSON *k = cJSON_AddObjectToObject(kernels, operations[i]);
-        cJSON_AddStringToObject(k, "f32", kernel_of(operations[i], "f32"));
-        cJSON_AddStringToObject(k, "f64", kernel_of(operations[i], "f64"));
+    for (size_t i = 0; smx_operation_name(i); i++) {
+        const char *op = smx_operation_name(i);
+        cJSON *k = cJSON_AddObjectToObject(kernels, op);
+        cJSON_AddStringToObject(k, "f32", kernel_of(op, "f32"));
+        cJSON_AddStringToObject(k, "f64", kernel_of(op, "f64"));
     }
     return cli_print_json(root);
 }
@@ -66,9 +62,9 @@ static int run_info(const cli_args *args)
         return print_json();
     printf("smx %s\n", smx_version());
     printf("instruction sets:");
-    for (size_t i = 0; i < N_ISAS; i++)
-        if (supported(isas[i]))
-            printf(" %s", smx_isa_name(isas[i]));
+    for (int i = 0; is_isa(i); i++)
+        if (smx_isa_supported((smx_isa)i))
+            printf(" %s", smx_isa_name((smx_isa)i));
     const char *env = getenv("SMX_ISA");
     printf("\npath:    %s (best %s%s%s)\n", smx_isa_name(smx_get_isa()),
            smx_isa_name(smx_best_isa()), env && *env ? "; SMX_ISA=" : "", env && *env ? env : "");
@@ -77,10 +73,12 @@ static int run_info(const cli_args *args)
         printf("threads: %d (SMX_NUM_THREADS=%s)\n", smx_get_num_threads(), threads_env);
     else
         printf("threads: %d (the online CPUs)\n", smx_get_num_threads());
-    printf("\n%-22s %-8s %s\n", "kernels", "f32", "f64");
-    for (size_t i = 0; i < N_OPERATIONS; i++)
-        printf("  %-20s %-8s %s\n", operations[i], kernel_of(operations[i], "f32"),
-               kernel_of(operations[i], "f64"));
+    const int width = operation_width();
+    printf("\n%-*s %-8s %s\n", width + 2, "kernels", "f32", "f64");
+    for (size_t i = 0; smx_operation_name(i); i++) {
+        const char *op = smx_operation_name(i);
+        printf("  %-*s %-8s %s\n", width, op, kernel_of(op, "f32"), kernel_of(op, "f64"));
+    }
     return CLI_EXIT_OK;
 }
 

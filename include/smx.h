@@ -427,6 +427,11 @@ SMX_API smx_isa smx_get_isa(void);
 /* The best path this CPU supports (and this build has). */
 SMX_API smx_isa smx_best_isa(void);
 
+/* 1 when this CPU (and OS) supports `isa` and this build has its kernels,
+ * so that smx_set_isa(isa) would succeed; 0 otherwise, and for a value not
+ * in smx_isa.  Changes nothing. */
+SMX_API int smx_isa_supported(smx_isa isa);
+
 /* Uses `isa` from now on, for every thread.  SMX_ERR_UNSUPPORTED_ISA, and no
  * change, when the CPU or this build lacks it (or isa is not an smx_isa).
  * Meant for start-up and tests: not to be called while another thread is
@@ -443,6 +448,12 @@ SMX_API const char *smx_isa_name(smx_isa isa);
  * a kernel of its own on every vector path: "scalar" comes only from the
  * scalar path.) */
 SMX_API const char *smx_kernel_name(const char *operation);
+
+/* The operations smx_kernel_name knows, one by one: the name of the i-th
+ * without its dtype ("softmax", "softmax_axis", ..., "nll_loss": add "_f32"
+ * or "_f64"), NULL once i is past the last.  Every function of this header
+ * with an _f32 and an _f64 form is one of them. */
+SMX_API const char *smx_operation_name(size_t i);
 
 /* ------------------------------------------------------------------------ */
 /* Threads                                                                   */

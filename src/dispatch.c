@@ -2,62 +2,61 @@
  * dispatch.c — which kernels serve the public API, and the API that
  * chooses them (smx_set_isa and friends in smx.h).
  *
- * One table per dtype and path (kernels.h).  The portable scalar kernels
- * are the reference that every other path is tested against.  The active
- * path is chosen once, at the first call: the best the CPU supports, capped
- * by SMX_ISA; smx_set_isa changes it.
+ * One table per dtype and path (kernels.h), each built from the list of
+ * operations in registry.h, which also names the public functions that
+ * smx_kernel_name and smx_operation_name answer for.  The portable scalar
+ * kernels are the reference that every other path is tested against.  The
+ * active path is chosen once, at the first call: the best the CPU
+ * supports, capped by SMX_ISA; smx_set_isa changes it.
  */
 #include "cpu.h"
 #include "kernels.h"
 
+#include <assert.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define SCALAR_ENTRIES(sfx)                                                                  \
-    smx__scalar_softmax_##sfx, smx__scalar_log_softmax_##sfx,                                \
-        smx__scalar_softmax_masked_##sfx, smx__scalar_log_softmax_masked_##sfx,              \
-        smx__scalar_logsumexp_##sfx, smx__scalar_softmax_backward_##sfx,                     \
-        smx__scalar_log_softmax_backward_##sfx, smx__scalar_log_softmax_jvp_##sfx,           \
-        smx__scalar_jacobian_##sfx, smx__scalar_cross_entropy_##sfx,                         \
-        smx__scalar_nll_loss_##sfx
+/* A path's table: its own kernel for every operation of registry.h,
+ * `.softmax = smx__avx2_softmax_f32` and so on. */
+#define TABLE_ENTRY(isa, sfx, op, params, ...) .op = SMX__KERNEL(isa, op, sfx),
+#define TABLE(isa, sfx) {.name = #isa, SMX__OPERATIONS_OF(TABLE_ENTRY, isa, sfx)}
 
-static const smx__kernels_f32 scalar_f32 = {"scalar", SCALAR_ENTRIES(f32)};
-static const smx__kernels_f64 scalar_f64 = {"scalar", SCALAR_ENTRIES(f64)};
-
-/* A vector path's table: its own kernel for every entry. */
-#define SIMD_TABLE(isa, sfx)                                                                 \
-    {                                                                                        \
-        #isa, smx__##isa##_softmax_##sfx, smx__##isa##_log_softmax_##sfx,                    \
-            smx__##isa##_softmax_masked_##sfx, smx__##isa##_log_softmax_masked_##sfx,        \
-            smx__##isa##_logsumexp_##sfx, smx__##isa##_softmax_backward_##sfx,               \
-            smx__##isa##_log_softmax_backward_##sfx, smx__##isa##_log_softmax_jvp_##sfx,     \
-            smx__##isa##_jacobian_##sfx, smx__##isa##_cross_entropy_##sfx,                   \
-            smx__##isa##_nll_loss_##sfx                                                      \
-    }
-
+static const smx__kernels_f32 scalar_f32 = TABLE(scalar, f32);
+static const smx__kernels_f64 scalar_f64 = TABLE(scalar, f64);
 #if defined(SMX_HAVE_X86_KERNELS)
-static const smx__kernels_f32 avx2_f32 = SIMD_TABLE(avx2, f32);
-static const smx__kernels_f32 avx512_f32 = SIMD_TABLE(avx512, f32);
-static const smx__kernels_f64 avx2_f64 = SIMD_TABLE(avx2, f64);
-static const smx__kernels_f64 avx512_f64 = SIMD_TABLE(avx512, f64);
+static const smx__kernels_f32 avx2_f32 = TABLE(avx2, f32);
+static const smx__kernels_f32 avx512_f32 = TABLE(avx512, f32);
+static const smx__kernels_f64 avx2_f64 = TABLE(avx2, f64);
+static const smx__kernels_f64 avx512_f64 = TABLE(avx512, f64);
 #endif
 #if defined(SMX_HAVE_NEON_KERNELS)
-static const smx__kernels_f32 neon_f32 = SIMD_TABLE(neon, f32);
-static const smx__kernels_f64 neon_f64 = SIMD_TABLE(neon, f64);
+static const smx__kernels_f32 neon_f32 = TABLE(neon, f32);
+static const smx__kernels_f64 neon_f64 = TABLE(neon, f64);
 #endif
 
-static const char *const isa_names[] = {"scalar", "avx2", "avx512", "neon"};
+static const char *const isa_names[] = {
+    [SMX_ISA_SCALAR] = "scalar",
+    [SMX_ISA_AVX2] = "avx2",
+    [SMX_ISA_AVX512] = "avx512",
+    [SMX_ISA_NEON] = "neon",
+};
 #define N_ISAS (sizeof isa_names / sizeof isa_names[0])
 
 /* -1 until the first call has chosen. */
 static atomic_int active_isa = -1;
 
+int smx_isa_supported(smx_isa isa)
+{
+    return (unsigned)isa < N_ISAS && smx__cpu_supports(isa);
+}
+
 smx_isa smx_best_isa(void)
 {
     for (int isa = (int)N_ISAS - 1; isa > 0; isa--)
-        if (smx__cpu_supports((smx_isa)isa))
+        if (smx_isa_supported((smx_isa)isa))
             return (smx_isa)isa;
     return SMX_ISA_SCALAR;
 }
@@ -72,7 +71,7 @@ static smx_isa initial_isa(void)
     for (size_t isa = 0; isa < N_ISAS; isa++) {
         if (strcmp(env, isa_names[isa]) != 0)
             continue;
-        if (smx__cpu_supports((smx_isa)isa))
+        if (smx_isa_supported((smx_isa)isa))
             return (smx_isa)isa;
         fprintf(stderr, "smx: SMX_ISA=%s: this CPU or build lacks it; using %s\n", env,
                 isa_names[best]);
@@ -95,7 +94,7 @@ smx_isa smx_get_isa(void)
 
 smx_status smx_set_isa(smx_isa isa)
 {
-    if ((unsigned)isa >= N_ISAS || !smx__cpu_supports(isa))
+    if (!smx_isa_supported(isa))
         return SMX_ERR_UNSUPPORTED_ISA;
     atomic_store_explicit(&active_isa, (int)isa, memory_order_release);
     return SMX_OK;
@@ -106,82 +105,76 @@ const char *smx_isa_name(smx_isa isa)
     return (unsigned)isa < N_ISAS ? isa_names[isa] : NULL;
 }
 
-const smx__kernels_f32 *smx__kernels_f32_active(void)
-{
-    switch (smx_get_isa()) {
+/* The tables by path; NULL for a path this build leaves out, which
+ * smx__cpu_supports never offers. */
+static const smx__kernels_f32 *const tables_f32[N_ISAS] = {
+    [SMX_ISA_SCALAR] = &scalar_f32,
 #if defined(SMX_HAVE_X86_KERNELS)
-    case SMX_ISA_AVX2:
-        return &avx2_f32;
-    case SMX_ISA_AVX512:
-        return &avx512_f32;
+    [SMX_ISA_AVX2] = &avx2_f32,
+    [SMX_ISA_AVX512] = &avx512_f32,
 #endif
 #if defined(SMX_HAVE_NEON_KERNELS)
-    case SMX_ISA_NEON:
-        return &neon_f32;
+    [SMX_ISA_NEON] = &neon_f32,
 #endif
-    default:
-        return &scalar_f32;
-    }
+};
+static const smx__kernels_f64 *const tables_f64[N_ISAS] = {
+    [SMX_ISA_SCALAR] = &scalar_f64,
+#if defined(SMX_HAVE_X86_KERNELS)
+    [SMX_ISA_AVX2] = &avx2_f64,
+    [SMX_ISA_AVX512] = &avx512_f64,
+#endif
+#if defined(SMX_HAVE_NEON_KERNELS)
+    [SMX_ISA_NEON] = &neon_f64,
+#endif
+};
+
+const smx__kernels_f32 *smx__kernels_f32_active(void)
+{
+    const smx__kernels_f32 *table = tables_f32[smx_get_isa()];
+    assert(table);
+    return table;
 }
 
 const smx__kernels_f64 *smx__kernels_f64_active(void)
 {
-    switch (smx_get_isa()) {
-#if defined(SMX_HAVE_X86_KERNELS)
-    case SMX_ISA_AVX2:
-        return &avx2_f64;
-    case SMX_ISA_AVX512:
-        return &avx512_f64;
-#endif
-#if defined(SMX_HAVE_NEON_KERNELS)
-    case SMX_ISA_NEON:
-        return &neon_f64;
-#endif
-    default:
-        return &scalar_f64;
-    }
+    const smx__kernels_f64 *table = tables_f64[smx_get_isa()];
+    assert(table);
+    return table;
 }
 
-/* The entries of a table by operation name: the offset of each entry. */
-typedef struct op_entry {
-    const char *name;
+/* Each operation of registry.h: the public functions it computes, and
+ * its entry in the tables of either dtype. */
+typedef struct operation {
+    const char *const *functions; /* without smx_ and the dtype; NULL-ended */
     size_t offset_f32, offset_f64;
-} op_entry;
+} operation;
 
-#define OP(field) {#field, offsetof(smx__kernels_f32, field), offsetof(smx__kernels_f64, field)}
-static const op_entry ops[] = {
-    OP(softmax),          OP(log_softmax),          OP(softmax_masked),
-    OP(log_softmax_masked), OP(logsumexp),          OP(softmax_backward),
-    OP(log_softmax_backward), OP(log_softmax_jvp),  OP(jacobian),
-    OP(cross_entropy),    OP(nll_loss),
-};
+#define FUNCTION_NAME(fn) #fn,
+#define FUNCTIONS_OF(isa, sfx, op, params, ...) \
+    static const char *const functions_of_##op[] = {SMX__EACH(FUNCTION_NAME, __VA_ARGS__) NULL};
+SMX__OPERATIONS_OF(FUNCTIONS_OF, any, f32)
 
-/* Every public function is served by one entry; several share one (the
- * axis form of softmax is the softmax entry, the masked backward passes the
- * backward entries, all cross-entropy forms the cross_entropy entry). */
-static const struct {
-    const char *function, *entry;
-} function_entries[] = {
-    {"softmax", "softmax"},
-    {"softmax_axis", "softmax"},
-    {"log_softmax", "log_softmax"},
-    {"log_softmax_axis", "log_softmax"},
-    {"softmax_masked", "softmax_masked"},
-    {"log_softmax_masked", "log_softmax_masked"},
-    {"logsumexp", "logsumexp"},
-    {"softmax_backward", "softmax_backward"},
-    {"softmax_backward_axis", "softmax_backward"},
-    {"softmax_masked_backward", "softmax_backward"},
-    {"log_softmax_backward", "log_softmax_backward"},
-    {"log_softmax_backward_axis", "log_softmax_backward"},
-    {"log_softmax_masked_backward", "log_softmax_backward"},
-    {"log_softmax_jvp", "log_softmax_jvp"},
-    {"softmax_jacobian", "jacobian"},
-    {"cross_entropy", "cross_entropy"},
-    {"cross_entropy_ex", "cross_entropy"},
-    {"cross_entropy_soft", "cross_entropy"},
-    {"nll_loss", "nll_loss"},
-};
+#define OPERATION(isa, sfx, op, params, ...) \
+    {functions_of_##op, offsetof(smx__kernels_f32, op), offsetof(smx__kernels_f64, op)},
+static const operation operations[] = {SMX__OPERATIONS_OF(OPERATION, any, f32)};
+#define N_OPERATIONS (sizeof operations / sizeof operations[0])
+
+/* A name in registry.h that smx.h does not declare, in either dtype, stops
+ * the build here. */
+#define DECLARED(fn)                                                                         \
+    _Static_assert(sizeof(&smx_##fn##_f32) > 0 && sizeof(&smx_##fn##_f64) > 0,             \
+                   "smx.h declares smx_" #fn "_f32 and _f64");
+#define FUNCTIONS_DECLARED(isa, sfx, op, params, ...) SMX__EACH(DECLARED, __VA_ARGS__)
+SMX__OPERATIONS_OF(FUNCTIONS_DECLARED, any, f32)
+
+const char *smx_operation_name(size_t i)
+{
+    for (size_t k = 0; k < N_OPERATIONS; k++)
+        for (const char *const *fn = operations[k].functions; *fn; fn++)
+            if (i-- == 0)
+                return *fn;
+    return NULL;
+}
 
 /* Whether two tables hold the same function at `offset`. */
 static int same_entry(const void *a, const void *b, size_t offset)
@@ -201,17 +194,14 @@ const char *smx_kernel_name(const char *operation)
     const int f32 = strcmp(dtype, "_f32") == 0;
     if (!f32 && strcmp(dtype, "_f64") != 0)
         return NULL;
-    for (size_t i = 0; i < sizeof function_entries / sizeof function_entries[0]; i++) {
-        const char *fn = function_entries[i].function;
-        if (strlen(fn) != len - 4 || strncmp(fn, operation, len - 4) != 0)
-            continue;
-        for (size_t j = 0; j < sizeof ops / sizeof ops[0]; j++) {
-            if (strcmp(ops[j].name, function_entries[i].entry) != 0)
+    for (size_t i = 0; i < N_OPERATIONS; i++) {
+        for (const char *const *fn = operations[i].functions; *fn; fn++) {
+            if (strlen(*fn) != len - 4 || strncmp(*fn, operation, len - 4) != 0)
                 continue;
             const void *active = f32 ? (const void *)smx__kernels_f32_active()
                                      : (const void *)smx__kernels_f64_active();
             const void *scalar = f32 ? (const void *)&scalar_f32 : (const void *)&scalar_f64;
-            const size_t off = f32 ? ops[j].offset_f32 : ops[j].offset_f64;
+            const size_t off = f32 ? operations[i].offset_f32 : operations[i].offset_f64;
             if (same_entry(active, scalar, off))
                 return "scalar";
             return f32 ? smx__kernels_f32_active()->name : smx__kernels_f64_active()->name;
