@@ -18,6 +18,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -108,8 +109,15 @@ static int config_of(smx_nn_config *c, const cli_args *args)
             return cli_error(NULL, "bad --seed '%s': expected a whole number >= 0", v);
         c->seed = (uint64_t)d;
     }
+    /* The validation rows serve early stopping alone: one without the
+     * other would be ignored. */
+    if ((v = cli_value(args, "val-fraction")) && c->patience == 0)
+        return cli_error("--patience N stops after N epochs without a lower validation loss",
+                         "--val-fraction sets aside rows for early stopping: give --patience "
+                         "too");
     if (c->patience > 0 && c->validation_fraction == 0)
-        c->validation_fraction = 0.2; /* early stopping needs validation rows */
+        return cli_error("leave --val-fraction out for its default, 0.2",
+                         "--patience needs validation rows: --val-fraction must be above 0");
     if (smx_nn_config_check(c) != SMX_NN_OK)
         return cli_error(NULL, "these hyper-parameters are out of range");
     return CLI_EXIT_OK;
@@ -186,6 +194,19 @@ static int metrics_of(metrics *m, const smx_nn_model *net, smx_nn_loss loss, con
     if (st != SMX_NN_OK)
         return cli_error(NULL, "%s", smx_nn_strerror(st));
     smx_nn_precision_recall(m->precision, m->recall, m->confusion, k);
+    /* A class never predicted has no precision (0/0), one absent from the
+     * rows no recall: NaN here, "n/a" in text, null in JSON. */
+    for (size_t c = 0; c < k; c++) {
+        size_t predicted = 0, actual = 0;
+        for (size_t i = 0; i < k; i++) {
+            predicted += m->confusion[i * k + c];
+            actual += m->confusion[c * k + i];
+        }
+        if (!predicted)
+            m->precision[c] = NAN;
+        if (!actual)
+            m->recall[c] = NAN;
+    }
     return CLI_EXIT_OK;
 }
 
@@ -219,8 +240,14 @@ static void print_confusion(const metrics *m, char *const *classes, size_t k, co
         putchar('\n');
     }
     printf("\n%-*s  precision  recall\n", w, "per class");
-    for (size_t i = 0; i < k; i++)
-        printf("%-*.*s  %9.3f  %6.3f\n", w, w, classes[i], m->precision[i], m->recall[i]);
+    for (size_t i = 0; i < k; i++) {
+        char p[16] = "n/a", r[16] = "n/a";
+        if (!isnan(m->precision[i]))
+            snprintf(p, sizeof p, "%.3f", m->precision[i]);
+        if (!isnan(m->recall[i]))
+            snprintf(r, sizeof r, "%.3f", m->recall[i]);
+        printf("%-*.*s  %9s  %6s\n", w, w, classes[i], p, r);
+    }
 }
 
 static cJSON *json_metrics(const metrics *m, size_t k, int with_matrix)
@@ -294,6 +321,22 @@ static void describe_network(char *buf, size_t size, const smx_nn_model *net)
         used += (size_t)snprintf(buf + used, size - used, "-%zu", net->layers[i].out);
 }
 
+/* --save must not overwrite the training data. */
+static int save_target_ok(const cli_args *args)
+{
+    const char *save = cli_value(args, "save");
+    struct stat a, b;
+    if (!save || args->n_words == 0)
+        return CLI_EXIT_OK;
+    const char *data = args->words[0];
+    if (!strcmp(save, data) ||
+        (stat(save, &a) == 0 && stat(data, &b) == 0 && a.st_dev == b.st_dev &&
+         a.st_ino == b.st_ino))
+        return cli_error("name a new file, e.g. --save model.safetensors",
+                         "--save %s would overwrite the training data", save);
+    return CLI_EXIT_OK;
+}
+
 static int run_train(const cli_args *args)
 {
     smx_nn_config cfg;
@@ -301,7 +344,10 @@ static int run_train(const cli_args *args)
     int rc, precision = 4;
     if (cli_value(args, "precision") && (rc = cli_precision(args, &precision)))
         return rc;
-    if ((rc = config_of(&cfg, args)) || (rc = dataset_load(&d, args)))
+    if ((rc = cli_check_words(args, 0, 1, "at most one data file")))
+        return rc;
+    if ((rc = config_of(&cfg, args)) || (rc = save_target_ok(args)) ||
+        (rc = dataset_load(&d, args)))
         return rc;
     const int json = cli_flag(args, "json");
     progress_state ps = {cli_flag(args, "quiet"), isatty(STDERR_FILENO), 0, seconds_now(), 0};
@@ -335,9 +381,11 @@ static int run_train(const cli_args *args)
     const int32_t *y_test = y + n_train;
 
     if (!json && !ps.quiet) {
-        fprintf(stderr, "training on %s: %zu rows (%zu train, %zu test), %zu features, %zu "
-                        "classes\n",
-                d.source, d.rows, n_train, n_test, d.features, d.classes);
+        char rows[48], features[48];
+        fprintf(stderr, "training on %s: %s (%zu train, %zu test), %s, %zu classes\n",
+                d.source, cli_plural(rows, sizeof rows, d.rows, "row", "rows"), n_train, n_test,
+                cli_plural(features, sizeof features, d.features, "feature", "features"),
+                d.classes);
     }
     const double t0 = seconds_now();
     ps.start = t0;
@@ -384,10 +432,14 @@ static int run_train(const cli_args *args)
         goto out;
     }
     printf("network %s (%s), %s loss, %s lr %g, batch %zu, L2 %g, seed %llu\n", arch,
-           smx_nn_activation_name(cfg.activation), smx_nn_loss_name(cfg.loss),
+           model.net.n_layers > 1 ? smx_nn_activation_name(cfg.activation) : "no hidden layer",
+           smx_nn_loss_name(cfg.loss),
            smx_nn_optimizer_name(cfg.optimizer), cfg.learning_rate, cfg.batch_size,
            cfg.weight_decay, (unsigned long long)cfg.seed);
-    printf("%zu epochs in %.3f s%s\n\n", report.epochs_run, elapsed,
+    char epochs[48];
+    printf("%s in %.3f s%s\n\n", cli_plural(epochs, sizeof epochs, report.epochs_run, "epoch",
+                                            "epochs"),
+           elapsed,
            report.stopped_early ? " (stopped early; best epoch kept)" : "");
     printf("          rows    loss  accuracy\n");
     printf("train   %6zu  %6.*f  %7.2f %%\n", n_train, precision, train_m.eval.loss,
@@ -427,12 +479,28 @@ static int read_input(smx_csv_dataset *data, const cli_model *m, const char *pat
     return CLI_EXIT_OK;
 }
 
+/* One CSV field as RFC 4180 writes it: in double quotes, with each quote
+ * doubled, when it holds a comma, a quote or a line break. */
+static void print_csv_field(const char *text)
+{
+    if (!text[strcspn(text, ",\"\r\n")]) {
+        fputs(text, stdout);
+        return;
+    }
+    putchar('"');
+    for (const char *p = text; *p; p++) {
+        if (*p == '"')
+            putchar('"');
+        putchar(*p);
+    }
+    putchar('"');
+}
+
 static int run_predict(const cli_args *args)
 {
-    if (args->n_words < 1 || args->n_words > 2)
-        return cli_error("smx predict MODEL.safetensors [DATA.csv | -]",
-                         "'smx predict' needs a model file and at most one data file");
     int precision, rc;
+    if ((rc = cli_check_words(args, 1, 2, "a model file and at most one data file")))
+        return rc;
     if ((rc = cli_precision(args, &precision)))
         return rc;
     cli_model m;
@@ -464,11 +532,13 @@ static int run_predict(const cli_args *args)
         rc = cli_print_json(root);
     } else {
         printf("class");
-        for (size_t j = 0; j < k; j++)
-            printf(",%s", m.class_names[j]);
+        for (size_t j = 0; j < k; j++) {
+            putchar(',');
+            print_csv_field(m.class_names[j]);
+        }
         putchar('\n');
         for (size_t r = 0; r < data.rows; r++) {
-            printf("%s", m.class_names[pred[r]]);
+            print_csv_field(m.class_names[pred[r]]);
             for (size_t j = 0; j < k; j++)
                 printf(",%.*f", precision, probs[r * k + j]);
             putchar('\n');
@@ -483,11 +553,10 @@ static int run_predict(const cli_args *args)
 
 static int run_eval(const cli_args *args)
 {
-    if (args->n_words != 2)
-        return cli_error("smx eval MODEL.safetensors DATA.csv",
-                         "'smx eval' needs a model file and a data file");
     cli_model m;
     int rc, precision = 4;
+    if ((rc = cli_check_words(args, 2, 2, "a model file and a data file")))
+        return rc;
     if (cli_value(args, "precision") && (rc = cli_precision(args, &precision)))
         return rc;
     if ((rc = cli_model_load(&m, args->words[0])))
@@ -503,7 +572,8 @@ static int run_eval(const cli_args *args)
         rc = cli_error("evaluation needs the true class of each row",
                        "no target column%s%s%s in %s",
                        m.target_name ? " '" : "", m.target_name ? m.target_name : "",
-                       m.target_name ? "'" : "", args->words[1]);
+                       m.target_name ? "'" : "",
+                       strcmp(args->words[1], "-") ? args->words[1] : "<stdin>");
     } else if (!(rc = metrics_of(&mt, &m.net, SMX_NN_LOSS_CROSS_ENTROPY, data.x, data.y,
                                   data.rows))) {
         const size_t k = m.net.classes;
@@ -512,7 +582,9 @@ static int run_eval(const cli_args *args)
             cJSON_AddItemToObject(root, "classes", json_names(m.class_names, k));
             rc = cli_print_json(root);
         } else {
-            printf("%zu rows  cross-entropy %.*f  accuracy %.2f %%\n", mt.eval.rows, precision,
+            char rows[48];
+            printf("%s  cross-entropy %.*f  accuracy %.2f %%\n",
+                   cli_plural(rows, sizeof rows, mt.eval.rows, "row", "rows"), precision,
                    mt.eval.loss, 100 * mt.eval.accuracy);
             print_confusion(&mt, m.class_names, k, "these rows");
         }
@@ -526,37 +598,39 @@ static int run_eval(const cli_args *args)
 /* ---- the commands ------------------------------------------------------- */
 
 static const cli_option train_options[] = {
-    {"target", 1, "the class column (default: the last)"},
-    {"hidden", 1, "hidden layer widths, e.g. 16 or 32,16; none for no hidden layer"},
-    {"activation", 1, "relu (default), tanh, sigmoid or softplus"},
-    {"loss", 1, "ce (fused cross-entropy, default) or mse (through the Jacobian)"},
-    {"optimizer", 1, "adam (default), momentum or sgd"},
-    {"lr", 1, "learning rate (default 0.003)"},
-    {"epochs", 1, "passes over the training rows (default 300)"},
-    {"batch", 1, "rows per step; 0 for the full batch (default 32)"},
-    {"l2", 1, "weight decay on the weights (default 0.001)"},
-    {"seed", 1, "seed of the split, the initial weights and the shuffles (default 42)"},
-    {"test-fraction", 1, "share of rows held out for the test (default 0.2)"},
-    {"val-fraction", 1, "share of training rows for early stopping (default 0.2 with --patience)"},
-    {"patience", 1, "stop after this many epochs without a better validation loss"},
-    {"save", 1, "write the model to this safetensors file"},
-    {"every", 1, "progress line every N epochs when not on a terminal"},
-    {"quiet", 0, "no progress"},
-    {"precision", 1, "digits of the losses (default 4)"},
-    {"json", 0, "print JSON for scripts"},
-    {NULL, 0, NULL},
+    {"target", "NAME", "the class column (default: the last)"},
+    {"hidden", "W1,W2,...", "hidden layer widths, e.g. 16 or 32,16; none for no hidden layer "
+                            "(default 16)"},
+    {"activation", "NAME", "relu (default), tanh, sigmoid or softplus"},
+    {"loss", "NAME", "ce (fused cross-entropy, default) or mse (through the Jacobian)"},
+    {"optimizer", "NAME", "adam (default), momentum or sgd"},
+    {"lr", "RATE", "learning rate (default 0.003)"},
+    {"epochs", "N", "passes over the training rows (default 300)"},
+    {"batch", "ROWS", "rows per step; 0 for the full batch (default 32)"},
+    {"l2", "DECAY", "weight decay on the weights (default 0.001)"},
+    {"seed", "N", "seed of the split, the initial weights and the shuffles (default 42)"},
+    {"test-fraction", "F", "share of rows held out for the test (default 0.2)"},
+    {"patience", "N", "early stopping: stop after N epochs without a lower validation loss"},
+    {"val-fraction", "F", "with --patience: share of training rows for validation (default "
+                          "0.2)"},
+    {"save", "FILE", "write the model to this safetensors file"},
+    {"every", "N", "a progress line every N epochs when stderr is not a terminal"},
+    {"quiet", NULL, "no progress"},
+    {"precision", "N", "digits of the losses (default 4)"},
+    {"json", NULL, "print JSON for scripts"},
+    {NULL, NULL, NULL},
 };
 
 static const cli_option predict_options[] = {
-    {"precision", 1, "digits after the decimal point (default 6)"},
-    {"json", 0, "print JSON for scripts"},
-    {NULL, 0, NULL},
+    {"precision", "N", "digits of the probabilities, 0 to 17 (default 6)"},
+    {"json", NULL, "print JSON for scripts"},
+    {NULL, NULL, NULL},
 };
 
 static const cli_option eval_options[] = {
-    {"precision", 1, "digits of the loss (default 4)"},
-    {"json", 0, "print JSON for scripts"},
-    {NULL, 0, NULL},
+    {"precision", "N", "digits of the loss (default 4)"},
+    {"json", NULL, "print JSON for scripts"},
+    {NULL, NULL, NULL},
 };
 
 const cli_command cli_cmd_train = {
@@ -564,7 +638,8 @@ const cli_command cli_cmd_train = {
     "Train a multilayer perceptron with a SoftMax output on a CSV file (header\n"
     "row, numeric features, a class column) or, with no file, on the embedded\n"
     "Iris data; report train and test accuracy and the confusion matrix.",
-    "smx train [DATA.csv] [--target NAME] [--hidden 16] [--epochs N] [--save FILE]",
+    "smx train [DATA.csv] [--target NAME] [--hidden W1,W2,...] [--epochs N]\n"
+    "[--save FILE] [OPTIONS...]",
     train_options,
     run_train,
 };
@@ -582,7 +657,7 @@ const cli_command cli_cmd_eval = {
     "eval",
     "Print the loss, the accuracy, the confusion matrix and per-class precision\n"
     "and recall of a saved model on labelled rows.",
-    "smx eval MODEL.safetensors DATA.csv",
+    "smx eval MODEL.safetensors DATA.csv|-",
     eval_options,
     run_eval,
 };
