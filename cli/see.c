@@ -361,9 +361,25 @@ static int upstream_of(const cli_args *args, const see_setup *s, const double *y
             return cli_error("name a class from --labels, or its 1-based position",
                              "unknown --target '%s'", name);
     }
+    if (!(y[*target] > 0)) {
+        char buf[32];
+        return cli_error("choose a class of non-zero probability, or give --grad",
+                         "the probability of --target %s is %s: the upstream gradient "
+                         "-1/s_c would be infinite",
+                         label_of(s, *target, buf, sizeof buf),
+                         isnan(y[*target]) ? "NaN" : "0 (its score is -inf, or it underflows)");
+    }
     for (size_t i = 0; i < n; i++)
         g[i] = i == *target ? -1.0 / y[i] : 0.0;
     return CLI_EXIT_OK;
+}
+
+/* A score in the text: fixed-point, or with an exponent from 1e6 on so
+ * that a line stays within 80 columns. */
+static const char *score_text(char *buf, size_t size, double v, int precision)
+{
+    snprintf(buf, size, fabs(v) >= 1e6 && isfinite(v) ? "%.*e" : "%.*f", precision, v);
+    return buf;
 }
 
 static int run_explain(const cli_args *args)
@@ -446,13 +462,14 @@ static int run_explain(const cli_args *args)
 
     printf("SoftMax of %zu scores, step by step%s\n\n", n,
            t != 1 ? " (each score divided by the temperature)" : "");
-    printf("1. Subtract the largest score, m = %.*f: it cancels in the ratio below,\n"
+    char num[64];
+    printf("1. Subtract the largest score, m = %s: it cancels in the ratio below,\n"
            "   and keeps every exponential at most 1 (no overflow).\n",
-           p, m);
+           score_text(num, sizeof num, m, p));
     printf("2. Exponentials e_i = exp(z_i - m):\n");
     for (size_t i = 0; i < n; i++)
-        printf("     %-*s  z = %*.*f   e = %.*f\n", w, label_of(&s, i, a, sizeof a), p + 4, p,
-               z[i], p, e[i]);
+        printf("     %-*s  z = %*s   e = %.*f\n", w, label_of(&s, i, a, sizeof a), p + 4,
+               score_text(num, sizeof num, z[i], p), p, e[i]);
     printf("3. Their sum S = %.*f; each probability s_i = e_i / S:\n", p, sum);
     for (size_t i = 0; i < n; i++)
         printf("     %-*s  s = %.*f / %.*f = %.*f\n", w, label_of(&s, i, a, sizeof a), p, e[i],

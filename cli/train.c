@@ -169,7 +169,7 @@ static int dataset_load(dataset *d, const cli_args *args)
     d->class_names = (const char *const *)d->csv.class_names;
     d->feature_names = (const char *const *)d->csv.feature_names;
     d->target = d->csv.target_name;
-    d->source = args->words[0];
+    d->source = strcmp(args->words[0], "-") ? args->words[0] : "<stdin>";
     return CLI_EXIT_OK;
 }
 

@@ -62,6 +62,12 @@ expect_fail "temperature beyond float" 1 "1/T is beyond the range of float" \
     -- "$smx" softmax 1 2 --temperature 1e-40
 expect_out "temperature in float's range" "0.000000 1.000000" -- "$smx" softmax 1 2 --temperature 1e-30
 expect_fail "an unknown dash word" 2 "unknown option '-x'" -- "$smx" softmax 1 -x
+expect_fail "explain of a target of probability 0" 1 "the probability of --target z1 is 0" \
+    -- "$smx" explain -inf 1 2 --target 1
+expect_fail "... or one that underflows" 1 "the probability of --target z2 is 0" \
+    -- "$smx" explain 1000 0 --target 2
+width=$("$smx" explain 1e30 1e30 --f64 | awk '{ if (length > w) w = length } END { print w }')
+check "explain of huge scores fits 80 columns ($width)" [ "$width" -le 80 ]
 # Overflow never prints NaN with status 0.
 for args in "softmax 1e39 1" "jacobian 1e39 1" "softmax 1e300 1 --f64 --temperature 1e-10" \
     "explain 3e38 -3e38 --temperature 1e-30"; do
