@@ -92,16 +92,23 @@ static long find_option(const cli_command *cmd, const char *name, size_t len,
 static int reads_as_number(const char *a)
 {
     double v;
-    return smx_parse_f64(&v, a, strlen(a), SMX_PARSE_ALLOW_NONFINITE) != SMX_PARSE_SYNTAX &&
-           smx_parse_f64(&v, a, strlen(a), SMX_PARSE_ALLOW_NONFINITE) != SMX_PARSE_EMPTY;
+    /* out of range or too long is still a number: the command says so */
+    const smx_parse_status st = smx_parse_f64(&v, a, strlen(a), SMX_PARSE_ALLOW_NONFINITE);
+    return st != SMX_PARSE_SYNTAX && st != SMX_PARSE_EMPTY;
 }
 
-static int usage_error(cli_args *args, const char *hint, const char *fmt, const char *a,
-                       const char *b)
+/* A bad command line: the message and hint, args freed, CLI_EXIT_USAGE. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 3, 4)))
+#endif
+static int usage_error(cli_args *args, const char *hint, const char *fmt, ...)
 {
+    va_list ap;
+    va_start(ap, fmt);
     fputs("smx: error: ", stderr);
-    fprintf(stderr, fmt, a, b);
+    vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
+    va_end(ap);
     if (hint)
         fprintf(stderr, "hint: %s\n", hint);
     cli_args_free(args);
@@ -149,15 +156,12 @@ int cli_parse(cli_args *args, const cli_command *cmd, int argc, char **argv)
         }
         const cli_option *opt = NULL;
         const long idx = find_option(cmd, name, len, &opt);
-        if (idx < 0) {
-            fprintf(stderr, "smx: error: unknown option '--%.*s' for 'smx %s'\nhint: %s\n",
-                    (int)len, name, cmd->name, hint);
-            cli_args_free(args);
-            return CLI_EXIT_USAGE;
-        }
+        if (idx < 0)
+            return usage_error(args, hint, "unknown option '--%.*s' for 'smx %s'", (int)len, name,
+                               cmd->name);
         if (!opt->value) {
             if (eq)
-                return usage_error(args, hint, "option '--%s' takes no value%s", opt->name, "");
+                return usage_error(args, hint, "option '--%s' takes no value", opt->name);
             args->values[idx] = "";
         } else if (eq) {
             args->values[idx] = eq + 1;

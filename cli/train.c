@@ -373,7 +373,8 @@ static int run_folds(const cli_args *args, const smx_nn_config *cfg, const datas
     int32_t *y = malloc(rows * sizeof *y);
     metrics *m = calloc(k, sizeof *m);
     float *weights = calloc(k * C, sizeof *weights); /* per fold, for --json */
-    double *acc = calloc(k, sizeof *acc), *f1 = calloc(k, sizeof *f1), *loss = calloc(k, sizeof *loss);
+    double *acc = calloc(k, sizeof *acc), *f1 = calloc(k, sizeof *f1);
+    double *loss = calloc(k, sizeof *loss);
     int rc = CLI_EXIT_OK;
     if (!fold || !idx || !n_train || !x || !w || !y || !m || !weights || !acc || !f1 || !loss) {
         rc = cli_error(NULL, "out of memory");

@@ -438,9 +438,9 @@ smx_nn_status smx_nn__evaluate_rows(smx_nn_eval *eval, size_t *confusion, smx_nn
         if (confusion)
             for (size_t r = 0; r < n; r++)
                 confusion[(size_t)y[start + r] * C + (size_t)w->labels[r]]++;
-        double l;
-        const smx_nn_status st = smx_nn__loss_backward(&l, NULL, w, model, loss_kind, NULL, y + start,
-                                                       n);
+        double l; /* unweighted: evaluation figures are plain means */
+        const smx_nn_status st =
+            smx_nn__loss_backward(&l, NULL, w, model, loss_kind, NULL, y + start, n);
         if (st != SMX_NN_OK)
             return st;
         loss_sum += l * (double)n;
