@@ -124,7 +124,7 @@ void scores_note_specials(const double *x, size_t n, unsigned *noted)
     if (seen & NOTED_NEG_INF)
         fputs("note: a -inf score gets probability exactly 0 (log-probability -inf) and "
               "gradient 0;\n      the other scores are as if it were absent (a row of only "
-              "-inf gives 0s)\n",
+              "-inf: all 0, log all -inf)\n",
               stderr);
     if (seen & NOTED_POS_INF)
         fputs("note: a +inf score makes its whole row NaN, as in PyTorch, JAX and SciPy\n",
