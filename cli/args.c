@@ -1,23 +1,27 @@
 /*
- * args.c — the smx command line: options, numbers and words.
+ * args.c — the smx command line: options and positional arguments, the
+ * one number parser (cli/io's) for options, messages, and --help.
  *
- * An argument that parses as a number is a number even when it starts
- * with '-': `smx softmax 1.43 -0.40 0.23` has three numbers and no
- * options.  Everything else starting with "--" is an option of the
- * command (or a common one); anything else is a word (a file, or "-").
+ * An argument that reads as a number is positional even when it starts
+ * with '-': `smx softmax 1.43 -0.40 -inf` has three scores and no
+ * options.  "--name" is an option of the command (or a common one), "-h"
+ * is --help, "--" ends the options; any other word starting with '-' is
+ * an unknown option.  Positional arguments keep their order; each
+ * command says what they are and refuses any it does not use.
  */
 #include "cli.h"
 
+#include "io/number.h"
+
 #include <cjson/cJSON.h>
-#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 const cli_option cli_common_options[] = {
-    {"help", 0, "show this help and exit"},
-    {NULL, 0, NULL},
+    {"help", NULL, "show this help and exit (also -h)"},
+    {NULL, NULL, NULL},
 };
 
 static size_t count_options(const cli_option *opts)
@@ -41,23 +45,25 @@ int cli_error(const char *hint, const char *fmt, ...)
     return CLI_EXIT_FAIL;
 }
 
+void cli_warn(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("smx: warning: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+const char *cli_plural(char *buf, size_t size, size_t count, const char *one, const char *many)
+{
+    snprintf(buf, size, "%zu %s", count, count == 1 ? one : many);
+    return buf;
+}
+
 int cli_parse_number(const char *text, double *out)
 {
-    while (*text == ' ' || *text == '\t')
-        text++;
-    if (*text == '\0')
-        return -1;
-    char *end;
-    errno = 0;
-    const double v = strtod(text, &end);
-    if (end == text)
-        return -1;
-    while (*end == ' ' || *end == '\t')
-        end++;
-    if (*end != '\0' || !isfinite(v) || errno == ERANGE)
-        return -1;
-    *out = v;
-    return 0;
+    return smx_parse_f64(out, text, strlen(text), 0) == SMX_PARSE_OK ? 0 : -1;
 }
 
 /* Finds option `name` (of length len) among the command's and the common
@@ -82,64 +88,88 @@ static long find_option(const cli_command *cmd, const char *name, size_t len,
     return -1;
 }
 
+/* A word that is a number, special values included: a score, not an option. */
+static int reads_as_number(const char *a)
+{
+    double v;
+    /* out of range or too long is still a number: the command says so */
+    const smx_parse_status st = smx_parse_f64(&v, a, strlen(a), SMX_PARSE_ALLOW_NONFINITE);
+    return st != SMX_PARSE_SYNTAX && st != SMX_PARSE_EMPTY;
+}
+
+/* A bad command line: the message and hint, args freed, CLI_EXIT_USAGE. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 3, 4)))
+#endif
+static int usage_error(cli_args *args, const char *hint, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("smx: error: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    if (hint)
+        fprintf(stderr, "hint: %s\n", hint);
+    cli_args_free(args);
+    return CLI_EXIT_USAGE;
+}
+
 int cli_parse(cli_args *args, const cli_command *cmd, int argc, char **argv)
 {
     const size_t n_values = count_options(cmd->options) + count_options(cli_common_options);
     memset(args, 0, sizeof *args);
     args->command = cmd;
-    args->numbers = malloc(sizeof(double) * (size_t)(argc + 1));
     args->words = malloc(sizeof(char *) * (size_t)(argc + 1));
     args->values = calloc(n_values + 1, sizeof(char *));
-    if (!args->numbers || !args->words || !args->values) {
+    if (!args->words || !args->values) {
         cli_args_free(args);
         cli_error(NULL, "out of memory");
         return CLI_EXIT_FAIL;
     }
+    char hint[96];
+    snprintf(hint, sizeof hint, "see `smx %s --help`", cmd->name);
 
+    int options_end = 0;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
-        double v;
-        if (cli_parse_number(a, &v) == 0) {
-            args->numbers[args->n_numbers++] = v;
-            continue;
-        }
-        if (strncmp(a, "--", 2) != 0 || a[2] == '\0') {
-            if (a[0] == '-' && a[1] != '\0' && strcmp(a, "--") != 0) {
-                cli_error("options are spelled --name; see `smx %s --help`",
-                          "unknown option '%s'", a);
-                cli_args_free(args);
-                return CLI_EXIT_USAGE;
-            }
+        if (options_end || a[0] != '-' || !strcmp(a, "-") || reads_as_number(a)) {
             args->words[args->n_words++] = a;
             continue;
         }
+        if (!strcmp(a, "--")) {
+            options_end = 1;
+            continue;
+        }
         const char *name = a + 2;
-        const char *eq = strchr(name, '=');
-        const size_t len = eq ? (size_t)(eq - name) : strlen(name);
+        size_t len;
+        const char *eq = NULL;
+        if (!strcmp(a, "-h")) {
+            name = "help";
+            len = 4;
+        } else if (a[1] != '-') {
+            return usage_error(args, hint, "unknown option '%s' for 'smx %s' (options are "
+                               "spelled --name)", a, cmd->name);
+        } else {
+            eq = strchr(name, '=');
+            len = eq ? (size_t)(eq - name) : strlen(name);
+        }
         const cli_option *opt = NULL;
         const long idx = find_option(cmd, name, len, &opt);
-        if (idx < 0) {
-            char hint[128];
-            snprintf(hint, sizeof hint, "see `smx %s --help`", cmd->name);
-            cli_error(hint, "unknown option '--%.*s' for 'smx %s'", (int)len, name, cmd->name);
-            cli_args_free(args);
-            return CLI_EXIT_USAGE;
-        }
-        if (!opt->takes_value) {
-            if (eq) {
-                cli_error(NULL, "option '--%s' takes no value", opt->name);
-                cli_args_free(args);
-                return CLI_EXIT_USAGE;
-            }
+        if (idx < 0)
+            return usage_error(args, hint, "unknown option '--%.*s' for 'smx %s'", (int)len, name,
+                               cmd->name);
+        if (!opt->value) {
+            if (eq)
+                return usage_error(args, hint, "option '--%s' takes no value", opt->name);
             args->values[idx] = "";
         } else if (eq) {
             args->values[idx] = eq + 1;
         } else if (i + 1 < argc) {
             args->values[idx] = argv[++i];
         } else {
-            cli_error(NULL, "option '--%s' needs a value", opt->name);
-            cli_args_free(args);
-            return CLI_EXIT_USAGE;
+            return usage_error(args, hint, "option '--%s' needs a value (%s)", opt->name,
+                               opt->value);
         }
     }
     return CLI_EXIT_OK;
@@ -147,7 +177,6 @@ int cli_parse(cli_args *args, const cli_command *cmd, int argc, char **argv)
 
 void cli_args_free(cli_args *args)
 {
-    free(args->numbers);
     free((void *)args->words);
     free((void *)args->values);
     memset(args, 0, sizeof *args);
@@ -162,6 +191,22 @@ const char *cli_value(const cli_args *args, const char *name)
 
 int cli_flag(const cli_args *args, const char *name) { return cli_value(args, name) != NULL; }
 
+int cli_check_words(const cli_args *args, size_t lo, size_t hi, const char *what)
+{
+    if (args->n_words >= lo && args->n_words <= hi)
+        return CLI_EXIT_OK;
+    char hint[200];
+    snprintf(hint, sizeof hint, "usage: %s", args->command->usage);
+    for (char *p = hint; *p; p++)
+        *p = *p == '\n' ? ' ' : *p; /* the usage on one line */
+    if (args->n_words > hi)
+        cli_error(hint, "unexpected argument '%s': 'smx %s' takes %s", args->words[hi],
+                  args->command->name, what);
+    else
+        cli_error(hint, "'smx %s' needs %s", args->command->name, what);
+    return CLI_EXIT_USAGE;
+}
+
 int cli_precision(const cli_args *args, int *precision)
 {
     const char *v = cli_value(args, "precision");
@@ -175,16 +220,54 @@ int cli_precision(const cli_args *args, int *precision)
     return 0;
 }
 
+void cli_print_wrapped(FILE *out, const char *text, int at, int indent, int width)
+{
+    int col = at, fresh = 1; /* fresh: nothing on this line yet */
+    for (const char *p = text; *p;) {
+        if (*p == '\n' || *p == ' ') {
+            if (*p == '\n') {
+                fprintf(out, "\n%*s", indent, "");
+                col = indent;
+                fresh = 1;
+            }
+            p++;
+            continue;
+        }
+        const size_t len = strcspn(p, " \n");
+        if (!fresh && col + 1 + (int)len > width) {
+            fprintf(out, "\n%*s", indent, "");
+            col = indent;
+            fresh = 1;
+        }
+        if (!fresh) {
+            fputc(' ', out);
+            col++;
+        }
+        fwrite(p, 1, len, out);
+        col += (int)len;
+        fresh = 0;
+        p += len;
+    }
+    fputc('\n', out);
+}
+
 void cli_print_help(FILE *out, const cli_command *cmd)
 {
-    fprintf(out, "usage: %s\n\n%s\n\noptions:\n", cmd->usage, cmd->summary);
+    fputs("usage: ", out);
+    cli_print_wrapped(out, cmd->usage, 7, 7, 80);
+    fputc('\n', out);
+    cli_print_wrapped(out, cmd->summary, 0, 0, 80);
+    fputs("\noptions:\n", out);
     const cli_option *lists[2] = {cmd->options, cli_common_options};
     for (int l = 0; l < 2; l++) {
         for (size_t i = 0; lists[l] && lists[l][i].name; i++) {
             char left[40];
-            snprintf(left, sizeof left, "--%s%s", lists[l][i].name,
-                     lists[l][i].takes_value ? " VALUE" : "");
-            fprintf(out, "  %-24s %s\n", left, lists[l][i].help);
+            snprintf(left, sizeof left, "--%s%s%s", lists[l][i].name,
+                     lists[l][i].value ? " " : "", lists[l][i].value ? lists[l][i].value : "");
+            fprintf(out, "  %-22s ", left);
+            if (strlen(left) > 22) /* a long option gets a line of its own */
+                fprintf(out, "\n%25s", "");
+            cli_print_wrapped(out, lists[l][i].help, 25, 25, 80);
         }
     }
 }

@@ -353,6 +353,8 @@ static double check_network(smx_nn_activation act, smx_nn_loss loss_kind)
 
 static int run_gradcheck(const cli_args *args)
 {
+    if (cli_check_words(args, 0, 0, "no arguments"))
+        return CLI_EXIT_USAGE;
     check_log log = {cli_flag(args, "json") ? cJSON_CreateArray() : NULL, 0};
     check_case c;
     struct {
@@ -480,8 +482,8 @@ static int run_gradcheck(const cli_args *args)
 }
 
 static const cli_option gradcheck_options[] = {
-    {"json", 0, "print JSON for scripts"},
-    {NULL, 0, NULL},
+    {"json", NULL, "print JSON for scripts"},
+    {NULL, NULL, NULL},
 };
 
 const cli_command cli_cmd_gradcheck = {
@@ -490,7 +492,7 @@ const cli_command cli_cmd_gradcheck = {
     "in double, on hard inputs (large scores, masked entries, long rows, label\n"
     "smoothing, class weights), and the gradient of a whole small network.\n"
     "Exits non-zero if any error exceeds its bound.",
-    "smx gradcheck",
+    "smx gradcheck [--json]",
     gradcheck_options,
     run_gradcheck,
 };

@@ -16,8 +16,8 @@ enum { CLI_EXIT_OK = 0, CLI_EXIT_FAIL = 1, CLI_EXIT_USAGE = 2 };
 /* An option a subcommand accepts. */
 typedef struct cli_option {
     const char *name;  /* without the leading "--" */
-    int takes_value;   /* 1: --name VALUE or --name=VALUE */
-    const char *help;  /* one line for --help */
+    const char *value; /* what its value holds ("N", "FILE"), shown in --help; NULL: a flag */
+    const char *help;  /* for --help, wrapped to 80 columns */
 } cli_option;
 
 /* A subcommand: its name, its one-line summary, its usage line, its
@@ -26,9 +26,7 @@ typedef struct cli_command cli_command;
 
 typedef struct cli_args {
     const cli_command *command;
-    double *numbers;   /* arguments that parse as numbers, in order */
-    size_t n_numbers;
-    const char **words; /* other positional arguments (file names, "-") */
+    const char **words; /* the positional arguments (scores, files, "-"), in order */
     size_t n_words;
     const char **values; /* per option of the command: its value, "" for a flag, NULL if absent */
 } cli_args;
@@ -49,8 +47,14 @@ extern const cli_command cli_cmd_softmax, cli_cmd_jacobian, cli_cmd_explain, cli
  * command's own, in this order. */
 extern const cli_option cli_common_options[];
 
+/* The subcommand called `name`, or NULL. */
+const cli_command *cli_find_command(const char *name);
+
 /* Parses argv (after the subcommand's name) into args; prints the error
- * and returns CLI_EXIT_USAGE on a bad command line. */
+ * and returns CLI_EXIT_USAGE on a bad command line.  "--name" and
+ * "--name=value" are options ("-h" is --help); "--" ends them; "-" and
+ * anything that reads as a number ("-0.4", "-inf") are positional; any
+ * other word starting with "-" is an unknown option. */
 int cli_parse(cli_args *args, const cli_command *cmd, int argc, char **argv);
 void cli_args_free(cli_args *args);
 
@@ -61,8 +65,18 @@ int cli_flag(const cli_args *args, const char *name);
 /* --precision N (default 6), checked to lie in [0, 17]. */
 int cli_precision(const cli_args *args, int *precision);
 
-/* Prints the command's --help text to out. */
+/* Fails with a usage error unless the command got from `lo` to `hi`
+ * positional arguments; `what` says what they are ("a model file and at
+ * most one data file"). */
+int cli_check_words(const cli_args *args, size_t lo, size_t hi, const char *what);
+
+/* Prints the command's --help text to out, every line within 80 columns. */
 void cli_print_help(FILE *out, const cli_command *cmd);
+
+/* Prints text to out in lines of at most `width` columns, the first
+ * starting at column `at` (already printed), the others indented by
+ * `indent` spaces; breaks at blanks and at the text's own newlines. */
+void cli_print_wrapped(FILE *out, const char *text, int at, int indent, int width);
 
 /* `smx: error: <message>` on stderr, then `hint: <hint>` when hint is
  * not NULL.  Returns CLI_EXIT_FAIL so that callers can `return cli_error(..)`. */
@@ -77,8 +91,18 @@ struct cJSON;
 int cli_print_json(struct cJSON *root);
 
 /* Parses a whole string as a finite number (leading/trailing blanks
- * allowed); 0 on success. */
+ * allowed) with cli/io's parser; 0 on success. */
 int cli_parse_number(const char *text, double *out);
+
+/* `smx: warning: <message>` on stderr. */
+void cli_warn(const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
+
+/* "1 row", "2 rows": the count and the noun, in the singular for 1. */
+const char *cli_plural(char *buf, size_t size, size_t count, const char *one, const char *many);
 
 /* Splits a comma-separated list into freshly allocated strings. */
 int cli_split_list(const char *text, char ***items, size_t *n_items);

@@ -58,6 +58,8 @@ static int print_json(void)
 
 static int run_info(const cli_args *args)
 {
+    if (cli_check_words(args, 0, 0, "no arguments"))
+        return CLI_EXIT_USAGE;
     if (cli_flag(args, "json"))
         return print_json();
     printf("smx %s\n", smx_version());
@@ -82,12 +84,12 @@ static int run_info(const cli_args *args)
     return CLI_EXIT_OK;
 }
 
-static const cli_option info_options[] = {{"json", 0, "print JSON for scripts"},
-                                          {NULL, 0, NULL}};
+static const cli_option info_options[] = {{"json", NULL, "print JSON for scripts"},
+                                          {NULL, NULL, NULL}};
 const cli_command cli_cmd_info = {
     "info",
-    "Print the library version, the instruction sets of this CPU, the path and thread count\n"
-    "in use, and the kernel that computes each operation.",
+    "Print the library version, the instruction sets of this CPU, the path and\n"
+    "thread count in use, and the kernel that computes each operation.",
     "smx info [--json]",
     info_options,
     run_info,

@@ -203,6 +203,19 @@ static char **load_strings(const smx_st_file *f, const char *key, size_t n, cons
         }
     }
     cJSON_Delete(a);
+    /* names are what a user picks a class or a column by: each once */
+    for (size_t i = 0; v && i < n; i++) {
+        for (size_t j = 0; j < i; j++) {
+            if (!strcmp(v[i], v[j])) {
+                cli_error("the file was damaged, or not written by `smx train --save`",
+                          "model metadata \"%s\" names \"%s\" twice (entries %zu and %zu) "
+                          "(%s)",
+                          key, v[i], j + 1, i + 1, path);
+                free_strings(v, n);
+                return NULL;
+            }
+        }
+    }
     return v;
 }
 
@@ -232,6 +245,11 @@ static int load_floats(float *out, const smx_st_file *f, const char *key, size_t
 static int load_sizes(size_t *sizes, size_t *n_sizes, const smx_st_file *f, const char *path)
 {
     const char *text = need_meta(f, "sizes", path);
+    /* widths are integers, written as digits: not 16.0 or 1.6e1 */
+    if (text && text[strspn(text, "[], \t\n\r0123456789")] != '\0')
+        return cli_error(NULL, "model metadata \"sizes\" is \"%.40s\": expected layer widths "
+                         "written as integers, e.g. [4,16,3] (%s)",
+                         text, path);
     size_t n = 0;
     cJSON *a = text ? parse_array(text, "sizes", &n, path) : NULL;
     if (!a)
@@ -254,12 +272,30 @@ static int load_sizes(size_t *sizes, size_t *n_sizes, const smx_st_file *f, cons
     return rc;
 }
 
+/* Is `name` one of the network's tensors, layers.{i}.weight or .bias? */
+static int is_layer_tensor(const char *name, size_t n_layers)
+{
+    char want[48];
+    for (size_t i = 0; i < n_layers; i++) {
+        snprintf(want, sizeof want, "layers.%zu.weight", i);
+        if (!strcmp(name, want))
+            return 1;
+        snprintf(want, sizeof want, "layers.%zu.bias", i);
+        if (!strcmp(name, want))
+            return 1;
+    }
+    return 0;
+}
+
 static int load_layers(cli_model *m, const smx_st_file *f, const char *path)
 {
     smx_nn_model *net = &m->net;
-    if (f->n_tensors != 2 * net->n_layers)
-        return cli_error(NULL, "model holds %zu tensors, expected %zu for %zu layers (%s)",
-                         f->n_tensors, 2 * net->n_layers, net->n_layers, path);
+    /* Names first: a tensor missing from the header is named, not found as
+     * bytes of the data section that no tensor claims. */
+    for (size_t i = 0; i < f->n_tensors; i++)
+        if (!is_layer_tensor(f->tensors[i].name, net->n_layers))
+            return cli_error(NULL, "unexpected tensor \"%s\" in a model of %zu layers (%s)",
+                             f->tensors[i].name, net->n_layers, path);
     for (size_t i = 0; i < net->n_layers; i++) {
         char name[2][48];
         snprintf(name[0], sizeof name[0], "layers.%zu.weight", i);
@@ -280,6 +316,9 @@ static int load_layers(cli_model *m, const smx_st_file *f, const char *path)
         memcpy(net->layers[i].weight, w->data, w->count * sizeof(float));
         memcpy(net->layers[i].bias, b->data, b->count * sizeof(float));
     }
+    smx_io_error err;
+    if (smx_st_check_coverage(f, &err) != SMX_IO_OK)
+        return cli_error(NULL, "%s", err.message);
     return CLI_EXIT_OK;
 }
 
@@ -288,7 +327,7 @@ int cli_model_load(cli_model *m, const char *path)
     memset(m, 0, sizeof *m);
     smx_st_file f;
     smx_io_error err;
-    if (smx_st_read_file(&f, path, &err) != SMX_IO_OK)
+    if (smx_st_read_file_with(&f, path, SMX_ST_UNCLAIMED_LATER, &err) != SMX_IO_OK)
         return cli_error("a model file is what `smx train --save FILE` writes", "%s",
                          err.message);
 
@@ -298,7 +337,8 @@ int cli_model_load(cli_model *m, const char *path)
     const char *format = need_meta(&f, "format", path);
     const char *version = format ? need_meta(&f, "format_version", path) : NULL;
     const char *act_name = version ? need_meta(&f, "activation", path) : NULL;
-    const char *target = act_name ? need_meta(&f, "target", path) : NULL;
+    const char *output = act_name ? need_meta(&f, "output", path) : NULL;
+    const char *target = output ? need_meta(&f, "target", path) : NULL;
     if (!target)
         goto done;
     if (strcmp(format, CLI_MODEL_FORMAT) != 0) {
@@ -309,6 +349,11 @@ int cli_model_load(cli_model *m, const char *path)
     if (strcmp(version, CLI_MODEL_FORMAT_VERSION) != 0) {
         cli_error("this smx reads format version " CLI_MODEL_FORMAT_VERSION,
                   "model format version \"%s\" is not supported (%s)", version, path);
+        goto done;
+    }
+    if (strcmp(output, "softmax") != 0) {
+        cli_error("an smx model ends in a SoftMax", "model output \"%s\" is not supported, "
+                  "expected \"softmax\" (%s)", output, path);
         goto done;
     }
     if (smx_nn_activation_parse(&act, act_name) != 0) {

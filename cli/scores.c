@@ -6,9 +6,19 @@
 #include "scores.h"
 
 #include "cli.h"
+#include "io/number.h"
 
+#include <errno.h>
+#include <float.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
+
+#define SCORES_STR_(x) #x
+#define SCORES_STR(x) SCORES_STR_(x)
+
+static const char NOT_A_NUMBER[] = "is not a number";
 
 /* Runs one forward function on n doubles through the chosen dtype. */
 smx_status scores_forward(double *y, const double *x, size_t n, const scores_mode *mode)
@@ -69,58 +79,167 @@ smx_status scores_backward(double *dx, const double *y, const double *dy, size_t
     return st;
 }
 
+const char *scores_parse(double *out, const char *s, size_t len, int f64)
+{
+    double v;
+    switch (smx_parse_f64(&v, s, len, SMX_PARSE_ALLOW_NONFINITE)) {
+    case SMX_PARSE_OK:
+        break;
+    case SMX_PARSE_RANGE:
+        return "is beyond the range of double (1.8e308)";
+    case SMX_PARSE_TOO_LONG:
+        return "is longer than " SCORES_STR(SMX_PARSE_MAX_LEN) " characters";
+    case SMX_PARSE_EMPTY:
+        return "is empty";
+    default:
+        return NOT_A_NUMBER;
+    }
+    if (!f64 && isfinite(v) && fabs(v) > FLT_MAX)
+        return "is beyond the range of float (3.4e38; --f64 computes in double)";
+    *out = v;
+    return NULL;
+}
+
+size_t scores_first_overflow(const double *x, size_t n, const scores_mode *mode)
+{
+    /* float scores times a float scale cannot leave double's range */
+    if (!mode->f64)
+        return n;
+    const double scale = 1.0 / mode->temperature;
+    for (size_t i = 0; i < n; i++)
+        if (isfinite(x[i]) && isinf(x[i] * scale))
+            return i;
+    return n;
+}
+
+enum { NOTED_NEG_INF = 1u, NOTED_POS_INF = 2u, NOTED_NAN = 4u };
+
+void scores_note_specials(const double *x, size_t n, unsigned *noted)
+{
+    unsigned seen = 0;
+    for (size_t i = 0; i < n; i++)
+        seen |= isnan(x[i]) ? NOTED_NAN : x[i] == INFINITY ? NOTED_POS_INF
+                                        : x[i] == -INFINITY ? NOTED_NEG_INF : 0u;
+    seen &= ~*noted;
+    if (seen & NOTED_NEG_INF)
+        fputs("note: a -inf score gets probability exactly 0 (log-probability -inf) and "
+              "gradient 0;\n      the other scores are as if it were absent (a row of only "
+              "-inf: all 0, log all -inf)\n",
+              stderr);
+    if (seen & NOTED_POS_INF)
+        fputs("note: a +inf score makes its whole row NaN, as in PyTorch, JAX and SciPy\n",
+              stderr);
+    if (seen & NOTED_NAN)
+        fputs("note: a NaN score makes its whole row NaN\n", stderr);
+    *noted |= seen;
+}
+
+static int is_blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+/* Appends v to the row, growing it. */
+static int push(double **row, size_t *n, size_t *cap, double v)
+{
+    if (*n == *cap) {
+        const size_t new_cap = *cap ? 2 * *cap : 16;
+        double *grown = realloc(*row, new_cap * sizeof(double));
+        if (!grown)
+            return -1;
+        *row = grown;
+        *cap = new_cap;
+    }
+    (*row)[(*n)++] = v;
+    return 0;
+}
+
+/* Splits one line (len bytes, no NUL among them) into scores; -1 after
+ * printing the error. */
+static int parse_line(const char *line, size_t len, const char *source, size_t line_no,
+                      double **row, size_t *n, size_t *cap, const scores_mode *mode)
+{
+    static const char separators[] = "separate the scores of a row with commas or blanks";
+    size_t i = 0;
+    *n = 0;
+    while (i < len && is_blank(line[i]))
+        i++;
+    while (i < len) {
+        const size_t start = i;
+        while (i < len && !is_blank(line[i]) && line[i] != ',')
+            i++;
+        if (i == start)
+            return cli_error(separators, "empty cell before ',' (%s:%zu:%zu)", source, line_no,
+                             start + 1);
+        double v;
+        const char *why = scores_parse(&v, line + start, i - start, mode->f64);
+        if (!why && scores_first_overflow(&v, 1, mode) == 0)
+            why = "divided by the temperature is beyond the range of double";
+        if (why) {
+            const int semicolon = memchr(line + start, ';', i - start) != NULL;
+            const int long_cell = i - start > 40;
+            const char *hint = semicolon ? "';' is not a separator: use commas or blanks"
+                               : why != NOT_A_NUMBER ? NULL
+                               : line_no == 1        ? "a header line of names? --header skips it"
+                                                     : separators;
+            return cli_error(hint, "'%.*s%s' %s (%s:%zu:%zu)", long_cell ? 40 : (int)(i - start),
+                             line + start, long_cell ? "..." : "", why, source, line_no,
+                             start + 1);
+        }
+        if (push(row, n, cap, v) != 0)
+            return cli_error(NULL, "out of memory (%s:%zu)", source, line_no);
+        while (i < len && is_blank(line[i]))
+            i++;
+        if (i < len && line[i] == ',') {
+            const size_t comma = i++;
+            while (i < len && is_blank(line[i]))
+                i++;
+            if (i == len)
+                return cli_error(separators, "nothing after ',' (%s:%zu:%zu)", source, line_no,
+                                 comma + 1);
+        }
+    }
+    return 0;
+}
+
 int scores_read_row(FILE *in, const char *source, size_t *line_no, double **row, size_t *n,
-                    size_t *cap)
+                    size_t *cap, const scores_mode *mode)
 {
     char *line = NULL;
     size_t line_cap = 0;
+    int rc = 0;
     for (;;) {
-        const long got = (long)getline(&line, &line_cap, in);
+        errno = 0;
+        const ssize_t got = getline(&line, &line_cap, in);
         if (got < 0) {
-            free(line);
-            return 0;
+            if (ferror(in)) {
+                cli_error(NULL, "cannot read %s: %s", source, strerror(errno ? errno : EIO));
+                rc = -1;
+            }
+            break;
         }
         (*line_no)++;
-        /* A UTF-8 byte order mark on the first line, and CR of CRLF. */
-        char *p = line;
-        if (*line_no == 1 && !strncmp(p, "\xEF\xBB\xBF", 3))
+        const char *p = line;
+        size_t len = (size_t)got;
+        /* A UTF-8 byte order mark on the first line (columns count after it). */
+        if (*line_no == 1 && len >= 3 && !memcmp(p, "\xEF\xBB\xBF", 3)) {
             p += 3;
-        *n = 0;
-        int bad = 0;
-        const int first = *line_no == 1;
-        for (char *tok = strtok(p, ", \t\r\n"); tok; tok = strtok(NULL, ", \t\r\n")) {
-            double v;
-            if (cli_parse_number(tok, &v) != 0 && first) {
-                *n = 0; /* a CSV header on the first line: names, not scores */
-                break;
-            }
-            if (cli_parse_number(tok, &v) != 0) {
-                cli_error("each line holds one row of scores, separated by commas or blanks",
-                          "not a number: '%s' (%s:%zu)", tok, source, *line_no);
-                bad = 1;
-                break;
-            }
-            if (*n == *cap) {
-                const size_t new_cap = *cap ? 2 * *cap : 16;
-                double *grown = realloc(*row, new_cap * sizeof(double));
-                if (!grown) {
-                    cli_error(NULL, "out of memory (%s:%zu)", source, *line_no);
-                    bad = 1;
-                    break;
-                }
-                *row = grown;
-                *cap = new_cap;
-            }
-            (*row)[(*n)++] = v;
+            len -= 3;
         }
-        if (bad) {
-            free(line);
-            return -1;
+        const char *nul = memchr(p, '\0', len);
+        if (nul) {
+            cli_error("the input is not text (or it is UTF-16: save it as UTF-8)",
+                      "NUL byte (%s:%zu:%zu)", source, *line_no, (size_t)(nul - p) + 1);
+            rc = -1;
+            break;
+        }
+        if (parse_line(p, len, source, *line_no, row, n, cap, mode) != 0) {
+            rc = -1;
+            break;
         }
         if (*n > 0) {
-            free(line);
-            return 1;
+            rc = 1;
+            break;
         }
-        /* blank line: read on */
+        /* a blank line holds no row: read on */
     }
+    free(line);
+    return rc;
 }

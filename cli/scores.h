@@ -20,11 +20,30 @@ smx_status scores_forward(double *y, const double *x, size_t n, const scores_mod
 smx_status scores_jacobian(double *jac, const double *y, size_t n, int f64);
 smx_status scores_backward(double *dx, const double *y, const double *dy, size_t n, int f64);
 
-/* Reads the next non-blank line of numbers (commas and/or blanks between
- * them) into *row (grown as needed); a first line that is not all numbers
- * is a CSV header and is skipped.  1: a row; 0: end of input; -1: a bad
- * line, reported with source:line. */
+/* Parses one score s[0..len) for the chosen dtype: a decimal number, or
+ * nan, inf, -inf (any case), the library's special values.  A decimal
+ * below the smallest subnormal reads as 0 (it means 0 to any data file).
+ * NULL on success, else why not, as the end of a sentence about the
+ * score: "is not a number", "is beyond the range of float (3.4e38; --f64
+ * for double)". */
+const char *scores_parse(double *out, const char *s, size_t len, int f64);
+
+/* The index of the first score that divided by the temperature leaves
+ * the range the library computes in (float scores are scaled in double,
+ * double scores in double), or n when all stay finite. */
+size_t scores_first_overflow(const double *x, size_t n, const scores_mode *mode);
+
+/* What the library does with the special values among x, as `note:`
+ * lines on stderr, each kind once per run (*noted remembers them). */
+void scores_note_specials(const double *x, size_t n, unsigned *noted);
+
+/* Reads the next non-blank line of scores into *row (grown as needed).
+ * Scores are separated by a comma (blanks around it allowed) or by
+ * blanks.  1: a row; 0: end of input; -1: an error, printed with
+ * source:line:column (a cell that is not a score, an empty cell, a NUL
+ * byte, a failed read such as a directory given as the file, a score
+ * that the temperature takes out of range). */
 int scores_read_row(FILE *in, const char *source, size_t *line_no, double **row, size_t *n,
-                    size_t *cap);
+                    size_t *cap, const scores_mode *mode);
 
 #endif

@@ -5,7 +5,11 @@
 #include "cli.h"
 #include "scores.h"
 
+#include "io/number.h"
+
 #include <cjson/cJSON.h>
+#include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +19,7 @@ typedef struct see_setup {
     scores_mode mode;
     int precision;
     int json;
+    int header; /* softmax from a file: skip the first line */
     char **labels;
     size_t n_labels;
 } see_setup;
@@ -26,12 +31,20 @@ static int see_setup_of(see_setup *s, const cli_args *args)
     s->mode.log = cli_flag(args, "log");
     s->mode.temperature = 1.0;
     s->json = cli_flag(args, "json");
+    s->header = cli_flag(args, "header");
     if (cli_precision(args, &s->precision))
         return CLI_EXIT_FAIL;
     const char *t = cli_value(args, "temperature");
     if (t && (cli_parse_number(t, &s->mode.temperature) != 0 || !(s->mode.temperature > 0)))
         return cli_error("the temperature divides the scores: use a number > 0",
                          "bad --temperature '%s'", t);
+    /* The library multiplies by 1/T, in float without --f64. */
+    const double scale = 1.0 / s->mode.temperature;
+    if (t && (s->mode.f64 ? !isfinite(scale) || scale < DBL_MIN
+                          : !(fabs(scale) <= FLT_MAX) || (float)scale < FLT_MIN))
+        return cli_error(s->mode.f64 ? NULL : "--f64 computes in double",
+                         "--temperature %s: its inverse 1/T is beyond the range of %s", t,
+                         s->mode.f64 ? "double" : "float");
     const char *labels = cli_value(args, "labels");
     if (labels && cli_split_list(labels, &s->labels, &s->n_labels) != 0)
         return cli_error(NULL, "out of memory");
@@ -40,19 +53,46 @@ static int see_setup_of(see_setup *s, const cli_args *args)
 
 static void see_setup_free(see_setup *s) { cli_free_list(s->labels, s->n_labels); }
 
-/* The scores given on the command line; needs the labels to match. */
-static int scores_of_args(const cli_args *args, const see_setup *s, size_t min_n)
+/* The scores given on the command line (at least min_n), into a fresh
+ * *x: each argument a number in the dtype's range, or nan, inf, -inf;
+ * divided by the temperature, still in range; as many as the labels. */
+static int scores_of_args(double **x, const cli_args *args, const see_setup *s, size_t min_n)
 {
-    if (args->n_numbers < min_n) {
+    const size_t n = args->n_words;
+    *x = NULL;
+    if (n < min_n) {
         char hint[96];
         snprintf(hint, sizeof hint, "for example: smx %s 1.43 -0.40 0.23",
                  args->command->name);
-        return cli_error(hint, "'smx %s' needs at least %zu scores", args->command->name,
-                         min_n);
+        return cli_error(hint, "'smx %s' needs at least %zu score%s", args->command->name,
+                         min_n, min_n == 1 ? "" : "s");
     }
-    if (s->labels && s->n_labels != args->n_numbers)
+    if (s->labels && s->n_labels != n)
         return cli_error("give one label per score", "%zu labels for %zu scores", s->n_labels,
-                         args->n_numbers);
+                         n);
+    double *v = malloc(n * sizeof *v);
+    if (!v)
+        return cli_error(NULL, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        const char *why = scores_parse(&v[i], args->words[i], strlen(args->words[i]),
+                                       s->mode.f64);
+        if (why) {
+            free(v);
+            return cli_error("scores are numbers, or nan, inf and -inf",
+                             "score argument %zu '%.40s%s' %s", i + 1, args->words[i],
+                             strlen(args->words[i]) > 40 ? "..." : "", why);
+        }
+    }
+    const size_t bad = scores_first_overflow(v, n, &s->mode);
+    if (bad < n) {
+        free(v);
+        return cli_error("use a larger --temperature", "score argument %zu '%s' divided by the "
+                         "temperature %g is beyond the range of double", bad + 1,
+                         args->words[bad], s->mode.temperature);
+    }
+    unsigned noted = 0;
+    scores_note_specials(v, n, &noted);
+    *x = v;
     return CLI_EXIT_OK;
 }
 
@@ -102,9 +142,18 @@ static int softmax_stream(FILE *in, const char *source, const see_setup *s)
 {
     double *row = NULL, *out = NULL;
     size_t n = 0, cap = 0, line_no = 0, out_cap = 0;
-    int rc = CLI_EXIT_OK, got;
+    int rc = CLI_EXIT_OK, got = 0;
+    unsigned noted = 0;
     cJSON *rows = s->json ? cJSON_CreateArray() : NULL;
-    while ((got = scores_read_row(in, source, &line_no, &row, &n, &cap)) == 1) {
+    if (s->header) {
+        /* the first line holds column names: skipped whatever it says */
+        char *line = NULL;
+        size_t line_cap = 0;
+        if (getline(&line, &line_cap, in) >= 0)
+            line_no++;
+        free(line);
+    }
+    while ((got = scores_read_row(in, source, &line_no, &row, &n, &cap, &s->mode)) == 1) {
         if (out_cap < n) {
             double *grown = realloc(out, n * sizeof *out);
             if (!grown) {
@@ -114,6 +163,7 @@ static int softmax_stream(FILE *in, const char *source, const see_setup *s)
             out = grown;
             out_cap = n;
         }
+        scores_note_specials(row, n, &noted);
         const smx_status st = scores_forward(out, row, n, &s->mode);
         if (st != SMX_OK) {
             rc = cli_error(NULL, "%s (%s:%zu)", smx_strerror(st), source, line_no);
@@ -142,39 +192,59 @@ static int softmax_stream(FILE *in, const char *source, const see_setup *s)
     return rc;
 }
 
+/* `smx softmax FILE`: one argument that is not a score. */
+static int reads_a_file(const cli_args *args)
+{
+    double v;
+    return args->n_words == 0 ||
+           (args->n_words == 1 &&
+            smx_parse_f64(&v, args->words[0], strlen(args->words[0]),
+                          SMX_PARSE_ALLOW_NONFINITE) != SMX_PARSE_OK &&
+            (!strcmp(args->words[0], "-") || args->words[0][0] != '\0'));
+}
+
+static int softmax_file(const char *path, const see_setup *s)
+{
+    const int is_stdin = !strcmp(path, "-");
+    FILE *in = is_stdin ? stdin : fopen(path, "r");
+    if (!in)
+        return cli_error(NULL, "cannot open '%s': %s", path, strerror(errno));
+    const int rc = softmax_stream(in, is_stdin ? "<stdin>" : path, s);
+    if (!is_stdin)
+        fclose(in);
+    return rc;
+}
+
 static int run_softmax(const cli_args *args)
 {
     see_setup s;
+    double *x = NULL;
     int rc = see_setup_of(&s, args);
-    if (rc)
-        return rc;
-    if (args->n_numbers == 0) {
+    if (!rc && reads_a_file(args)) {
         /* Rows from the named file, or from standard input. */
-        const char *path = args->n_words ? args->words[0] : "-";
-        FILE *in = strcmp(path, "-") ? fopen(path, "r") : stdin;
-        if (!in) {
-            rc = cli_error(NULL, "cannot open '%s'", path);
-        } else {
-            rc = softmax_stream(in, strcmp(path, "-") ? path : "<stdin>", &s);
-            if (in != stdin)
-                fclose(in);
-        }
+        if (s.labels)
+            rc = cli_error("--labels names the scores given as arguments",
+                           "--labels does not apply to rows read from a file");
+        else
+            rc = softmax_file(args->n_words ? args->words[0] : "-", &s);
         see_setup_free(&s);
         return rc;
     }
-    if ((rc = scores_of_args(args, &s, 1))) {
+    if (!rc && s.header)
+        rc = cli_error(NULL, "--header applies to rows read from a file or standard input");
+    if (rc || (rc = scores_of_args(&x, args, &s, 1))) {
         see_setup_free(&s);
         return rc;
     }
-    const size_t n = args->n_numbers;
+    const size_t n = args->n_words;
     double *y = malloc(n * sizeof *y);
-    smx_status st = y ? scores_forward(y, args->numbers, n, &s.mode) : SMX_ERR_NULL_POINTER;
+    smx_status st = y ? scores_forward(y, x, n, &s.mode) : SMX_ERR_NULL_POINTER;
     if (st != SMX_OK) {
         rc = cli_error(NULL, "%s", smx_strerror(st));
     } else if (s.json) {
         cJSON *root = cJSON_CreateObject();
         cJSON_AddItemToObject(root, "labels", json_labels(&s, n));
-        cJSON_AddItemToObject(root, "scores", json_array(args->numbers, n));
+        cJSON_AddItemToObject(root, "scores", json_array(x, n));
         cJSON_AddNumberToObject(root, "temperature", s.mode.temperature);
         cJSON_AddItemToObject(root, s.mode.log ? "log_probabilities" : "probabilities",
                               json_array(y, n));
@@ -186,6 +256,7 @@ static int run_softmax(const cli_args *args)
     } else {
         print_row(y, n, s.precision);
     }
+    free(x);
     free(y);
     see_setup_free(&s);
     return rc;
@@ -213,14 +284,15 @@ static void print_matrix(const see_setup *s, const double *m, size_t n)
 static int run_jacobian(const cli_args *args)
 {
     see_setup s;
+    double *x = NULL;
     int rc = see_setup_of(&s, args);
-    if (rc || (rc = scores_of_args(args, &s, 1))) {
+    if (rc || (rc = scores_of_args(&x, args, &s, 1))) {
         see_setup_free(&s);
         return rc;
     }
-    const size_t n = args->n_numbers;
+    const size_t n = args->n_words;
     double *y = malloc(n * sizeof *y), *jac = malloc(n * n * sizeof *jac);
-    smx_status st = (y && jac) ? scores_forward(y, args->numbers, n, &s.mode)
+    smx_status st = (y && jac) ? scores_forward(y, x, n, &s.mode)
                                : SMX_ERR_NULL_POINTER;
     if (st == SMX_OK)
         st = scores_jacobian(jac, y, n, s.mode.f64);
@@ -238,6 +310,7 @@ static int run_jacobian(const cli_args *args)
         printf("Jacobian ds_i/dz_j of the SoftMax (row i: output, column j: input)\n");
         print_matrix(&s, jac, n);
     }
+    free(x);
     free(y);
     free(jac);
     see_setup_free(&s);
@@ -288,21 +361,37 @@ static int upstream_of(const cli_args *args, const see_setup *s, const double *y
             return cli_error("name a class from --labels, or its 1-based position",
                              "unknown --target '%s'", name);
     }
+    if (!(y[*target] > 0)) {
+        char buf[32];
+        return cli_error("choose a class of non-zero probability, or give --grad",
+                         "the probability of --target %s is %s: the upstream gradient "
+                         "-1/s_c would be infinite",
+                         label_of(s, *target, buf, sizeof buf),
+                         isnan(y[*target]) ? "NaN" : "0 (its score is -inf, or it underflows)");
+    }
     for (size_t i = 0; i < n; i++)
         g[i] = i == *target ? -1.0 / y[i] : 0.0;
     return CLI_EXIT_OK;
 }
 
+/* A score in the text: fixed-point, or with an exponent from 1e6 on so
+ * that a line stays within 80 columns. */
+static const char *score_text(char *buf, size_t size, double v, int precision)
+{
+    snprintf(buf, size, fabs(v) >= 1e6 && isfinite(v) ? "%.*e" : "%.*f", precision, v);
+    return buf;
+}
+
 static int run_explain(const cli_args *args)
 {
     see_setup s;
+    double *z = NULL;
     int rc = see_setup_of(&s, args);
-    if (rc || (rc = scores_of_args(args, &s, 2))) {
+    if (rc || (rc = scores_of_args(&z, args, &s, 2))) {
         see_setup_free(&s);
         return rc;
     }
-    const size_t n = args->n_numbers;
-    const double *z = args->numbers;
+    const size_t n = args->n_words;
     const int p = s.precision;
     const int w = label_width(&s, n);
     char a[32], b[32];
@@ -310,6 +399,7 @@ static int run_explain(const cli_args *args)
 
     double *mem = calloc(6 * n + n * n, sizeof(double));
     if (!mem) {
+        free(z);
         see_setup_free(&s);
         return cli_error(NULL, "out of memory");
     }
@@ -372,13 +462,14 @@ static int run_explain(const cli_args *args)
 
     printf("SoftMax of %zu scores, step by step%s\n\n", n,
            t != 1 ? " (each score divided by the temperature)" : "");
-    printf("1. Subtract the largest score, m = %.*f: it cancels in the ratio below,\n"
+    char num[64];
+    printf("1. Subtract the largest score, m = %s: it cancels in the ratio below,\n"
            "   and keeps every exponential at most 1 (no overflow).\n",
-           p, m);
+           score_text(num, sizeof num, m, p));
     printf("2. Exponentials e_i = exp(z_i - m):\n");
     for (size_t i = 0; i < n; i++)
-        printf("     %-*s  z = %*.*f   e = %.*f\n", w, label_of(&s, i, a, sizeof a), p + 4, p,
-               z[i], p, e[i]);
+        printf("     %-*s  z = %*s   e = %.*f\n", w, label_of(&s, i, a, sizeof a), p + 4,
+               score_text(num, sizeof num, z[i], p), p, e[i]);
     printf("3. Their sum S = %.*f; each probability s_i = e_i / S:\n", p, sum);
     for (size_t i = 0; i < n; i++)
         printf("     %-*s  s = %.*f / %.*f = %.*f\n", w, label_of(&s, i, a, sizeof a), p, e[i],
@@ -422,6 +513,7 @@ static int run_explain(const cli_args *args)
     printf("   largest difference: %.3g\n", worst);
 
 done:
+    free(z);
     free(mem);
     see_setup_free(&s);
     return rc;
@@ -430,31 +522,35 @@ done:
 /* ---- the commands ------------------------------------------------------- */
 
 #define SEE_COMMON_OPTIONS                                                                   \
-    {"labels", 1, "class names, comma-separated (one per score)"},                           \
-        {"temperature", 1, "divide the scores by T > 0 first (default 1)"},                  \
-        {"precision", 1, "digits after the decimal point (default 6)"},                      \
-        {"f64", 0, "compute in double (default: float)"},                                    \
-        {"json", 0, "print JSON for scripts"}
+    {"labels", "A,B,...", "class names, comma-separated (one per score)"},                    \
+        {"temperature", "T", "divide the scores by T > 0 first (default 1)"},                \
+        {"precision", "N", "digits after the decimal point, 0 to 17 (default 6)"},           \
+        {"f64", NULL, "compute in double (default: float)"},                                 \
+        {"json", NULL, "print JSON for scripts"}
 
 static const cli_option softmax_options[] = {
-    {"log", 0, "log-softmax instead of softmax"},
+    {"log", NULL, "log-softmax instead of softmax"},
+    {"header", NULL, "rows from a file: skip its first line (column names)"},
     SEE_COMMON_OPTIONS,
-    {NULL, 0, NULL},
+    {NULL, NULL, NULL},
 };
-static const cli_option jacobian_options[] = {SEE_COMMON_OPTIONS, {NULL, 0, NULL}};
+static const cli_option jacobian_options[] = {SEE_COMMON_OPTIONS, {NULL, NULL, NULL}};
 static const cli_option explain_options[] = {
-    {"grad", 1, "upstream gradient dL/ds, comma-separated"},
-    {"target", 1, "backward of the cross-entropy of this class (name or 1-based index)"},
+    {"grad", "G1,G2,...", "upstream gradient dL/ds, comma-separated"},
+    {"target", "CLASS", "backward of the cross-entropy of this class (a label or a 1-based "
+                        "index; default: the most probable)"},
     SEE_COMMON_OPTIONS,
-    {NULL, 0, NULL},
+    {NULL, NULL, NULL},
 };
 
 const cli_command cli_cmd_softmax = {
     "softmax",
-    "Print the SoftMax probabilities of the scores.  With no scores, read one\n"
-    "row per line (commas or blanks between numbers) from FILE or standard\n"
+    "Print the SoftMax probabilities of the scores.  A score is a number, or\n"
+    "nan, inf or -inf (-inf gets probability exactly 0).  With no scores, read\n"
+    "one row per line (commas or blanks between numbers) from FILE or standard\n"
     "input and print one row of probabilities per line.",
-    "smx softmax [SCORES... | FILE | -] [--log] [--temperature T] [--labels A,B,..]",
+    "smx softmax [SCORES... | FILE | -] [--log] [--temperature T]\n"
+    "[--labels A,B,...] [--header]",
     softmax_options,
     run_softmax,
 };
@@ -462,7 +558,7 @@ const cli_command cli_cmd_softmax = {
 const cli_command cli_cmd_jacobian = {
     "jacobian",
     "Print the n x n Jacobian ds_i/dz_j = s_i (delta_ij - s_j) of the SoftMax.",
-    "smx jacobian SCORES... [--labels A,B,..]",
+    "smx jacobian SCORES... [--labels A,B,...]",
     jacobian_options,
     run_jacobian,
 };
@@ -472,7 +568,7 @@ const cli_command cli_cmd_explain = {
     "Walk through the SoftMax and its derivative with these scores: the\n"
     "exponentials, the probabilities, the quotient rule for the same and for\n"
     "another class, the Jacobian, and the backward product without the matrix.",
-    "smx explain SCORES... [--labels A,B,..] [--target CLASS | --grad G1,G2,..]",
+    "smx explain SCORES... [--labels A,B,...]\n[--target CLASS | --grad G1,G2,...]",
     explain_options,
     run_explain,
 };

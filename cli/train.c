@@ -7,6 +7,7 @@
  * goes to standard error, so that a pipe gets only the results.
  */
 #include "cli.h"
+#include "metrics.h"
 #include "model_file.h"
 
 #include "io/csv.h"
@@ -14,10 +15,12 @@
 #include "smx_nn.h"
 
 #include <cjson/cJSON.h>
+#include <float.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -108,8 +111,15 @@ static int config_of(smx_nn_config *c, const cli_args *args)
             return cli_error(NULL, "bad --seed '%s': expected a whole number >= 0", v);
         c->seed = (uint64_t)d;
     }
+    /* The validation rows serve early stopping alone: one without the
+     * other would be ignored. */
+    if ((v = cli_value(args, "val-fraction")) && c->patience == 0)
+        return cli_error("--patience N stops after N epochs without a lower validation loss",
+                         "--val-fraction sets aside rows for early stopping: give --patience "
+                         "too");
     if (c->patience > 0 && c->validation_fraction == 0)
-        c->validation_fraction = 0.2; /* early stopping needs validation rows */
+        return cli_error("leave --val-fraction out for its default, 0.2",
+                         "--patience needs validation rows: --val-fraction must be above 0");
     if (smx_nn_config_check(c) != SMX_NN_OK)
         return cli_error(NULL, "these hyper-parameters are out of range");
     return CLI_EXIT_OK;
@@ -161,86 +171,8 @@ static int dataset_load(dataset *d, const cli_args *args)
     d->class_names = (const char *const *)d->csv.class_names;
     d->feature_names = (const char *const *)d->csv.feature_names;
     d->target = d->csv.target_name;
-    d->source = args->words[0];
+    d->source = strcmp(args->words[0], "-") ? args->words[0] : "<stdin>";
     return CLI_EXIT_OK;
-}
-
-/* Evaluation figures of a model on some rows. */
-typedef struct metrics {
-    smx_nn_eval eval;
-    size_t *confusion; /* [classes][classes] */
-    double *precision, *recall;
-} metrics;
-
-static int metrics_of(metrics *m, const smx_nn_model *net, smx_nn_loss loss, const float *x,
-                      const int32_t *y, size_t rows)
-{
-    const size_t k = net->classes;
-    memset(m, 0, sizeof *m);
-    m->confusion = calloc(k * k, sizeof *m->confusion);
-    m->precision = calloc(k, sizeof *m->precision);
-    m->recall = calloc(k, sizeof *m->recall);
-    if (!m->confusion || !m->precision || !m->recall)
-        return cli_error(NULL, "out of memory");
-    const smx_nn_status st = smx_nn_evaluate(&m->eval, m->confusion, net, loss, x, y, rows);
-    if (st != SMX_NN_OK)
-        return cli_error(NULL, "%s", smx_nn_strerror(st));
-    smx_nn_precision_recall(m->precision, m->recall, m->confusion, k);
-    return CLI_EXIT_OK;
-}
-
-static void metrics_free(metrics *m)
-{
-    free(m->confusion);
-    free(m->precision);
-    free(m->recall);
-}
-
-static int name_width(char *const *names, size_t n, int at_least)
-{
-    size_t w = (size_t)at_least;
-    for (size_t i = 0; i < n; i++)
-        w = strlen(names[i]) > w ? strlen(names[i]) : w;
-    return (int)(w > 20 ? 20 : w);
-}
-
-static void print_confusion(const metrics *m, char *const *classes, size_t k, const char *what)
-{
-    const int w = name_width(classes, k, 9);
-    printf("\nconfusion matrix (%s; rows: true class, columns: predicted)\n", what);
-    printf("%-*s", w, "");
-    for (size_t j = 0; j < k; j++)
-        printf(" %*.*s", w, w, classes[j]);
-    putchar('\n');
-    for (size_t i = 0; i < k; i++) {
-        printf("%-*.*s", w, w, classes[i]);
-        for (size_t j = 0; j < k; j++)
-            printf(" %*zu", w, m->confusion[i * k + j]);
-        putchar('\n');
-    }
-    printf("\n%-*s  precision  recall\n", w, "per class");
-    for (size_t i = 0; i < k; i++)
-        printf("%-*.*s  %9.3f  %6.3f\n", w, w, classes[i], m->precision[i], m->recall[i]);
-}
-
-static cJSON *json_metrics(const metrics *m, size_t k, int with_matrix)
-{
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddNumberToObject(o, "rows", (double)m->eval.rows);
-    cJSON_AddNumberToObject(o, "loss", m->eval.loss);
-    cJSON_AddNumberToObject(o, "accuracy", m->eval.accuracy);
-    if (with_matrix) {
-        cJSON *rows = cJSON_AddArrayToObject(o, "confusion");
-        for (size_t i = 0; i < k; i++) {
-            cJSON *r = cJSON_CreateArray();
-            for (size_t j = 0; j < k; j++)
-                cJSON_AddItemToArray(r, cJSON_CreateNumber((double)m->confusion[i * k + j]));
-            cJSON_AddItemToArray(rows, r);
-        }
-        cJSON_AddItemToObject(o, "precision", cJSON_CreateDoubleArray(m->precision, (int)k));
-        cJSON_AddItemToObject(o, "recall", cJSON_CreateDoubleArray(m->recall, (int)k));
-    }
-    return o;
 }
 
 static cJSON *json_names(char *const *names, size_t n)
@@ -294,6 +226,298 @@ static void describe_network(char *buf, size_t size, const smx_nn_model *net)
         used += (size_t)snprintf(buf + used, size - used, "-%zu", net->layers[i].out);
 }
 
+/* ---- class weights ------------------------------------------------------ */
+
+/* --class-weight: none, "balanced", or one weight per class. */
+typedef struct class_weight_spec {
+    int balanced;
+    float *fixed; /* [classes] when given as a list */
+} class_weight_spec;
+
+static int class_weight_spec_of(class_weight_spec *cw, const cli_args *args,
+                                const smx_nn_config *cfg, const dataset *d)
+{
+    memset(cw, 0, sizeof *cw);
+    const char *v = cli_value(args, "class-weight");
+    if (!v)
+        return CLI_EXIT_OK;
+    if (cfg->loss != SMX_NN_LOSS_CROSS_ENTROPY)
+        return cli_error("class weights scale the cross-entropy of each row",
+                         "--class-weight needs --loss ce");
+    if (!strcmp(v, "balanced")) {
+        cw->balanced = 1;
+        return CLI_EXIT_OK;
+    }
+    char **items;
+    size_t n;
+    if (cli_split_list(v, &items, &n) != 0)
+        return cli_error(NULL, "out of memory");
+    int rc = CLI_EXIT_OK;
+    if (n != d->classes) {
+        char order[160] = "";
+        for (size_t k = 0; k < d->classes && strlen(order) < 120; k++)
+            snprintf(order + strlen(order), sizeof order - strlen(order), "%s%s", k ? "," : "",
+                     d->class_names[k]);
+        char hint[200];
+        snprintf(hint, sizeof hint, "balanced, or one weight per class in this order: %s",
+                 order);
+        rc = cli_error(hint, "--class-weight has %zu weight%s for %zu classes", n,
+                       n == 1 ? "" : "s", d->classes);
+    }
+    cw->fixed = rc ? NULL : malloc(n * sizeof *cw->fixed);
+    if (!rc && !cw->fixed)
+        rc = cli_error(NULL, "out of memory");
+    for (size_t k = 0; !rc && k < n; k++) {
+        double w;
+        if (cli_parse_number(items[k], &w) != 0 || !(w > 0) || w > FLT_MAX ||
+            !((float)w > 0))
+            rc = cli_error(NULL, "bad --class-weight value '%s': expected a number > 0",
+                           items[k]);
+        else
+            cw->fixed[k] = (float)w;
+    }
+    cli_free_list(items, n);
+    if (rc) {
+        free(cw->fixed);
+        cw->fixed = NULL;
+    }
+    return rc;
+}
+
+/* The class weights for training on y[rows] (into w[classes] when
+ * balanced: rows / (classes x the class's rows), scikit-learn's rule, 1
+ * for a class with no rows), or NULL for none. */
+static const float *class_weights_for(float *w, const class_weight_spec *cw, const int32_t *y,
+                                      size_t rows, size_t classes)
+{
+    if (cw->fixed)
+        return cw->fixed;
+    if (!cw->balanced)
+        return NULL;
+    for (size_t k = 0; k < classes; k++) {
+        size_t count = 0;
+        for (size_t r = 0; r < rows; r++)
+            count += (size_t)y[r] == k;
+        w[k] = count ? (float)((double)rows / ((double)classes * (double)count)) : 1.0f;
+    }
+    return w;
+}
+
+/* ---- stratified K-fold cross-validation --------------------------------- */
+
+/* A stream of the seed of its own, apart from the split, the weights and
+ * the shuffles (src/nn/train.c keeps its streams apart the same way). */
+#define FOLDS_STREAM 0x6b666f6c64730000ull /* "kfolds" */
+
+/* fold[r] for every row: the rows of each class in a random order drawn
+ * with the seed, dealt to the folds in turn, the turn carried from class
+ * to class, so that each fold holds each class's share (to one row) and
+ * the fold sizes differ by at most one (as scikit-learn's StratifiedKFold
+ * with shuffle=True). */
+static int assign_folds(size_t *fold, const int32_t *y, size_t rows, size_t classes,
+                        size_t k, uint64_t seed)
+{
+    size_t *members = malloc(rows * sizeof *members), *perm = malloc(rows * sizeof *perm);
+    if (!members || !perm) {
+        free(members);
+        free(perm);
+        return cli_error(NULL, "out of memory");
+    }
+    smx_nn_rng rng;
+    smx_nn_rng_seed(&rng, seed ^ FOLDS_STREAM);
+    size_t turn = 0;
+    for (size_t c = 0; c < classes; c++) {
+        size_t n = 0;
+        for (size_t r = 0; r < rows; r++)
+            if ((size_t)y[r] == c)
+                members[n++] = r;
+        smx_nn_permutation(perm, n, &rng);
+        for (size_t i = 0; i < n; i++)
+            fold[members[perm[i]]] = turn++ % k;
+    }
+    free(members);
+    free(perm);
+    return CLI_EXIT_OK;
+}
+
+static void describe_config(char *buf, size_t size, const smx_nn_config *c, size_t features,
+                            size_t classes)
+{
+    size_t used = (size_t)snprintf(buf, size, "%zu", features);
+    for (size_t i = 0; i < c->n_hidden && used < size; i++)
+        used += (size_t)snprintf(buf + used, size - used, "-%zu", c->hidden[i]);
+    if (used < size)
+        snprintf(buf + used, size - used, "-%zu", classes);
+}
+
+/* mean and population standard deviation (numpy's std) of v[n]. */
+static void mean_std(double *mean, double *std, const double *v, size_t n)
+{
+    double sum = 0.0, sq = 0.0;
+    for (size_t i = 0; i < n; i++)
+        sum += v[i];
+    *mean = sum / (double)n;
+    for (size_t i = 0; i < n; i++)
+        sq += (v[i] - *mean) * (v[i] - *mean);
+    *std = sqrt(sq / (double)n);
+}
+
+static int run_folds(const cli_args *args, const smx_nn_config *cfg, const dataset *d, size_t k,
+                     const class_weight_spec *cw, int precision)
+{
+    const int json = cli_flag(args, "json"), quiet = cli_flag(args, "quiet") || json;
+    const size_t rows = d->rows, F = d->features, C = d->classes;
+    size_t *fold = malloc(rows * sizeof *fold), *idx = malloc(rows * sizeof *idx);
+    size_t *n_train = calloc(k, sizeof *n_train);
+    float *x = malloc(rows * F * sizeof *x), *w = malloc(C * sizeof *w);
+    int32_t *y = malloc(rows * sizeof *y);
+    metrics *m = calloc(k, sizeof *m);
+    float *weights = calloc(k * C, sizeof *weights); /* per fold, for --json */
+    double *acc = calloc(k, sizeof *acc), *f1 = calloc(k, sizeof *f1);
+    double *loss = calloc(k, sizeof *loss);
+    int rc = CLI_EXIT_OK;
+    if (!fold || !idx || !n_train || !x || !w || !y || !m || !weights || !acc || !f1 || !loss) {
+        rc = cli_error(NULL, "out of memory");
+        goto out;
+    }
+    for (size_t c = 0; c < C; c++) {
+        size_t count = 0;
+        for (size_t r = 0; r < rows; r++)
+            count += (size_t)d->y[r] == c;
+        if (count < k)
+            cli_warn("class \"%s\" has %zu row%s, fewer than the %zu folds: some folds test "
+                     "none of it",
+                     d->class_names[c], count, count == 1 ? "" : "s", k);
+    }
+    if ((rc = assign_folds(fold, d->y, rows, C, k, cfg->seed)))
+        goto out;
+    if (!quiet) {
+        char r[48], f[48];
+        fprintf(stderr, "%zu-fold cross-validation on %s: %s, %s, %zu classes\n", k, d->source,
+                cli_plural(r, sizeof r, rows, "row", "rows"),
+                cli_plural(f, sizeof f, F, "feature", "features"), C);
+    }
+    for (size_t f = 0; f < k; f++) {
+        /* the other folds' rows train, this fold's rows test, each ascending */
+        size_t n = 0;
+        for (size_t r = 0; r < rows; r++)
+            if (fold[r] != f)
+                idx[n++] = r;
+        n_train[f] = n;
+        for (size_t r = 0; r < rows; r++)
+            if (fold[r] == f)
+                idx[n++] = r;
+        smx_nn_gather(x, y, d->x, d->y, idx, rows, F);
+        smx_nn_config c = *cfg;
+        c.class_weights = class_weights_for(w, cw, y, n_train[f], C);
+        if (c.class_weights)
+            memcpy(weights + f * C, c.class_weights, C * sizeof *weights);
+        smx_nn_model net;
+        const smx_nn_status st = smx_nn_train(&net, NULL, &c, x, y, n_train[f], F, C, NULL, NULL);
+        if (st != SMX_NN_OK) {
+            rc = cli_error(st == SMX_NN_ERR_DIVERGED ? "try a smaller --lr" : NULL,
+                           "fold %zu: training: %s", f + 1, smx_nn_strerror(st));
+            goto out;
+        }
+        rc = metrics_of(&m[f], &net, c.loss, x + n_train[f] * F, y + n_train[f],
+                        rows - n_train[f]);
+        smx_nn_model_free(&net);
+        if (rc)
+            goto out;
+        acc[f] = m[f].eval.accuracy;
+        f1[f] = m[f].macro_f1;
+        loss[f] = m[f].eval.loss;
+        if (!quiet)
+            fprintf(stderr, "fold %zu/%zu: test accuracy %.2f %%\n", f + 1, k, 100 * acc[f]);
+    }
+    double acc_mean, acc_std, f1_mean, f1_std, loss_mean, loss_std;
+    mean_std(&acc_mean, &acc_std, acc, k);
+    mean_std(&f1_mean, &f1_std, f1, k);
+    mean_std(&loss_mean, &loss_std, loss, k);
+
+    char arch[128];
+    describe_config(arch, sizeof arch, cfg, F, C);
+    if (json) {
+        cJSON *root = cJSON_CreateObject();
+        cJSON_AddStringToObject(root, "data", d->source);
+        cJSON_AddStringToObject(root, "network", arch);
+        cJSON_AddStringToObject(root, "activation", smx_nn_activation_name(cfg->activation));
+        cJSON_AddStringToObject(root, "loss", smx_nn_loss_name(cfg->loss));
+        cJSON_AddStringToObject(root, "optimizer", smx_nn_optimizer_name(cfg->optimizer));
+        cJSON_AddNumberToObject(root, "learning_rate", cfg->learning_rate);
+        cJSON_AddNumberToObject(root, "seed", (double)cfg->seed);
+        cJSON_AddItemToObject(root, "classes", json_names((char *const *)d->class_names, C));
+        cJSON_AddNumberToObject(root, "folds", (double)k);
+        cJSON *per = cJSON_AddArrayToObject(root, "per_fold");
+        for (size_t f = 0; f < k; f++) {
+            cJSON *o = cJSON_CreateObject();
+            cJSON_AddNumberToObject(o, "fold", (double)(f + 1));
+            cJSON_AddNumberToObject(o, "train_rows", (double)n_train[f]);
+            if (cw->balanced || cw->fixed)
+                cJSON_AddItemToObject(o, "class_weights",
+                                      cJSON_CreateFloatArray(weights + f * C, (int)C));
+            cJSON_AddItemToObject(o, "test", metrics_json(&m[f], 1));
+            cJSON_AddItemToArray(per, o);
+        }
+        cJSON_AddNumberToObject(root, "accuracy_mean", acc_mean);
+        cJSON_AddNumberToObject(root, "accuracy_std", acc_std);
+        cJSON_AddNumberToObject(root, "macro_f1_mean", f1_mean);
+        cJSON_AddNumberToObject(root, "macro_f1_std", f1_std);
+        cJSON_AddNumberToObject(root, "loss_mean", loss_mean);
+        cJSON_AddNumberToObject(root, "loss_std", loss_std);
+        rc = cli_print_json(root);
+        goto out;
+    }
+    printf("network %s (%s), %s loss, %s lr %g, batch %zu, L2 %g, seed %llu\n", arch,
+           cfg->n_hidden ? smx_nn_activation_name(cfg->activation) : "no hidden layer",
+           smx_nn_loss_name(cfg->loss), smx_nn_optimizer_name(cfg->optimizer),
+           cfg->learning_rate, cfg->batch_size, cfg->weight_decay,
+           (unsigned long long)cfg->seed);
+    printf("%zu-fold stratified cross-validation: each fold tested on a model trained on the "
+           "others\n\n",
+           k);
+    printf("fold   train   test  %*s  accuracy  macro-F1\n", precision + 2, "loss");
+    for (size_t f = 0; f < k; f++)
+        printf("%4zu  %6zu %6zu  %*.*f  %6.2f %%  %8.4f\n", f + 1, n_train[f],
+               rows - n_train[f], precision + 2, precision, loss[f], 100 * acc[f], f1[f]);
+    printf("mean                %*.*f  %6.2f %%  %8.4f\n", precision + 2, precision, loss_mean,
+           100 * acc_mean, f1_mean);
+    printf("std                 %*.*f  %6.2f %%  %8.4f\n", precision + 2, precision, loss_std,
+           100 * acc_std, f1_std);
+    printf("(std: the population standard deviation over the folds, numpy's default)\n");
+out:
+    for (size_t f = 0; m && f < k; f++)
+        metrics_free(&m[f]);
+    free(m);
+    free(fold);
+    free(idx);
+    free(n_train);
+    free(x);
+    free(w);
+    free(y);
+    free(weights);
+    free(acc);
+    free(f1);
+    free(loss);
+    return rc;
+}
+
+/* --save must not overwrite the training data. */
+static int save_target_ok(const cli_args *args)
+{
+    const char *save = cli_value(args, "save");
+    struct stat a, b;
+    if (!save || args->n_words == 0)
+        return CLI_EXIT_OK;
+    const char *data = args->words[0];
+    if (!strcmp(save, data) ||
+        (stat(save, &a) == 0 && stat(data, &b) == 0 && a.st_dev == b.st_dev &&
+         a.st_ino == b.st_ino))
+        return cli_error("name a new file, e.g. --save model.safetensors",
+                         "--save %s would overwrite the training data", save);
+    return CLI_EXIT_OK;
+}
+
 static int run_train(const cli_args *args)
 {
     smx_nn_config cfg;
@@ -301,13 +525,38 @@ static int run_train(const cli_args *args)
     int rc, precision = 4;
     if (cli_value(args, "precision") && (rc = cli_precision(args, &precision)))
         return rc;
-    if ((rc = config_of(&cfg, args)) || (rc = dataset_load(&d, args)))
+    if ((rc = cli_check_words(args, 0, 1, "at most one data file")))
         return rc;
+    size_t folds = 0;
+    if ((rc = config_of(&cfg, args)) || (rc = save_target_ok(args)) ||
+        (rc = size_option(args, "folds", &folds, 2, 1000000)))
+        return rc;
+    if (folds && (cli_value(args, "test-fraction") || cli_value(args, "save")))
+        return cli_error("train without --folds to hold out a test set or save a model",
+                         "--folds tests on every row in turn: --%s does not apply",
+                         cli_value(args, "save") ? "save" : "test-fraction");
+    if ((rc = dataset_load(&d, args)))
+        return rc;
+    class_weight_spec cw;
+    if ((rc = class_weight_spec_of(&cw, args, &cfg, &d))) {
+        smx_csv_free(&d.csv);
+        return rc;
+    }
     const int json = cli_flag(args, "json");
     progress_state ps = {cli_flag(args, "quiet"), isatty(STDERR_FILENO), 0, seconds_now(), 0};
     ps.every = cfg.epochs >= 10 ? cfg.epochs / 10 : 1;
-    if ((rc = size_option(args, "every", &ps.every, 1, SIZE_MAX)))
+    float *weights = malloc(d.classes * sizeof *weights);
+    if (!weights)
+        rc = cli_error(NULL, "out of memory");
+    if (rc || (rc = size_option(args, "every", &ps.every, 1, SIZE_MAX)))
         goto out_data;
+    if (folds) {
+        if (folds > d.rows)
+            rc = cli_error(NULL, "--folds %zu: more folds than the %zu rows", folds, d.rows);
+        else
+            rc = run_folds(args, &cfg, &d, folds, &cw, precision);
+        goto out_data;
+    }
 
     /* Shuffle with the seed and split 80/20 (by default), class by class. */
     size_t *idx = malloc(d.rows * sizeof *idx), n_test = 0;
@@ -335,10 +584,13 @@ static int run_train(const cli_args *args)
     const int32_t *y_test = y + n_train;
 
     if (!json && !ps.quiet) {
-        fprintf(stderr, "training on %s: %zu rows (%zu train, %zu test), %zu features, %zu "
-                        "classes\n",
-                d.source, d.rows, n_train, n_test, d.features, d.classes);
+        char rows[48], features[48];
+        fprintf(stderr, "training on %s: %s (%zu train, %zu test), %s, %zu classes\n",
+                d.source, cli_plural(rows, sizeof rows, d.rows, "row", "rows"), n_train, n_test,
+                cli_plural(features, sizeof features, d.features, "feature", "features"),
+                d.classes);
     }
+    cfg.class_weights = class_weights_for(weights, &cw, y, n_train, d.classes);
     const double t0 = seconds_now();
     ps.start = t0;
     smx_nn_report report;
@@ -376,25 +628,38 @@ static int run_train(const cli_args *args)
         cJSON_AddNumberToObject(root, "best_epoch", (double)report.best_epoch);
         cJSON_AddNumberToObject(root, "seconds", elapsed);
         cJSON_AddItemToObject(root, "classes", json_names(model.class_names, d.classes));
-        cJSON_AddItemToObject(root, "train", json_metrics(&train_m, d.classes, 0));
-        cJSON_AddItemToObject(root, "test", json_metrics(&test_m, d.classes, 1));
+        if (cfg.class_weights)
+            cJSON_AddItemToObject(root, "class_weights",
+                                  cJSON_CreateFloatArray(cfg.class_weights, (int)d.classes));
+        cJSON_AddItemToObject(root, "train", metrics_json(&train_m, 0));
+        cJSON_AddItemToObject(root, "test", metrics_json(&test_m, 1));
         if (save)
             cJSON_AddStringToObject(root, "saved", save);
         rc = cli_print_json(root);
         goto out;
     }
     printf("network %s (%s), %s loss, %s lr %g, batch %zu, L2 %g, seed %llu\n", arch,
-           smx_nn_activation_name(cfg.activation), smx_nn_loss_name(cfg.loss),
+           model.net.n_layers > 1 ? smx_nn_activation_name(cfg.activation) : "no hidden layer",
+           smx_nn_loss_name(cfg.loss),
            smx_nn_optimizer_name(cfg.optimizer), cfg.learning_rate, cfg.batch_size,
            cfg.weight_decay, (unsigned long long)cfg.seed);
-    printf("%zu epochs in %.3f s%s\n\n", report.epochs_run, elapsed,
+    char epochs[48];
+    printf("%s in %.3f s%s\n\n", cli_plural(epochs, sizeof epochs, report.epochs_run, "epoch",
+                                            "epochs"),
+           elapsed,
            report.stopped_early ? " (stopped early; best epoch kept)" : "");
-    printf("          rows    loss  accuracy\n");
-    printf("train   %6zu  %6.*f  %7.2f %%\n", n_train, precision, train_m.eval.loss,
-           100 * train_m.eval.accuracy);
-    printf("test    %6zu  %6.*f  %7.2f %%\n", n_test, precision, test_m.eval.loss,
-           100 * test_m.eval.accuracy);
-    print_confusion(&test_m, model.class_names, d.classes, "test rows");
+    if (cfg.class_weights) {
+        printf("class weights:");
+        for (size_t k = 0; k < d.classes; k++)
+            printf(" %s %.4g", model.class_names[k], cfg.class_weights[k]);
+        printf("\n\n");
+    }
+    printf("          rows  %*s  accuracy  macro-F1\n", precision + 2, "loss");
+    printf("train   %6zu  %*.*f  %6.2f %%  %8.4f\n", n_train, precision + 2, precision,
+           train_m.eval.loss, 100 * train_m.eval.accuracy, train_m.macro_f1);
+    printf("test    %6zu  %*.*f  %6.2f %%  %8.4f\n", n_test, precision + 2, precision,
+           test_m.eval.loss, 100 * test_m.eval.accuracy, test_m.macro_f1);
+    metrics_print(&test_m, model.class_names, "test rows");
     if (save)
         printf("\nsaved %s\n", save);
 out:
@@ -405,6 +670,8 @@ out:
     free(x);
     free(y);
 out_data:
+    free(weights);
+    free(cw.fixed);
     smx_csv_free(&d.csv);
     return rc;
 }
@@ -427,12 +694,28 @@ static int read_input(smx_csv_dataset *data, const cli_model *m, const char *pat
     return CLI_EXIT_OK;
 }
 
+/* One CSV field as RFC 4180 writes it: in double quotes, with each quote
+ * doubled, when it holds a comma, a quote or a line break. */
+static void print_csv_field(const char *text)
+{
+    if (!text[strcspn(text, ",\"\r\n")]) {
+        fputs(text, stdout);
+        return;
+    }
+    putchar('"');
+    for (const char *p = text; *p; p++) {
+        if (*p == '"')
+            putchar('"');
+        putchar(*p);
+    }
+    putchar('"');
+}
+
 static int run_predict(const cli_args *args)
 {
-    if (args->n_words < 1 || args->n_words > 2)
-        return cli_error("smx predict MODEL.safetensors [DATA.csv | -]",
-                         "'smx predict' needs a model file and at most one data file");
     int precision, rc;
+    if ((rc = cli_check_words(args, 1, 2, "a model file and at most one data file")))
+        return rc;
     if ((rc = cli_precision(args, &precision)))
         return rc;
     cli_model m;
@@ -464,11 +747,13 @@ static int run_predict(const cli_args *args)
         rc = cli_print_json(root);
     } else {
         printf("class");
-        for (size_t j = 0; j < k; j++)
-            printf(",%s", m.class_names[j]);
+        for (size_t j = 0; j < k; j++) {
+            putchar(',');
+            print_csv_field(m.class_names[j]);
+        }
         putchar('\n');
         for (size_t r = 0; r < data.rows; r++) {
-            printf("%s", m.class_names[pred[r]]);
+            print_csv_field(m.class_names[pred[r]]);
             for (size_t j = 0; j < k; j++)
                 printf(",%.*f", precision, probs[r * k + j]);
             putchar('\n');
@@ -483,11 +768,10 @@ static int run_predict(const cli_args *args)
 
 static int run_eval(const cli_args *args)
 {
-    if (args->n_words != 2)
-        return cli_error("smx eval MODEL.safetensors DATA.csv",
-                         "'smx eval' needs a model file and a data file");
     cli_model m;
     int rc, precision = 4;
+    if ((rc = cli_check_words(args, 2, 2, "a model file and a data file")))
+        return rc;
     if (cli_value(args, "precision") && (rc = cli_precision(args, &precision)))
         return rc;
     if ((rc = cli_model_load(&m, args->words[0])))
@@ -503,18 +787,21 @@ static int run_eval(const cli_args *args)
         rc = cli_error("evaluation needs the true class of each row",
                        "no target column%s%s%s in %s",
                        m.target_name ? " '" : "", m.target_name ? m.target_name : "",
-                       m.target_name ? "'" : "", args->words[1]);
+                       m.target_name ? "'" : "",
+                       strcmp(args->words[1], "-") ? args->words[1] : "<stdin>");
     } else if (!(rc = metrics_of(&mt, &m.net, SMX_NN_LOSS_CROSS_ENTROPY, data.x, data.y,
                                   data.rows))) {
         const size_t k = m.net.classes;
         if (cli_flag(args, "json")) {
-            cJSON *root = json_metrics(&mt, k, 1);
+            cJSON *root = metrics_json(&mt, 1);
             cJSON_AddItemToObject(root, "classes", json_names(m.class_names, k));
             rc = cli_print_json(root);
         } else {
-            printf("%zu rows  cross-entropy %.*f  accuracy %.2f %%\n", mt.eval.rows, precision,
-                   mt.eval.loss, 100 * mt.eval.accuracy);
-            print_confusion(&mt, m.class_names, k, "these rows");
+            char rows[48];
+            printf("%s  cross-entropy %.*f  accuracy %.2f %%  macro-F1 %.4f\n",
+                   cli_plural(rows, sizeof rows, mt.eval.rows, "row", "rows"), precision,
+                   mt.eval.loss, 100 * mt.eval.accuracy, mt.macro_f1);
+            metrics_print(&mt, m.class_names, "these rows");
         }
     }
     metrics_free(&mt);
@@ -526,37 +813,45 @@ static int run_eval(const cli_args *args)
 /* ---- the commands ------------------------------------------------------- */
 
 static const cli_option train_options[] = {
-    {"target", 1, "the class column (default: the last)"},
-    {"hidden", 1, "hidden layer widths, e.g. 16 or 32,16; none for no hidden layer"},
-    {"activation", 1, "relu (default), tanh, sigmoid or softplus"},
-    {"loss", 1, "ce (fused cross-entropy, default) or mse (through the Jacobian)"},
-    {"optimizer", 1, "adam (default), momentum or sgd"},
-    {"lr", 1, "learning rate (default 0.003)"},
-    {"epochs", 1, "passes over the training rows (default 300)"},
-    {"batch", 1, "rows per step; 0 for the full batch (default 32)"},
-    {"l2", 1, "weight decay on the weights (default 0.001)"},
-    {"seed", 1, "seed of the split, the initial weights and the shuffles (default 42)"},
-    {"test-fraction", 1, "share of rows held out for the test (default 0.2)"},
-    {"val-fraction", 1, "share of training rows for early stopping (default 0.2 with --patience)"},
-    {"patience", 1, "stop after this many epochs without a better validation loss"},
-    {"save", 1, "write the model to this safetensors file"},
-    {"every", 1, "progress line every N epochs when not on a terminal"},
-    {"quiet", 0, "no progress"},
-    {"precision", 1, "digits of the losses (default 4)"},
-    {"json", 0, "print JSON for scripts"},
-    {NULL, 0, NULL},
+    {"target", "NAME", "the class column (default: the last)"},
+    {"hidden", "W1,W2,...", "hidden layer widths, e.g. 16 or 32,16; none for no hidden layer "
+                            "(default 16)"},
+    {"activation", "NAME", "relu (default), tanh, sigmoid or softplus"},
+    {"loss", "NAME", "ce (fused cross-entropy, default) or mse (through the Jacobian)"},
+    {"optimizer", "NAME", "adam (default), momentum or sgd"},
+    {"lr", "RATE", "learning rate (default 0.003)"},
+    {"epochs", "N", "passes over the training rows (default 300)"},
+    {"batch", "ROWS", "rows per step; 0 for the full batch (default 32)"},
+    {"l2", "DECAY", "weight decay on the weights (default 0.001)"},
+    {"seed", "N", "seed of the split, the initial weights and the shuffles (default 42)"},
+    {"test-fraction", "F", "share of rows held out for the test (default 0.2)"},
+    {"patience", "N", "early stopping: stop after N epochs without a lower validation loss"},
+    {"val-fraction", "F", "with --patience: share of training rows for validation (default "
+                          "0.2)"},
+    {"class-weight", "W", "balanced (rows / (classes x rows of the class), from the training "
+                          "rows) or W1,W2,... (one weight > 0 per class): the cross-entropy's "
+                          "class weights, for imbalanced data"},
+    {"folds", "K", "stratified K-fold cross-validation: K models, each trained on K-1 folds "
+                   "and tested on the one left out; the mean and std of the test accuracy "
+                   "and macro-F1"},
+    {"save", "FILE", "write the model to this safetensors file"},
+    {"every", "N", "a progress line every N epochs when stderr is not a terminal"},
+    {"quiet", NULL, "no progress"},
+    {"precision", "N", "digits of the losses (default 4)"},
+    {"json", NULL, "print JSON for scripts"},
+    {NULL, NULL, NULL},
 };
 
 static const cli_option predict_options[] = {
-    {"precision", 1, "digits after the decimal point (default 6)"},
-    {"json", 0, "print JSON for scripts"},
-    {NULL, 0, NULL},
+    {"precision", "N", "digits of the probabilities, 0 to 17 (default 6)"},
+    {"json", NULL, "print JSON for scripts"},
+    {NULL, NULL, NULL},
 };
 
 static const cli_option eval_options[] = {
-    {"precision", 1, "digits of the loss (default 4)"},
-    {"json", 0, "print JSON for scripts"},
-    {NULL, 0, NULL},
+    {"precision", "N", "digits of the loss (default 4)"},
+    {"json", NULL, "print JSON for scripts"},
+    {NULL, NULL, NULL},
 };
 
 const cli_command cli_cmd_train = {
@@ -564,7 +859,8 @@ const cli_command cli_cmd_train = {
     "Train a multilayer perceptron with a SoftMax output on a CSV file (header\n"
     "row, numeric features, a class column) or, with no file, on the embedded\n"
     "Iris data; report train and test accuracy and the confusion matrix.",
-    "smx train [DATA.csv] [--target NAME] [--hidden 16] [--epochs N] [--save FILE]",
+    "smx train [DATA.csv] [--target NAME] [--hidden W1,W2,...] [--epochs N]\n"
+    "[--save FILE] [OPTIONS...]",
     train_options,
     run_train,
 };
@@ -582,7 +878,7 @@ const cli_command cli_cmd_eval = {
     "eval",
     "Print the loss, the accuracy, the confusion matrix and per-class precision\n"
     "and recall of a saved model on labelled rows.",
-    "smx eval MODEL.safetensors DATA.csv",
+    "smx eval MODEL.safetensors DATA.csv|-",
     eval_options,
     run_eval,
 };

@@ -290,10 +290,14 @@ static smx_io_status parser_init(csv_parser *p, const char *data, size_t size, c
     const char *nul = size ? memchr(data, '\0', size) : NULL;
     if (nul) {
         const size_t pos = (size_t)(nul - data);
-        return smx__io_fail(err, SMX_IO_ERR_NUL, source, line_at(data, pos), 0,
-                            "NUL byte at byte offset %zu: this is not a text file (or it is "
-                            "UTF-16; save it as UTF-8)",
-                            pos);
+        size_t start = pos; /* the column counts bytes from the start of its line */
+        while (start > 0 && data[start - 1] != '\n' && data[start - 1] != '\r')
+            start--;
+        const size_t line = line_at(data, pos), column = pos - start + 1;
+        return smx__io_fail(err, SMX_IO_ERR_NUL, source, line, column,
+                            "NUL byte at line %zu, column %zu: this is not a text file (or it "
+                            "is UTF-16; save it as UTF-8)",
+                            line, column);
     }
     p->p = data;
     p->end = data + size;
@@ -473,6 +477,10 @@ static smx_io_status cell_error(csv_parser *p, size_t col, const char *name,
         return smx__io_fail(p->err, SMX_IO_ERR_NOT_NUMBER, p->source, f->line, col + 1,
                             "value %s in feature column %zu %s is out of float range", shown,
                             col + 1, shown_name);
+    case SMX_PARSE_TOO_LONG:
+        return smx__io_fail(p->err, SMX_IO_ERR_NOT_NUMBER, p->source, f->line, col + 1,
+                            "value %s in feature column %zu %s is longer than %d characters",
+                            shown, col + 1, shown_name, SMX_PARSE_MAX_LEN);
     default:
         return smx__io_fail(p->err, SMX_IO_ERR_NOT_NUMBER, p->source, f->line, col + 1,
                             "non-numeric value %s in feature column %zu %s", shown, col + 1,

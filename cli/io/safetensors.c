@@ -377,7 +377,61 @@ static int json_size(const cJSON *v, size_t *out)
 typedef struct reader {
     const char *source;
     smx_io_error *err;
+    unsigned flags; /* SMX_ST_UNCLAIMED_LATER */
 } reader;
+
+/* Every number in a header is a shape extent or a data offset, and must
+ * be written as digits: 4.0, 4e0 and -0 equal an integer in a double but
+ * are not one in JSON (the reference reader, serde, refuses them too).
+ * The header is valid JSON here; strings are skipped whole. */
+static smx_io_status check_integer_syntax(const reader *r, const char *h, size_t n)
+{
+    int depth = 0;
+    const char *key[3] = {NULL, NULL, NULL}, *str = NULL;
+    size_t key_len[3] = {0, 0, 0}, str_len = 0, entry = 1;
+    for (size_t i = 0; i < n; i++) {
+        const char c = h[i];
+        if (c == '"') {
+            size_t j = i + 1;
+            while (j < n && h[j] != '"')
+                j += h[j] == '\\' ? 2 : 1;
+            str = h + i + 1;
+            str_len = j - i - 1;
+            i = j;
+        } else if (c == ':' && depth >= 1 && depth <= 2) {
+            key[depth] = str;
+            key_len[depth] = str_len;
+        } else if (c == '{' || c == '[') {
+            depth++;
+            entry = 1;
+        } else if (c == ',' && depth == 3) {
+            entry++;
+        } else if (c == '}' || c == ']') {
+            depth--;
+        } else if (c == '-' || (c >= '0' && c <= '9')) {
+            size_t j = i, nonzero = 0;
+            int plain = 1; /* digits, or a minus and digits (refused later) but not -0 */
+            while (j < n && (h[j] == '-' || h[j] == '+' || h[j] == '.' || h[j] == 'e' ||
+                             h[j] == 'E' || (h[j] >= '0' && h[j] <= '9'))) {
+                plain &= h[j] != '.' && h[j] != 'e' && h[j] != 'E';
+                nonzero += h[j] >= '1' && h[j] <= '9';
+                j++;
+            }
+            plain &= !(c == '-' && nonzero == 0);
+            if (!plain && depth == 3 && key[1] && key[2] &&
+                !(key_len[1] == strlen(METADATA_KEY) &&
+                  !memcmp(key[1], METADATA_KEY, key_len[1])))
+                return smx__io_fail(r->err, SMX_IO_ERR_FORMAT, r->source, 0, 0,
+                                    "tensor \"%.*s\": \"%.*s\" entry %zu is %.*s, not an "
+                                    "integer written as digits",
+                                    (int)(key_len[1] > 48 ? 48 : key_len[1]), key[1],
+                                    (int)(key_len[2] > 16 ? 16 : key_len[2]), key[2], entry,
+                                    (int)(j - i > 32 ? 32 : j - i), h + i);
+            i = j - 1;
+        }
+    }
+    return SMX_IO_OK;
+}
 
 /* Reads one tensor's entry into *t (name already set). */
 static smx_io_status read_tensor(const reader *r, const cJSON *entry, smx_st_tensor *t,
@@ -495,11 +549,13 @@ static int cmp_tensor_offsets(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* The tensors, sorted by offset, must tile [0, data_size) exactly. */
-static smx_io_status check_coverage(const reader *r, smx_st_tensor *t, size_t n,
+/* The tensors, sorted by offset, must tile [0, data_size) exactly; with
+ * SMX_ST_UNCLAIMED_LATER, only overlaps are refused here. */
+static smx_io_status check_coverage(const reader *r, const smx_st_tensor *t, size_t n,
                                     size_t data_size)
 {
-    smx_st_tensor **order = malloc((n ? n : 1) * sizeof *order);
+    const int gaps_later = (r->flags & SMX_ST_UNCLAIMED_LATER) != 0;
+    const smx_st_tensor **order = malloc((n ? n : 1) * sizeof *order);
     if (!order)
         return smx__io_fail(r->err, SMX_IO_ERR_NOMEM, r->source, 0, 0, "out of memory");
     for (size_t i = 0; i < n; i++)
@@ -511,7 +567,7 @@ static smx_io_status check_coverage(const reader *r, smx_st_tensor *t, size_t n,
     for (size_t i = 0; i < n && st == SMX_IO_OK; i++) {
         char shown[64], shown_p[64];
         quote(shown, sizeof shown, order[i]->name);
-        if (order[i]->begin > pos)
+        if (order[i]->begin > pos && !gaps_later)
             st = smx__io_fail(r->err, SMX_IO_ERR_FORMAT, r->source, 0, 0,
                               "bytes [%zu, %zu) of the data section belong to no tensor "
                               "(before tensor %s)",
@@ -524,10 +580,10 @@ static smx_io_status check_coverage(const reader *r, smx_st_tensor *t, size_t n,
                               shown, order[i]->begin, order[i]->end, shown_p, prev->begin,
                               prev->end);
         }
-        pos = order[i]->end;
+        pos = order[i]->end > pos ? order[i]->end : pos;
         prev = order[i];
     }
-    if (st == SMX_IO_OK && pos != data_size)
+    if (st == SMX_IO_OK && pos != data_size && !gaps_later)
         st = smx__io_fail(r->err, SMX_IO_ERR_FORMAT, r->source, 0, 0,
                           "the last %zu bytes of the data section belong to no tensor",
                           data_size - pos);
@@ -535,10 +591,21 @@ static smx_io_status check_coverage(const reader *r, smx_st_tensor *t, size_t n,
     return st;
 }
 
-static smx_io_status read_image(smx_st_file *out, const unsigned char *data, size_t size,
-                                const char *source, smx_io_error *err)
+smx_io_status smx_st_check_coverage(const smx_st_file *f, smx_io_error *err)
 {
-    const reader r = {source, err};
+    if (!f)
+        return smx__io_fail(err, SMX_IO_ERR_ARG, NULL, 0, 0, "smx_st_check_coverage: NULL");
+    const reader r = {f->source ? f->source : "<buffer>", err, 0};
+    const smx_io_status st = check_coverage(&r, f->tensors, f->n_tensors, f->data_size);
+    if (st == SMX_IO_OK)
+        smx__io_ok(err);
+    return st;
+}
+
+static smx_io_status read_image(smx_st_file *out, const unsigned char *data, size_t size,
+                                const char *source, unsigned flags, smx_io_error *err)
+{
+    const reader r = {source, err, flags};
     smx_st_file f;
     memset(&f, 0, sizeof f);
     char *hdr = NULL;
@@ -617,6 +684,8 @@ static smx_io_status read_image(smx_st_file *out, const unsigned char *data, siz
                           "the header is not a JSON object");
         goto fail;
     }
+    if ((st = check_integer_syntax(&r, hdr, n)) != SMX_IO_OK)
+        goto fail;
     f.header_size = n;
     f.data_size = size - 8 - n;
 
@@ -719,17 +788,22 @@ static smx_io_status read_image(smx_st_file *out, const unsigned char *data, siz
     if ((st = check_coverage(&r, f.tensors, f.n_tensors, f.data_size)) != SMX_IO_OK)
         goto fail;
 
-    /* The data, in host order.  Every tensor is a whole number of floats
-     * and they tile the section, so it is one array of floats. */
-    const size_t n_floats = f.data_size / sizeof(float);
+    /* The data, in host order, tensor after tensor in one array: they do
+     * not overlap, so it holds at most data_size / 4 floats. */
+    size_t n_floats = 0;
+    for (size_t i = 0; i < f.n_tensors; i++)
+        n_floats += f.tensors[i].count;
     f.floats_ = malloc((n_floats ? n_floats : 1) * sizeof(float));
     if (!f.floats_)
         goto oom;
     const unsigned char *d = data + 8 + n;
-    for (size_t i = 0; i < n_floats; i++)
-        f.floats_[i] = get_f32_le(d + 4 * i);
-    for (size_t i = 0; i < f.n_tensors; i++)
-        f.tensors[i].data = f.tensors[i].count ? f.floats_ + f.tensors[i].begin / 4 : NULL;
+    for (size_t i = 0, at = 0; i < f.n_tensors; i++) {
+        smx_st_tensor *t = &f.tensors[i];
+        for (size_t k = 0; k < t->count; k++)
+            f.floats_[at + k] = get_f32_le(d + t->begin + 4 * k);
+        t->data = t->count ? f.floats_ + at : NULL;
+        at += t->count;
+    }
 
     free(hdr);
     cJSON_Delete(root);
@@ -752,10 +826,16 @@ smx_io_status smx_st_read_buffer(smx_st_file *out, const void *data, size_t size
     if (!out || (!data && size))
         return smx__io_fail(err, SMX_IO_ERR_ARG, NULL, 0, 0, "smx_st_read_buffer: NULL argument");
     memset(out, 0, sizeof *out);
-    return read_image(out, data ? data : "", size, source ? source : "<buffer>", err);
+    return read_image(out, data ? data : "", size, source ? source : "<buffer>", 0, err);
 }
 
 smx_io_status smx_st_read_file(smx_st_file *out, const char *path, smx_io_error *err)
+{
+    return smx_st_read_file_with(out, path, 0, err);
+}
+
+smx_io_status smx_st_read_file_with(smx_st_file *out, const char *path, unsigned flags,
+                                    smx_io_error *err)
 {
     if (!out)
         return smx__io_fail(err, SMX_IO_ERR_ARG, NULL, 0, 0, "smx_st_read_file: NULL argument");
@@ -766,7 +846,7 @@ smx_io_status smx_st_read_file(smx_st_file *out, const char *path, smx_io_error 
     if (st != SMX_IO_OK)
         return st;
     const char *source = (path == NULL || strcmp(path, "-") == 0) ? "<stdin>" : path;
-    st = read_image(out, (const unsigned char *)data, size, source, err);
+    st = read_image(out, (const unsigned char *)data, size, source, flags, err);
     free(data);
     return st;
 }

@@ -30,7 +30,8 @@
  * the dtype is F32 (other safetensors dtypes are recognised and refused
  * by name); shape entries are non-negative integers whose product times
  * 4 equals end - begin, without overflow; offsets lie in the data
- * section; sorted by offset, the tensors cover the data section exactly
+ * section; shapes and offsets are written as digits (not 4.0, 4e0 or -0);
+ * sorted by offset, the tensors cover the data section exactly
  * (no overlap, no gap, no trailing bytes — as the reference
  * implementation requires); "__metadata__" maps strings to strings.
  * Tensor data is copied out in host order, so lookups return aligned
@@ -103,6 +104,19 @@ typedef struct smx_st_file {
 /* Reads and checks the file at path ("-": standard input).  On failure
  * *out is zeroed and err names what and where. */
 smx_io_status smx_st_read_file(smx_st_file *out, const char *path, smx_io_error *err);
+
+/* For smx_st_read_file_with: bytes of the data section that no tensor
+ * claims are not refused on reading but by smx_st_check_coverage, so that
+ * a reader expecting certain tensors can first name one that is missing
+ * from the header (its bytes left behind) by its name. */
+enum { SMX_ST_UNCLAIMED_LATER = 1u };
+
+smx_io_status smx_st_read_file_with(smx_st_file *out, const char *path, unsigned flags,
+                                    smx_io_error *err);
+
+/* The coverage check that SMX_ST_UNCLAIMED_LATER put off: the tensors,
+ * sorted by offset, tile the data section exactly. */
+smx_io_status smx_st_check_coverage(const smx_st_file *f, smx_io_error *err);
 
 /* The same from data[0..size); source names it in messages (NULL:
  * "<buffer>"). */

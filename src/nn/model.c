@@ -336,15 +336,18 @@ void smx_nn__forward(smx_nn__work *w, const smx_nn_model *model, size_t B)
 
 smx_nn_status smx_nn__loss_backward(double *loss, float *grad, smx_nn__work *w,
                                     const smx_nn_model *model, smx_nn_loss loss_kind,
-                                    const int32_t *y, size_t B)
+                                    const float *class_weights, const int32_t *y, size_t B)
 {
     const size_t C = model->classes, L = model->n_layers;
     float *dz = w->dlogits;
 
     if (loss_kind == SMX_NN_LOSS_CROSS_ENTROPY) {
-        /* The fused call: mean loss and dL/dlogits = (softmax - onehot) / B. */
+        /* The fused call: mean loss and dL/dlogits = (softmax - onehot) / B;
+         * with class weights, w[y_r] (softmax - onehot) / sum_r w[y_r]. */
+        smx_cross_entropy_options_f32 opt = {0};
+        opt.class_weights = class_weights;
         float lf;
-        if (smx_cross_entropy_ex_f32(&lf, grad ? dz : NULL, w->logits, y, B, C, NULL) != SMX_OK)
+        if (smx_cross_entropy_ex_f32(&lf, grad ? dz : NULL, w->logits, y, B, C, &opt) != SMX_OK)
             return SMX_NN_ERR_LIBRARY;
         *loss = lf;
     } else {
@@ -435,8 +438,9 @@ smx_nn_status smx_nn__evaluate_rows(smx_nn_eval *eval, size_t *confusion, smx_nn
         if (confusion)
             for (size_t r = 0; r < n; r++)
                 confusion[(size_t)y[start + r] * C + (size_t)w->labels[r]]++;
-        double l;
-        const smx_nn_status st = smx_nn__loss_backward(&l, NULL, w, model, loss_kind, y + start, n);
+        double l; /* unweighted: evaluation figures are plain means */
+        const smx_nn_status st =
+            smx_nn__loss_backward(&l, NULL, w, model, loss_kind, NULL, y + start, n);
         if (st != SMX_NN_OK)
             return st;
         loss_sum += l * (double)n;
@@ -550,7 +554,7 @@ smx_nn_status smx_nn_loss_gradient(double *loss, float *grad, const smx_nn_model
     smx_nn__load_input(&w, model, x, rows, 1);
     smx_nn__forward(&w, model, rows);
     double l;
-    st = smx_nn__loss_backward(&l, grad, &w, model, loss_kind, y, rows);
+    st = smx_nn__loss_backward(&l, grad, &w, model, loss_kind, NULL, y, rows);
     smx_nn__work_free(&w);
     if (st == SMX_NN_OK)
         *loss = l;

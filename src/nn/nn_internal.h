@@ -45,12 +45,13 @@ void smx_nn__load_input(smx_nn__work *w, const smx_nn_model *model, const float 
  * (feature-major) and w->logits (sample-major). */
 void smx_nn__forward(smx_nn__work *w, const smx_nn_model *model, size_t B);
 
-/* After smx_nn__forward: *loss = mean loss of the batch against labels y;
+/* After smx_nn__forward: *loss = mean loss of the batch against labels y
+ * (the weighted mean with class_weights, cross-entropy only; NULL: none);
  * when grad is not NULL, the gradient of that mean wrt every parameter in
  * the params layout.  Returns SMX_NN_ERR_LIBRARY if libsmx refuses. */
 smx_nn_status smx_nn__loss_backward(double *loss, float *grad, smx_nn__work *w,
                                     const smx_nn_model *model, smx_nn_loss loss_kind,
-                                    const int32_t *y, size_t B);
+                                    const float *class_weights, const int32_t *y, size_t B);
 
 /* After smx_nn__forward: the number of rows r < B whose argmax of the
  * logits (first of equal maxima) is y[r] (y may be NULL: 0); pred[r] gets

@@ -235,6 +235,14 @@ typedef struct smx_nn_config {
      * training ends (patience, the epoch limit, or the callback). */
     double validation_fraction; /* [0, 1) */
     size_t patience;
+    /* NULL, or one weight per class, finite and > 0, for the cross-entropy
+     * (libsmx's class_weights, PyTorch's weight=): each row's loss is
+     * scaled by its class's weight and a batch's loss is the weighted mean
+     * sum_r w[y_r] l_r / sum_r w[y_r], for imbalanced data.  The training
+     * steps use it; validation and evaluation figures stay unweighted.
+     * With the mse loss it is SMX_NN_ERR_BAD_CONFIG.  Must stay valid
+     * during smx_nn_train. */
+    const float *class_weights;
 } smx_nn_config;
 
 /* The defaults: 16 relu hidden units, cross-entropy, Adam with learning

@@ -78,7 +78,8 @@ smx_nn_status smx_nn_config_check(const smx_nn_config *c)
         c->beta2 < 1.0 && isfinite(c->epsilon) && c->epsilon > 0.0 &&
         isfinite(c->weight_decay) && c->weight_decay >= 0.0 && c->epochs >= 1 &&
         c->test_fraction > 0.0 && c->test_fraction < 1.0 && c->validation_fraction >= 0.0 &&
-        c->validation_fraction < 1.0;
+        c->validation_fraction < 1.0 &&
+        (!c->class_weights || c->loss == SMX_NN_LOSS_CROSS_ENTROPY);
     if (!ok)
         return SMX_NN_ERR_BAD_CONFIG;
     for (size_t i = 0; i < c->n_hidden; i++)
@@ -163,6 +164,9 @@ static smx_nn_status check_train_args(const smx_nn_model *model, const smx_nn_co
         return SMX_NN_ERR_BAD_LABEL;
     if (!all_finite(x, rows * features) || !all_finite(xval, val_rows * features))
         return SMX_NN_ERR_NOT_FINITE;
+    for (size_t k = 0; config->class_weights && k < classes; k++)
+        if (!(config->class_weights[k] > 0.0f && isfinite(config->class_weights[k])))
+            return SMX_NN_ERR_BAD_CONFIG;
     return SMX_NN_OK;
 }
 
@@ -215,7 +219,8 @@ static smx_nn_status train_loop(training *t, smx_nn_report *rep, const smx_nn_co
             if (progress)
                 correct += smx_nn__count_correct(NULL, w, m, labels, n);
             double l;
-            if ((st = smx_nn__loss_backward(&l, t->grad, w, m, c->loss, labels, n)) != SMX_NN_OK)
+            if ((st = smx_nn__loss_backward(&l, t->grad, w, m, c->loss, c->class_weights, labels,
+                                            n)) != SMX_NN_OK)
                 return st;
             if (!isfinite(l))
                 return SMX_NN_ERR_DIVERGED;

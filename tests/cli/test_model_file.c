@@ -107,12 +107,105 @@ static void refuses_what_does_not_fit(void **state)
         {"features", "[1,2,3,4]"},  /* not strings */
         {"standardize_std", "[1,0,1,1]"}, /* a zero std */
         {"standardize_mean", "[1,2,3]"},
+        {"output", "sigmoid"},          /* smx models end in a SoftMax */
+        {"output", "log_softmax"},
+        {"classes", "[\"a\",\"b\",\"a\"]"}, /* a name twice */
+        {"features", "[\"x\",\"y\",\"z\",\"y\"]"},
+        {"sizes", "[4.0,16,3]"},          /* widths written as floats */
+        {"sizes", "[4,1.6e1,3]"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         save_with_meta(cases[i][0], cases[i][1]);
         assert_int_not_equal(cli_model_load(&b, bad), 0);
         assert_null(b.net.params); /* nothing left behind */
         assert_null(b.class_names);
+    }
+    remove(bad);
+}
+
+/* The message of a failed load, from stderr. */
+static void load_message(char *msg, size_t size, const char *file)
+{
+    fflush(stderr);
+    FILE *saved = tmpfile();
+    assert_non_null(saved);
+    const int fd = dup(fileno(stderr));
+    dup2(fileno(saved), fileno(stderr));
+    cli_model b;
+    const int rc = cli_model_load(&b, file);
+    fflush(stderr);
+    dup2(fd, fileno(stderr));
+    close(fd);
+    assert_int_not_equal(rc, 0);
+    rewind(saved);
+    const size_t got = fread(msg, 1, size - 1, saved);
+    msg[got] = '\0';
+    fclose(saved);
+}
+
+/* Rewrites the saved model without one tensor; keep_bytes: its data stays
+ * in the file (only the header entry is gone). */
+static void save_without(const char *name, int keep_bytes)
+{
+    smx_st_file f;
+    smx_io_error err;
+    assert_int_equal(smx_st_read_file(&f, path, &err), SMX_IO_OK);
+    char bad[300];
+    snprintf(bad, sizeof bad, "%s.bad", path);
+    if (!keep_bytes) {
+        smx_st_entry t[2 * SMX_NN_MAX_LAYERS];
+        size_t n = 0;
+        for (size_t i = 0; i < f.n_tensors; i++)
+            if (strcmp(f.tensors[i].name, name))
+                t[n++] = (smx_st_entry){f.tensors[i].name, f.tensors[i].ndim,
+                                        f.tensors[i].shape, f.tensors[i].data};
+        assert_int_equal(smx_st_write_file(bad, t, n, f.metadata, f.n_metadata, &err),
+                         SMX_IO_OK);
+        smx_st_free(&f);
+        return;
+    }
+    /* The header without the entry, padded with blanks to its old length. */
+    FILE *in = fopen(path, "rb");
+    assert_non_null(in);
+    unsigned char *img = malloc(1 << 20);
+    const size_t size = fread(img, 1, 1 << 20, in);
+    fclose(in);
+    const size_t n = f.header_size;
+    char *h = (char *)img + 8;
+    char key[64];
+    snprintf(key, sizeof key, "\"%s\":{", name);
+    char *at = strstr(h, key);
+    assert_true(at && at < h + n);
+    char *close = strchr(at, '}');
+    size_t cut = (size_t)(close - at) + 1;
+    if (close[1] == ',')
+        cut++;
+    else if (at[-1] == ',')
+        at--, cut++;
+    memmove(at, at + cut, (size_t)(h + n - (at + cut)));
+    memset(h + n - cut, ' ', cut);
+    FILE *out = fopen(bad, "wb");
+    assert_non_null(out);
+    assert_int_equal(fwrite(img, 1, size, out), size);
+    fclose(out);
+    free(img);
+    smx_st_free(&f);
+}
+
+static void names_a_missing_tensor(void **state)
+{
+    (void)state;
+    cli_model a;
+    train_small(&a);
+    assert_int_equal(cli_model_save(&a, path), 0);
+    cli_model_free(&a);
+    char bad[300], msg[1024];
+    snprintf(bad, sizeof bad, "%s.bad", path);
+    for (int keep = 0; keep < 2; keep++) {
+        save_without("layers.1.bias", keep);
+        load_message(msg, sizeof msg, bad);
+        if (!strstr(msg, "no tensor \"layers.1.bias\""))
+            fail_msg("keep %d: %s", keep, msg);
     }
     remove(bad);
 }
@@ -124,6 +217,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(round_trip_predicts_the_same_bits),
         cmocka_unit_test(refuses_what_does_not_fit),
+        cmocka_unit_test(names_a_missing_tensor),
     };
     const int failed = cmocka_run_group_tests_name("model_file", tests, NULL, NULL);
     remove(path);

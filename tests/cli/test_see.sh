@@ -18,7 +18,7 @@ expect_out "json" '"probabilities":' -- "$smx" softmax "${iris[@]}" --json
 expect_out "stdin rows" $'0.090031 0.244728 0.665241\n0.268941 0.731059' \
     -- bash -c "printf '1 2 3\n\n4,5\n' | '$smx' softmax"
 expect_out "stdin CRLF" "0.268941 0.731059" -- bash -c "printf '4,5\r\n' | '$smx' softmax -"
-expect_out "CSV header skipped" "0.268941 0.731059" -- bash -c "printf 'a,b\n4,5\n' | '$smx' softmax"
+expect_out "CSV header skipped" "0.268941 0.731059" -- bash -c "printf 'a,b\n4,5\n' | '$smx' softmax --header"
 
 expect_out "jacobian row" "setosa         0.216078    -0.075090    -0.140989" \
     -- "$smx" jacobian "${iris[@]}" "$labels"
@@ -53,12 +53,12 @@ expect_out "info bad SMX_ISA" "smx: SMX_ISA=mmx: not one of scalar, avx2, avx512
 expect_out "info json" '"isa":	"scalar"' -- env SMX_ISA=scalar "$smx" info --json
 expect_out "help" "usage: smx softmax" -- "$smx" softmax --help
 
-expect_fail "no scores for jacobian" 1 "needs at least 1 scores" -- "$smx" jacobian
+expect_fail "no scores for jacobian" 1 "needs at least 1 score" -- "$smx" jacobian
 expect_fail "label count" 1 "2 labels for 3 scores" -- "$smx" softmax "${iris[@]}" --labels a,b
 expect_fail "bad temperature" 1 "bad --temperature" -- "$smx" softmax 1 2 --temperature 0
 expect_fail "unknown option" 2 "unknown option '--bogus'" -- "$smx" softmax 1 2 --bogus
 expect_fail "unknown command" 2 "unknown command 'frobnicate'" -- "$smx" frobnicate
-expect_fail "bad stdin cell" 1 "not a number: 'x' (<stdin>:2)" \
+expect_fail "bad stdin cell" 1 "'x' is not a number (<stdin>:2:3)" \
     -- bash -c "printf '1 2\n3 x\n' | '$smx' softmax"
 expect_fail "missing file" 1 "cannot open 'no-such-file.csv'" -- "$smx" softmax no-such-file.csv
 expect_fail "unknown target" 1 "unknown --target 'rose'" -- "$smx" explain "${iris[@]}" "$labels" --target rose

@@ -363,6 +363,22 @@ static void test_syntax(void **state)
                      SMX_IO_ERR_SYNTAX);
 }
 
+/* A number longer than the parser takes is called that, not
+ * "non-numeric". */
+static void test_long_number(void **state)
+{
+    (void)state;
+    smx_io_error err;
+    char text[600] = "a,b,c\n1,2,x\n3,";
+    size_t n = strlen(text);
+    memset(text + n, '1', 300);
+    memcpy(text + n + 300, ",y\n", 4);
+    expect_fail(text, NULL, SMX_IO_ERR_NOT_NUMBER, &err);
+    assert_int_equal(err.line, 3);
+    assert_int_equal(err.column, 2);
+    assert_msg(&err, "longer than 255 characters");
+}
+
 static void test_nul_byte(void **state)
 {
     (void)state;
@@ -372,7 +388,8 @@ static void test_nul_byte(void **state)
     assert_io(smx_csv_read_buffer(&d, text, sizeof text - 1, "t.csv", NULL, &err), SMX_IO_ERR_NUL,
               &err);
     assert_int_equal(err.line, 3);
-    assert_msg(&err, "NUL byte");
+    assert_int_equal(err.column, 3); /* "3," then the NUL */
+    assert_msg(&err, "NUL byte at line 3, column 3");
     /* UTF-16 text is full of NULs. */
     const char utf16[] = "\xff\xfe" "a\0,\0b\0";
     assert_io(smx_csv_read_buffer(&d, utf16, sizeof utf16 - 1, "t.csv", NULL, &err),
@@ -569,6 +586,7 @@ int main(void)
         cmocka_unit_test(test_predict_header_reordered),
         cmocka_unit_test(test_predict_no_header),
         cmocka_unit_test(test_predict_errors),
+        cmocka_unit_test(test_long_number),
     };
     return cmocka_run_group_tests_name("cli_io_csv", tests, NULL, NULL);
 }

@@ -381,6 +381,68 @@ static void test_damaged_headers(void **state)
     free(buf);
 }
 
+/* Shapes and offsets are integers written as digits: a float or an
+ * exponent that equals an integer is refused, naming tensor and field. */
+static void test_integers_as_digits(void **state)
+{
+    (void)state;
+    expect_bad("{\"w\":{\"dtype\":\"F32\",\"shape\":[2.0],\"data_offsets\":[0,8]}}", 8,
+               SMX_IO_ERR_FORMAT, "tensor \"w\": \"shape\" entry 1 is 2.0, not an integer "
+               "written as digits");
+    expect_bad("{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8e0]}}", 8,
+               SMX_IO_ERR_FORMAT, "\"data_offsets\" entry 2 is 8e0");
+    expect_bad("{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[-0,8]}}", 8,
+               SMX_IO_ERR_FORMAT, "\"data_offsets\" entry 1 is -0");
+    /* Numbers inside strings are text: metadata may hold any. */
+    size_t size;
+    unsigned char *buf = make_file("{\"__metadata__\":{\"shape\":\"[2.0, -1e3]\"},"
+                                   "\"w\":{\"dtype\":\"F32\",\"shape\":[2],"
+                                   "\"data_offsets\":[0,8]}}",
+                                   8, &size);
+    smx_io_error err;
+    smx_st_file f;
+    assert_io(smx_st_read_buffer(&f, buf, size, "ok.safetensors", &err), SMX_IO_OK, &err);
+    assert_int_equal(f.tensors[0].shape[0], 2);
+    smx_st_free(&f);
+    free(buf);
+}
+
+/* SMX_ST_UNCLAIMED_LATER: a tensor left out of the header (its bytes
+ * still there) reads, so that the caller can name what it misses; the
+ * data of the others is right even at an odd offset; the coverage check
+ * then refuses the file. */
+static void test_unclaimed_later(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/smx_st_test_XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[128];
+    snprintf(path, sizeof path, "%s/gap.safetensors", dir);
+    size_t size;
+    unsigned char *buf = make_file("{\"w\":{\"dtype\":\"F32\",\"shape\":[1],"
+                                   "\"data_offsets\":[2,6]}}",
+                                   8, &size);
+    const float one = 1.0f; /* little-endian 00 00 80 3f */
+    const unsigned char le[4] = {0x00, 0x00, 0x80, 0x3f};
+    memcpy(buf + size - 8 + 2, le, 4);
+    FILE *out = fopen(path, "wb");
+    assert_non_null(out);
+    assert_int_equal(fwrite(buf, 1, size, out), size);
+    assert_int_equal(fclose(out), 0);
+    smx_io_error err;
+    smx_st_file f;
+    assert_io(smx_st_read_file(&f, path, &err), SMX_IO_ERR_FORMAT, &err);
+    assert_msg(&err, "bytes [0, 2) of the data section belong to no tensor");
+    assert_io(smx_st_read_file_with(&f, path, SMX_ST_UNCLAIMED_LATER, &err), SMX_IO_OK, &err);
+    assert_memory_equal(smx_st_find(&f, "w")->data, &one, sizeof one);
+    assert_io(smx_st_check_coverage(&f, &err), SMX_IO_ERR_FORMAT, &err);
+    assert_msg(&err, "bytes [0, 2) of the data section belong to no tensor");
+    smx_st_free(&f);
+    free(buf);
+    unlink(path);
+    rmdir(dir);
+}
+
 static void test_every_truncation(void **state)
 {
     (void)state;
@@ -461,6 +523,8 @@ int main(void)
         cmocka_unit_test(test_file_round_trip),
         cmocka_unit_test(test_write_refusals),
         cmocka_unit_test(test_damaged_headers),
+        cmocka_unit_test(test_integers_as_digits),
+        cmocka_unit_test(test_unclaimed_later),
         cmocka_unit_test(test_every_truncation),
         cmocka_unit_test(test_corrupted_bytes),
     };

@@ -16,6 +16,11 @@
  *                      re-evaluating them)
  *   progress           the callback sees every epoch and can stop training
  *   predict/evaluate   agree with each other and with the confusion matrix
+ *   class_weights      the weighted mean is scale-free (weights 4,4,4 train
+ *                      the model of 1,1,1, bit for bit); a heavier class
+ *                      changes the model and is predicted more often;
+ *                      a weight that is 0, negative, NaN or infinite, or
+ *                      weights with the mse loss, are refused
  *   errors             every bad argument is refused with its status, the
  *                      model left zeroed, nothing leaked (run under ASan)
  */
@@ -234,6 +239,61 @@ static void predict_and_evaluate(void **state)
 }
 
 static void expect_train_error(const smx_nn_config *c, const float *x, const int32_t *y,
+                               size_t rows, size_t features, size_t classes, smx_nn_status want);
+
+/* Trains on the seed-5 split with these class weights (NULL: none) and
+ * counts the predictions of each class over all 150 flowers. */
+static void train_weighted(smx_nn_model *m, size_t predicted[C], const float *weights)
+{
+    static iris_split s;
+    iris_split_make(&s, 0.2, 5);
+    smx_nn_config c = smx_nn_default_config();
+    c.epochs = 100;
+    c.class_weights = weights;
+    assert_status(smx_nn_train(m, NULL, &c, s.xtr, s.ytr, s.ntr, F, C, NULL, NULL), SMX_NN_OK);
+    int32_t pred[SMX_NN_IRIS_ROWS];
+    assert_status(smx_nn_predict(NULL, pred, m, smx_nn_iris_x, SMX_NN_IRIS_ROWS), SMX_NN_OK);
+    for (size_t k = 0; k < C; k++)
+        predicted[k] = 0;
+    for (size_t r = 0; r < SMX_NN_IRIS_ROWS; r++)
+        predicted[pred[r]]++;
+}
+
+static void class_weights(void **state)
+{
+    (void)state;
+    static const float ones[C] = {1, 1, 1}, fours[C] = {4, 4, 4}, heavy[C] = {1, 1, 8};
+    smx_nn_model a, b, h;
+    size_t pa[C], pb[C], ph[C];
+    train_weighted(&a, pa, ones);
+    train_weighted(&b, pb, fours);
+    train_weighted(&h, ph, heavy);
+    /* sum w l / sum w: a common factor 4 (a power of 2) cancels exactly */
+    assert_memory_equal(a.params, b.params, a.n_params * sizeof *a.params);
+    assert_true(memcmp(a.params, h.params, a.n_params * sizeof *a.params) != 0);
+    print_message("    virginica predicted %zu times with weights 1,1,1, %zu with 1,1,8\n", pa[2],
+                  ph[2]);
+    assert_true(ph[2] > pa[2]);
+    smx_nn_model_free(&a);
+    smx_nn_model_free(&b);
+    smx_nn_model_free(&h);
+
+    const smx_nn_config ok = smx_nn_default_config();
+    float x[8] = {1, 2, 3, 4, 5, 6, 7, 8};
+    int32_t y[4] = {0, 1, 0, 1};
+    const float bad[][2] = {{1, 0}, {-1, 1}, {NAN, 1}, {1, INFINITY}};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        smx_nn_config c = ok;
+        c.class_weights = bad[i];
+        expect_train_error(&c, x, y, 4, 2, 2, SMX_NN_ERR_BAD_CONFIG);
+    }
+    smx_nn_config c = ok;
+    c.class_weights = ones;
+    c.loss = SMX_NN_LOSS_MSE;
+    assert_status(smx_nn_config_check(&c), SMX_NN_ERR_BAD_CONFIG);
+}
+
+static void expect_train_error(const smx_nn_config *c, const float *x, const int32_t *y,
                                size_t rows, size_t features, size_t classes, smx_nn_status want)
 {
     smx_nn_model m;
@@ -347,6 +407,7 @@ int main(void)
         cmocka_unit_test(early_stopping),
         cmocka_unit_test(progress_stops),
         cmocka_unit_test(predict_and_evaluate),
+        cmocka_unit_test(class_weights),
         cmocka_unit_test(errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
