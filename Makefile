@@ -94,9 +94,11 @@ python: bootstrap
 	$(CMAKE) --build $(BUILD_DIR) -j$(JOBS) --target smx_python
 	@echo "smx for Python: PYTHONPATH=$(BUILD_DIR)/python $(BUILD_PYTHON) -c 'import smx'"
 
-# smx against scipy.special.softmax, torch.softmax and F.cross_entropy.
+# smx against scipy.special.softmax, torch.softmax and F.cross_entropy, 1
+# thread.  BENCH_PYTHON_ARGS: e.g. --budget 1 --smx-tsv smx-bench.tsv (the
+# C library's times beside them, from `smx-bench --tsv smx-bench.tsv`).
 bench-python: python
-	PYTHONPATH=$(BUILD_DIR)/python $(BUILD_PYTHON) bench/bench_python.py
+	PYTHONPATH=$(BUILD_DIR)/python $(BUILD_PYTHON) bench/bench_python.py $(BENCH_PYTHON_ARGS)
 
 install: build
 	$(CMAKE) --install $(BUILD_DIR) --prefix $(PREFIX)
