@@ -10,7 +10,7 @@
 #   make test-avx512-emulated  the suite on the AVX-512 path of a CPU without it (SIMDe), in build-avx512emu/
 #   make python          the Python module smx in $(BUILD_DIR)/python (PYTHONPATH=$(BUILD_DIR)/python)
 #   make bench-python    smx from Python against SciPy and PyTorch, 1 thread
-#   make deb             Debian packages (CPack) in $(BUILD_DIR)/packages
+#   make deb             Debian packages (CPack) in $(DEB_BUILD_DIR)/packages
 #   make install PREFIX=/usr/local
 #   make clean
 # CMAKE_FLAGS passes options to the configure step, e.g.
@@ -18,6 +18,7 @@
 BUILD_DIR ?= build
 ASAN_BUILD_DIR ?= build-asan
 AVX512EMU_BUILD_DIR ?= build-avx512emu
+DEB_BUILD_DIR ?= build-deb
 PREFIX ?= /usr/local
 JOBS ?= 2
 CMAKE ?= cmake
@@ -100,8 +101,15 @@ python: bootstrap
 bench-python: python
 	PYTHONPATH=$(BUILD_DIR)/python $(BUILD_PYTHON) bench/bench_python.py $(BENCH_PYTHON_ARGS)
 
+# Debian packages (cmake/package.cmake): a Release build for /usr, then CPack.
+deb: bootstrap
+	$(call cmake_build,$(DEB_BUILD_DIR),-DCMAKE_INSTALL_PREFIX=/usr -DSMX_BUILD_TESTS=OFF $(CMAKE_FLAGS))
+	cd $(DEB_BUILD_DIR) && cpack -G DEB
+	@ls $(DEB_BUILD_DIR)/packages/*.deb
+
 install: build
 	$(CMAKE) --install $(BUILD_DIR) --prefix $(PREFIX)
 
 clean:
 	rm -rf $(BUILD_DIR) $(ASAN_BUILD_DIR) $(AVX512EMU_BUILD_DIR) build-clang build-bench build-aarch64
+	rm -rf $(DEB_BUILD_DIR)
