@@ -421,3 +421,18 @@ def test_signatures_follow_numpy_names():
     params = inspect.signature(smx.cross_entropy).parameters
     assert params["ignore_index"].default == -100
     assert params["reduction"].default == "mean"
+
+
+def test_readme_example():
+    # The README's Python example runs and gives the numbers it shows.
+    import os
+    import re
+
+    readme = os.path.join(os.path.dirname(__file__), "..", "..", "README.md")
+    with open(readme, encoding="utf-8") as f:
+        block = re.search(r"## From Python\n\n```python\n(.*?)```", f.read(), re.S).group(1)
+    env = {}
+    exec(block, env)
+    np.testing.assert_allclose(env["y"], [[0.684178, 0.109751, 0.206070]], atol=1e-6)
+    np.testing.assert_allclose(env["dx"], [[0.216078, -0.075090, -0.140989]], atol=1e-6)
+    assert env["grad"].shape == (1, 3)
