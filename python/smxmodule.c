@@ -364,7 +364,7 @@ static PyObject *forward(const struct forward_op *op, PyObject *args, PyObject *
     size_t mask_rows = 0;
     if (mask_obj != Py_None) {
         mask = mask_input(mask_obj, x, axis, t, func, &is_keep, &mask_rows);
-        if (!mask)
+        if (!mask || check_overlap(out, mask, 0, func, "out", "mask") < 0)
             goto fail;
     }
     const int last = axis == PyArray_NDIM(x) - 1;
@@ -896,14 +896,18 @@ static PyObject *loss(int is_nll, PyObject *args, PyObject *kwargs)
     }
 
     const int per_row = reduction == SMX_REDUCTION_NONE && nd == 2;
+    /* Outputs overlap no input, except the gradient that replaces x. */
     loss_arr = output_array(loss_obj, t, per_row ? 1 : 0, &rows, func, "loss out");
-    if (!loss_arr || check_overlap(loss_arr, x, 0, func, "loss out", x_name) < 0)
+    if (!loss_arr || check_overlap(loss_arr, x, 0, func, "loss out", x_name) < 0 ||
+        (soft && check_overlap(loss_arr, soft, 0, func, "loss out", "target") < 0) ||
+        (weight && check_overlap(loss_arr, weight, 0, func, "loss out", "weight") < 0))
         goto fail;
     if (want_grad) {
         grad = output_array(grad_obj, t, nd, PyArray_DIMS(x), func, "grad out");
         if (!grad || check_overlap(grad, x, 1, func, "grad out", x_name) < 0 ||
             check_overlap(grad, loss_arr, 0, func, "grad out", "loss out") < 0 ||
-            (soft && check_overlap(grad, soft, 0, func, "grad out", "target") < 0))
+            (soft && check_overlap(grad, soft, 0, func, "grad out", "target") < 0) ||
+            (weight && check_overlap(grad, weight, 0, func, "grad out", "weight") < 0))
             goto fail;
     }
 

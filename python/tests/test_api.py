@@ -235,6 +235,12 @@ def test_partial_overlap_is_refused():
         smx.logsumexp(x, out=buf[:2])
     with pytest.raises(ValueError, match="must not overlap"):
         smx.jacobian(x[0], out=buf[:25].reshape(5, 5))
+    logits = buf[:6].reshape(2, 3)
+    with pytest.raises(ValueError, match="grad out must not overlap weight"):
+        smx.cross_entropy(logits, np.array([0, 1]), weight=buf[10:13],
+                          out=(np.empty(()), buf[12:18].reshape(2, 3)))
+    with pytest.raises(ValueError, match="loss out must not overlap"):
+        smx.cross_entropy(logits, np.array([0, 1]), grad=False, out=buf[0:1].reshape(()))
 
 
 def test_bad_out_arrays():
