@@ -23,6 +23,7 @@ PREFIX ?= /usr/local
 JOBS ?= 2
 CMAKE ?= cmake
 CTEST ?= ctest
+CPACK ?= cpack
 CMAKE_FLAGS ?=
 # The sanitizer build keeps asserts on (no NDEBUG) and debug info.
 ASAN_FLAGS = -DSMX_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo \
@@ -104,7 +105,7 @@ bench-python: python
 # Debian packages (cmake/package.cmake): a Release build for /usr, then CPack.
 deb: bootstrap
 	$(call cmake_build,$(DEB_BUILD_DIR),-DCMAKE_INSTALL_PREFIX=/usr -DSMX_BUILD_TESTS=OFF $(CMAKE_FLAGS))
-	cd $(DEB_BUILD_DIR) && cpack -G DEB
+	cd $(DEB_BUILD_DIR) && $(CPACK) -G DEB
 	@ls $(DEB_BUILD_DIR)/packages/*.deb
 
 install: build
