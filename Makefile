@@ -8,6 +8,9 @@
 #   make bench-train     training speed on Iris, against PyTorch when installed
 #   make test-aarch64    the suite on AArch64 (NEON) under qemu-user, cross-built in build-aarch64/
 #   make test-avx512-emulated  the suite on the AVX-512 path of a CPU without it (SIMDe), in build-avx512emu/
+#   make python          the Python module smx in $(BUILD_DIR)/python (PYTHONPATH=$(BUILD_DIR)/python)
+#   make bench-python    smx from Python against SciPy and PyTorch, 1 thread
+#   make deb             Debian packages (CPack) in $(DEB_BUILD_DIR)/packages
 #   make install PREFIX=/usr/local
 #   make clean
 # CMAKE_FLAGS passes options to the configure step, e.g.
@@ -15,10 +18,12 @@
 BUILD_DIR ?= build
 ASAN_BUILD_DIR ?= build-asan
 AVX512EMU_BUILD_DIR ?= build-avx512emu
+DEB_BUILD_DIR ?= build-deb
 PREFIX ?= /usr/local
 JOBS ?= 2
 CMAKE ?= cmake
 CTEST ?= ctest
+CPACK ?= cpack
 CMAKE_FLAGS ?=
 # The sanitizer build keeps asserts on (no NDEBUG) and debug info.
 ASAN_FLAGS = -DSMX_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo \
@@ -33,6 +38,7 @@ MAKEFLAGS += --no-print-directory
 cmake_build = $(CMAKE) -S . -B $(1) $(2) && $(CMAKE) --build $(1) -j$(JOBS)
 
 .PHONY: all build test demo sanitize test-sanitize install clean bootstrap bench bench-train test-aarch64 test-avx512-emulated
+.PHONY: python bench-python deb
 
 all: build
 
@@ -82,8 +88,29 @@ test-avx512-emulated: bootstrap
 	$(call cmake_build,$(AVX512EMU_BUILD_DIR),-DSMX_EMULATE_AVX512=ON $(CMAKE_FLAGS))
 	$(CTEST) --test-dir $(AVX512EMU_BUILD_DIR) --output-on-failure -j$(JOBS) -E '@'
 
+# The Python module, importable from the build tree, for the interpreter
+# the build found (python/CMakeLists.txt).
+BUILD_PYTHON = $$(sed -n 's/^Python3_EXECUTABLE:FILEPATH=//p' $(BUILD_DIR)/CMakeCache.txt)
+python: bootstrap
+	$(CMAKE) -S . -B $(BUILD_DIR) $(CMAKE_FLAGS)
+	$(CMAKE) --build $(BUILD_DIR) -j$(JOBS) --target smx_python
+	@echo "smx for Python: PYTHONPATH=$(BUILD_DIR)/python $(BUILD_PYTHON) -c 'import smx'"
+
+# smx against scipy.special.softmax, torch.softmax and F.cross_entropy, 1
+# thread.  BENCH_PYTHON_ARGS: e.g. --budget 1 --smx-tsv smx-bench.tsv (the
+# C library's times beside them, from `smx-bench --tsv smx-bench.tsv`).
+bench-python: python
+	PYTHONPATH=$(BUILD_DIR)/python $(BUILD_PYTHON) bench/bench_python.py $(BENCH_PYTHON_ARGS)
+
+# Debian packages (cmake/package.cmake): a Release build for /usr, then CPack.
+deb: bootstrap
+	$(call cmake_build,$(DEB_BUILD_DIR),-DCMAKE_INSTALL_PREFIX=/usr -DSMX_BUILD_TESTS=OFF $(CMAKE_FLAGS))
+	cd $(DEB_BUILD_DIR) && $(CPACK) -G DEB
+	@ls $(DEB_BUILD_DIR)/packages/*.deb
+
 install: build
 	$(CMAKE) --install $(BUILD_DIR) --prefix $(PREFIX)
 
 clean:
 	rm -rf $(BUILD_DIR) $(ASAN_BUILD_DIR) $(AVX512EMU_BUILD_DIR) build-clang build-bench build-aarch64
+	rm -rf $(DEB_BUILD_DIR)

@@ -5,6 +5,8 @@
 #   lib/pkgconfig/smx.pc                 pkg-config --cflags --libs smx
 #   lib/cmake/smx/smxConfig.cmake ...    find_package(smx) then
 #                                        smx::smx (shared) or smx::smx_static
+# Components (the Debian packages of cmake/package.cmake): runtime (the
+# shared library), dev (the rest).
 # The .pc file is relocatable (paths relative to ${pcfiledir}), so an install
 # tree can be moved or installed with --prefix after configuring.
 include(CMakePackageConfigHelpers)
@@ -12,7 +14,7 @@ include(CMakePackageConfigHelpers)
 set(SMX_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/smx)
 
 install(FILES ${PROJECT_SOURCE_DIR}/include/smx.h
-    DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+    DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} COMPONENT dev)
 
 # The shared library is smx::smx to consumers, the static one smx::smx_static.
 set_target_properties(smx_shared PROPERTIES EXPORT_NAME smx)
@@ -20,12 +22,13 @@ set_target_properties(smx_static PROPERTIES EXPORT_NAME smx_static)
 install(TARGETS smx_shared smx_static
     EXPORT smxTargets
     LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
-    ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
-    RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+        COMPONENT runtime NAMELINK_COMPONENT dev
+    ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT dev
+    RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT runtime)
 install(EXPORT smxTargets
     NAMESPACE smx::
     FILE smxTargets.cmake
-    DESTINATION ${SMX_CMAKE_DIR})
+    DESTINATION ${SMX_CMAKE_DIR} COMPONENT dev)
 
 configure_package_config_file(
     ${PROJECT_SOURCE_DIR}/cmake/smxConfig.cmake.in
@@ -40,7 +43,7 @@ write_basic_package_version_file(
 install(FILES
     ${PROJECT_BINARY_DIR}/smxConfig.cmake
     ${PROJECT_BINARY_DIR}/smxConfigVersion.cmake
-    DESTINATION ${SMX_CMAKE_DIR})
+    DESTINATION ${SMX_CMAKE_DIR} COMPONENT dev)
 
 # pkg-config: prefix relative to the .pc file's own directory when the
 # install dirs are relative (the usual case), absolute otherwise.
@@ -57,4 +60,4 @@ else()
 endif()
 configure_file(${PROJECT_SOURCE_DIR}/cmake/smx.pc.in ${PROJECT_BINARY_DIR}/smx.pc @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/smx.pc
-    DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+    DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig COMPONENT dev)
