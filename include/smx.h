@@ -211,9 +211,11 @@ SMX_API smx_status smx_softmax_jacobian_f64(double *jac, const double *y, size_t
 /* Element (o, k, i) sits at index (o * n + k) * inner + i; each of the
  * outer * inner rows is read with stride `inner`, without a transpose
  * copy.  rows × cols is outer = rows, n = cols, inner = 1.  The results
- * are bit-identical to transposing, calling the row function, and
- * transposing back.  Aliasing as in the row functions: y may be x; dx may
- * be y or dy. */
+ * are those of transposing, calling the row function, and transposing
+ * back: bit for bit on the scalar path, and within the same error bounds
+ * on the vector paths, whose axis kernels round apart from their row
+ * kernels.  Aliasing as in the row functions: y may be x; dx may be y or
+ * dy. */
 SMX_API smx_status smx_softmax_axis_f32(float *y, const float *x,
                                         size_t outer, size_t n, size_t inner);
 SMX_API smx_status smx_softmax_axis_f64(double *y, const double *x,

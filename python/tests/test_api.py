@@ -80,18 +80,21 @@ def test_mixed_dtypes_are_type_errors():
 @pytest.mark.parametrize("axis", [0, 1, 2, -1, -2, -3])
 def test_any_axis_equals_moving_the_axis_last(axis, dtype):
     x = RNG.standard_normal((3, 5, 4)).astype(dtype)
+    # The axis kernels and the row kernels round differently, each within
+    # the library's bounds: the two agree to twice those.
     for f in FORWARD:
         want = np.moveaxis(f(np.moveaxis(x, axis, -1).copy()), -1, axis)
-        np.testing.assert_array_equal(f(x, axis), want)
+        assert_close(f(x, axis), want, dtype)
     y = smx.softmax(x, axis)
     dy = RNG.standard_normal(x.shape).astype(dtype)
+    scale = x.shape[axis] * np.abs(dy).max()  # bounds every term of the four passes
     for f in PAIRS:
         want = np.moveaxis(
             f(np.moveaxis(y, axis, -1).copy(), np.moveaxis(dy, axis, -1).copy()), -1, axis
         )
-        np.testing.assert_array_equal(f(y, dy, axis), want)
+        assert_close(f(y, dy, axis), want, dtype, scale=scale)
     want = smx.logsumexp(np.moveaxis(x, axis, -1).copy())
-    np.testing.assert_array_equal(smx.logsumexp(x, axis), want)
+    assert_close(smx.logsumexp(x, axis), want, dtype)
     assert smx.logsumexp(x, axis, keepdims=True).shape == tuple(
         1 if k == axis % 3 else n for k, n in enumerate(x.shape)
     )

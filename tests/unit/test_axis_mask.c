@@ -3,9 +3,9 @@
  * f64 (docs/testing.md, "Axis, scale and masks").
  *
  *   - smx_*_axis on [outer, n, inner] equals transposing to rows, calling
- *     the row function and transposing back, bit for bit (smx.h promises
- *     exactly that), for all four functions; inner == 1 is the row
- *     function itself;
+ *     the row function and transposing back (smx.h): bit for bit on the
+ *     scalar path, within the bounds on the vector paths, for all four
+ *     functions; inner == 1 is the row function itself;
  *   - softmax_masked(x, 1/T, mask) is the softmax of z = x / T + bias over
  *     the kept entries, to the 2-ulp contract of a long double reference;
  *     masked entries are exactly 0 (-inf for log-softmax); whatever the
