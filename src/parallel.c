@@ -5,11 +5,13 @@
  * Workers are started at the first parallel call.  Between jobs each one
  * first spins for a short while (SPIN_ROUNDS) on the job counter, so that
  * the back-to-back calls of a training loop reach it without a system
- * call, and then sleeps on a condition variable; the caller waits for the
- * workers the same way.  A job hands out its chunks through an
- * atomic counter, the calling thread taking its share; the call returns
- * when every chunk is done.  One job at a time: a caller that finds the
- * pool busy runs its chunks itself (same chunks, same results).
+ * call, and then sleeps on a condition variable.  A job hands out its
+ * chunks through an atomic counter, the calling thread taking its share.
+ * When the caller runs out of chunks it closes the job and waits only for
+ * the workers that joined it and are still on a chunk: a worker the system
+ * has not scheduled yet (a busy machine) costs the caller nothing, and
+ * finds the job closed when it comes.  One job at a time: a caller that
+ * finds the pool busy runs its chunks itself (same chunks, same results).
  */
 #include "parallel.h"
 
@@ -49,12 +51,13 @@ static unsigned long job_generation;
 /* job_generation as last posted, for the spinning workers to read without
  * the lock. */
 static atomic_ulong job_posted_generation;
-static size_t job_workers;  /* how many workers take part */
+static size_t job_workers;  /* how many workers may take part */
 static size_t job_chunks;
 static smx__chunk_fn job_fn;
 static void *job_ctx;
+static int job_open;       /* workers may still join */
 static atomic_size_t next_chunk;
-static atomic_size_t workers_busy; /* changed under job_lock */
+static atomic_size_t workers_in_job; /* joined and not done; changed under job_lock */
 
 /* 0 until chosen: then SMX_NUM_THREADS, or smx_set_num_threads, or the
  * online CPUs. */
@@ -87,15 +90,16 @@ static void *worker_main(void *arg)
         while (job_generation == seen)
             pthread_cond_wait(&job_posted, &job_lock);
         seen = job_generation;
-        if (id >= job_workers)
+        if (id >= job_workers || !job_open)
             continue;
+        workers_in_job++;
         const smx__chunk_fn fn = job_fn;
         void *ctx = job_ctx;
         const size_t chunks = job_chunks;
         pthread_mutex_unlock(&job_lock);
         run_chunks(fn, ctx, chunks);
         pthread_mutex_lock(&job_lock);
-        if (--workers_busy == 0)
+        if (--workers_in_job == 0 && !job_open)
             pthread_cond_signal(&job_done);
     }
     return NULL;
@@ -165,7 +169,8 @@ void smx__parallel_for(size_t chunks, smx__chunk_fn fn, void *ctx)
     job_ctx = ctx;
     job_chunks = chunks;
     job_workers = helpers;
-    workers_busy = helpers;
+    job_open = 1;
+    workers_in_job = 0;
     atomic_store_explicit(&next_chunk, 0, memory_order_relaxed);
     job_generation++;
     atomic_store_explicit(&job_posted_generation, job_generation, memory_order_relaxed);
@@ -174,11 +179,15 @@ void smx__parallel_for(size_t chunks, smx__chunk_fn fn, void *ctx)
 
     run_chunks(fn, ctx, chunks);
 
-    for (int i = 0; i < SPIN_ROUNDS && atomic_load_explicit(&workers_busy, memory_order_relaxed);
-         i++)
+    /* Every chunk is taken: close the job, then wait for those still on one. */
+    pthread_mutex_lock(&job_lock);
+    job_open = 0;
+    pthread_mutex_unlock(&job_lock);
+    for (int i = 0;
+         i < SPIN_ROUNDS && atomic_load_explicit(&workers_in_job, memory_order_relaxed); i++)
         spin_pause();
     pthread_mutex_lock(&job_lock);
-    while (workers_busy > 0)
+    while (workers_in_job > 0)
         pthread_cond_wait(&job_done, &job_lock);
     pthread_mutex_unlock(&job_lock);
     pthread_mutex_unlock(&pool_lock);
