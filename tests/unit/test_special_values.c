@@ -894,6 +894,62 @@ static void test_backward_near_the_top_of_the_range(void **state)
     }
 }
 
+/* The mask API near the top of the range: z = scale * x + bias passes
+ * max (scale 4, x = +-0.75 max) while the softmax of the row is defined;
+ * the bias decides it.  z = 3 max + (0, -1, -inf, 5 ...) gives the
+ * softmax of (0, -1, -inf) over the first three (the rest at least max
+ * below them, probability 0); the same rows negated, and a bias of -inf on
+ * an entry whose scale * x alone overflows (masked out, not NaN).  (f32
+ * forms z in double, where 3 max - 1 is 3 max: its bias is 0 there.) */
+static void test_masked_scores_past_the_range(void **state)
+{
+    tctx *t = *state;
+    const dtype *D = t->D;
+    const long double big = D->round(0.75L * D->max);
+    const size_t lengths[] = {3, 7, 40};
+    for (size_t li = 0; li < sizeof lengths / sizeof lengths[0]; li++) {
+        const size_t n = lengths[li];
+        for (int sign = 1; sign >= -1; sign -= 2) {
+            long double *xl = tld(t, n), *bl = tld(t, n), *d = tld(t, n), *ref = tld(t, n);
+            const long double fine = D->mant_dig == 53 ? -1 : 0;
+            for (size_t k = 0; k < n; k++) {
+                xl[k] = k < 3 ? sign * big : sign > 0 ? -big : -D->max;
+                bl[k] = k == 0 ? 0 : k == 1 ? fine : k == 2 ? -INF : 5;
+                /* z_k - z_0, exactly: 4 (x_k - x_0) + b_k */
+                d[k] = k < 3 ? bl[k] : -INF;
+            }
+            void *x = tvals(t, n, xl), *b = tvals(t, n, bl), *y = tvec(t, n);
+            const tmask mask = {b, 1, NULL, 0};
+            tnote(t, "n = %zu: z = 4 x + bias, x = %s0.75 max", n, sign > 0 ? "" : "-");
+            ref_softmax(ref, d, n);
+            CHECK_STATUS(t, D->softmax_masked(y, x, 1, n, 4.0, &mask), SMX_OK);
+            for (size_t k = 0; k < n; k++)
+                CHECK_ULP(t, "softmax", k, tget(t, y, k), ref[k], CONTRACT_ULP);
+            ref_log_softmax(ref, d, n);
+            CHECK_STATUS(t, D->log_softmax_masked(y, x, 1, n, 4.0, &mask), SMX_OK);
+            for (size_t k = 0; k < n; k++)
+                CHECK_ULP(t, "log_softmax", k, tget(t, y, k), ref[k], CONTRACT_ULP);
+        }
+        /* (0.75 max, 1, 2, ...) with bias (-inf, 0, 0, ...): 4 x_0 alone
+         * overflows but the entry is masked out */
+        long double *xl = tld(t, n), *bl = tld(t, n), *ref = tld(t, n);
+        for (size_t k = 0; k < n; k++) {
+            xl[k] = k == 0 ? big : (long double)k;
+            bl[k] = k == 0 ? -INF : 0;
+        }
+        void *x = tvals(t, n, xl), *y = tvec(t, n);
+        const tmask mask = {tvals(t, n, bl), 1, NULL, 0};
+        long double *z = tld(t, n);
+        for (size_t k = 0; k < n; k++)
+            z[k] = k == 0 ? -INF : 4 * xl[k];
+        ref_softmax(ref, z, n);
+        tnote(t, "n = %zu: bias -inf where 4 x overflows", n);
+        CHECK_STATUS(t, D->softmax_masked(y, x, 1, n, 4.0, &mask), SMX_OK);
+        for (size_t k = 0; k < n; k++)
+            CHECK_ULP(t, "softmax", k, tget(t, y, k), ref[k], CONTRACT_ULP);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -911,6 +967,7 @@ int main(void)
         SMX_TEST(test_in_place_same_bits),
         SMX_TEST(test_single_column),
         SMX_TEST(test_backward_near_the_top_of_the_range),
+        SMX_TEST(test_masked_scores_past_the_range),
     };
     return cmocka_run_group_tests_name("special_values", tests, NULL, NULL);
 }
