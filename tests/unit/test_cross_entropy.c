@@ -498,6 +498,27 @@ static void test_nll_of_log_softmax_is_cross_entropy(void **state)
     }
 }
 
+/* The NLL in place (dx is y), without class weights, with and without
+ * smoothing: the same losses and gradient bits as out of place.  (The
+ * vector paths write such a chunk's gradient as one block: not before its
+ * log-probabilities are read.) */
+static void test_nll_in_place(void **state)
+{
+    tctx *t = *state;
+    const dtype *D = t->D;
+    const long double yl[6] = {-1, -2, -3, -0.5L, -1.5L, -2.5L};
+    const int32_t labels[2] = {1, 2};
+    for (int smooth = 0; smooth < 2; smooth++) {
+        tnote(t, "nll in place, smoothing %s", smooth ? "0.1" : "0");
+        const topts o = {SMX_REDUCTION_NONE, 0, 0, NULL, smooth ? 0.1 : 0};
+        void *y = tvals(t, 6, yl), *dx = tvec(t, 6), *loss = tvec(t, 2), *loss2 = tvec(t, 2);
+        CHECK_STATUS(t, D->nll_loss(loss, dx, y, labels, 2, 3, &o), SMX_OK);
+        CHECK_STATUS(t, D->nll_loss(loss2, y, y, labels, 2, 3, &o), SMX_OK);
+        CHECK_BITS(t, "loss", loss2, loss, 2);
+        CHECK_BITS(t, "dx", y, dx, 6);
+    }
+}
+
 /* Scores near the top of the range, where x_k - m passes -max although
  * the loss does not (docs/accuracy.md, "Near the top of the range"): a
  * row (0.9 max, -0.9 max, ...) with label smoothing, class weights or soft
@@ -704,6 +725,7 @@ int main(void)
         SMX_TEST(test_nll_matches_reference),
         SMX_TEST(test_nll_of_log_softmax_is_cross_entropy),
         SMX_TEST(test_no_counted_rows),
+        SMX_TEST(test_nll_in_place),
         SMX_TEST(test_losses_near_the_top_of_the_range),
         SMX_TEST(test_defaults_bitwise),
     };
