@@ -86,6 +86,13 @@
  *     - A NaN anywhere in a row makes the whole output row NaN.  A +inf
  *       score makes the row NaN (as PyTorch, JAX and SciPy do).
  *     - A row whose scores are all -inf is 0/0: the row is NaN.
+ *     - Near the top of the range (finite scores whose differences or sums
+ *       pass the largest finite value), every finite exact result is
+ *       returned within its bound, +inf where the exact result passes it:
+ *       the smoothed or weighted loss of (0.9 max, -0.9 max), the mean of
+ *       losses whose sum overflows, backward passes whose reduction does,
+ *       z = scale * x + bias past the range in the mask API.
+ *       docs/accuracy.md ("Near the top of the range") has the details.
  *   Through the mask API (smx_softmax_masked_*), a fully masked row is
  *   intent: softmax gives zeros, log-softmax -inf, both backward passes 0.
  *
@@ -270,9 +277,12 @@ typedef struct smx_mask_f64 {
  * entries get y = 0 and are not read (a NaN there changes nothing); an
  * entry whose z is -inf (a -inf score or bias) is masked too, as in the
  * plain functions.  A row with nothing left gives all zeros, never 1/n and
- * never NaN; a NaN or +inf z makes the row NaN.  z = scale * x + bias is formed in the wide working type
- * (double for f32, double-double for f64) and the 2-ulp bound is relative
- * to softmax of that z.  mask may be NULL.  y may be x. */
+ * never NaN; a NaN or +inf z makes the row NaN.  z = scale * x + bias is
+ * formed in the wide working type (double for f32, double-double for f64)
+ * and the 2-ulp bound is relative to softmax of that z; where it passes
+ * the largest finite value from finite x and bias, the row is computed
+ * from z 2^-j, so that softmax_masked((1e308, 1e308), scale 2) is
+ * (0.5, 0.5).  mask may be NULL.  y may be x. */
 SMX_API smx_status smx_softmax_masked_f32(float *y, const float *x, size_t rows, size_t cols,
                                           float scale, const smx_mask_f32 *mask);
 SMX_API smx_status smx_softmax_masked_f64(double *y, const double *x, size_t rows,

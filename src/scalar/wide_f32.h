@@ -63,6 +63,9 @@ static inline wide w_down(wide s) { return s; }
 /* log1p(t) for t >= 0. */
 static inline wide w_log1p(wide t) { return log1p(t); }
 
+/* a 2^e (loss_sum.h). */
+static inline wide w_ldexp(wide a, int e) { return ldexp(a, e); }
+
 /* The one rounding to the output type. */
 static inline real w_round(wide a) { return (real)a; }
 

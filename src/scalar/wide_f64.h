@@ -241,6 +241,15 @@ static inline wide w_log1p(wide t)
     return fast_two_sum(hi.hi, hi.lo + ((kd * -0x1.718432a1b0e26p-39 + 2.0 * sl) + tail));
 }
 
+/* a 2^e, exact while the result is normal; an infinite high part keeps a
+ * zero low part.  Losses past the top of the range are carried as
+ * a 2^-SMX_BIG_SHIFT (loss_sum.h). */
+static inline wide w_ldexp(wide a, int e)
+{
+    const double hi = ldexp(a.hi, e);
+    return isfinite(hi) ? w_make(hi, ldexp(a.lo, e)) : w_make(hi, 0.0);
+}
+
 /* The one rounding to the output type. */
 static inline real w_round(wide a) { return a.hi + a.lo; }
 

@@ -498,6 +498,138 @@ static void test_nll_of_log_softmax_is_cross_entropy(void **state)
     }
 }
 
+/* The NLL in place (dx is y), without class weights, with and without
+ * smoothing: the same losses and gradient bits as out of place.  (The
+ * vector paths write such a chunk's gradient as one block: not before its
+ * log-probabilities are read.) */
+static void test_nll_in_place(void **state)
+{
+    tctx *t = *state;
+    const dtype *D = t->D;
+    const long double yl[6] = {-1, -2, -3, -0.5L, -1.5L, -2.5L};
+    const int32_t labels[2] = {1, 2};
+    for (int smooth = 0; smooth < 2; smooth++) {
+        tnote(t, "nll in place, smoothing %s", smooth ? "0.1" : "0");
+        const topts o = {SMX_REDUCTION_NONE, 0, 0, NULL, smooth ? 0.1 : 0};
+        void *y = tvals(t, 6, yl), *dx = tvec(t, 6), *loss = tvec(t, 2), *loss2 = tvec(t, 2);
+        CHECK_STATUS(t, D->nll_loss(loss, dx, y, labels, 2, 3, &o), SMX_OK);
+        CHECK_STATUS(t, D->nll_loss(loss2, y, y, labels, 2, 3, &o), SMX_OK);
+        CHECK_BITS(t, "loss", loss2, loss, 2);
+        CHECK_BITS(t, "dx", y, dx, 6);
+    }
+}
+
+/* Scores near the top of the range, where x_k - m passes -max although
+ * the loss does not (docs/accuracy.md, "Near the top of the range"): a
+ * row (0.9 max, -0.9 max, ...) with label smoothing, class weights or soft
+ * targets has a finite loss, as has the mean of rows whose sum passes max,
+ * and the weighted mean of a row whose own loss does.  Where the exact
+ * result passes max it is +inf.  Rows of 2, 5 and 40 entries and one of
+ * 70000 (split into chunks) reach every kernel of a vector path. */
+static long double *top_rows(tctx *t, size_t rows, size_t n, long double far)
+{
+    const dtype *D = t->D;
+    long double *x = tld(t, rows * n);
+    for (size_t r = 0; r < rows; r++) {
+        x[r * n] = D->round(0.9L * D->max);
+        x[r * n + 1] = D->round(far * D->max);
+        for (size_t k = 2; k < n; k++) /* in between, exactly representable */
+            x[r * n + k] = D->round(0.25L * D->max * (long double)((int)(k % 5) - 2));
+    }
+    return x;
+}
+
+static void test_losses_near_the_top_of_the_range(void **state)
+{
+    tctx *t = *state;
+    const dtype *D = t->D;
+    const size_t lengths[] = {2, 5, 40, 70000};
+    for (size_t li = 0; li < sizeof lengths / sizeof lengths[0]; li++) {
+        const size_t n = lengths[li];
+        long double *x = top_rows(t, 2, n, -0.9L);
+        long double *w = tld(t, n), *soft = tld(t, 2 * n);
+        for (size_t k = 0; k < n; k++)
+            w[k] = k == 1 ? 0.25L : 1;
+        for (size_t r = 0; r < 2; r++) {
+            soft[r * n] = 0.9375L;
+            soft[r * n + 1] = 0.0625L;
+        }
+        const int32_t far[2] = {1, 1}, near_far[2] = {0, 1};
+
+        tnote(t, "n = %zu: smoothing 0.1, labels (0, 1), one loss per row", n);
+        ce_case c = {2, n, x, near_far, NULL, SMX_REDUCTION_NONE, 0, 0, NULL,
+                     D->round(0.1L), 0};
+        run_and_check(t, &c, "loss", CHECK_LOSS | CHECK_GRADIENT);
+
+        tnote(t, "n = %zu: class weight 0.25 at the far label, no smoothing", n);
+        c = (ce_case){2, n, x, far, NULL, SMX_REDUCTION_NONE, 0, 0, w, 0, 0};
+        run_and_check(t, &c, "loss", CHECK_LOSS | CHECK_GRADIENT);
+        c.reduction = SMX_REDUCTION_MEAN;
+        run_and_check(t, &c, "mean", CHECK_LOSS | CHECK_GRADIENT);
+
+        tnote(t, "n = %zu: soft targets (0.9375, 0.0625, 0 ...), with smoothing 0.1", n);
+        c = (ce_case){2, n, x, NULL, soft, SMX_REDUCTION_NONE, 0, 0, NULL, 0, 0};
+        run_and_check(t, &c, "loss", CHECK_LOSS | CHECK_GRADIENT);
+        c.eps = D->round(0.1L);
+        run_and_check(t, &c, "loss", CHECK_LOSS | CHECK_GRADIENT);
+
+        /* two rows of 1.5 max each (m - x_1 = 1.5 max): their sum passes
+         * max, their mean does not */
+        long double *y = top_rows(t, 2, n, -0.6L);
+        tnote(t, "n = %zu: the mean of two rows of loss 1.5 max", n);
+        c = (ce_case){2, n, y, far, NULL, SMX_REDUCTION_MEAN, 0, 0, NULL, 0, 0};
+        run_and_check(t, &c, "mean", CHECK_LOSS | CHECK_GRADIENT);
+        c.eps = D->round(0.1L);
+        run_and_check(t, &c, "mean with smoothing", CHECK_LOSS | CHECK_GRADIENT);
+        tnote(t, "n = %zu: the plain cross-entropy's mean, and the sum (+inf)", n);
+        void *xv = tvals(t, 2 * n, y), *loss = tvec(t, 2);
+        CHECK_STATUS(t, D->cross_entropy(loss, NULL, xv, far, 2, n), SMX_OK);
+        CHECK_ULP(t, "mean", 0, tget(t, loss, 0), (0.9L * D->max - y[1]) + 0, CONTRACT_ULP);
+        const topts sum = {SMX_REDUCTION_SUM, 0, 0, NULL, 0};
+        CHECK_STATUS(t, D->cross_entropy_ex(loss, NULL, xv, far, 2, n, &sum), SMX_OK);
+        CHECK_EXACT(t, "sum", 0, tget(t, loss, 0), INF);
+        const topts none = {SMX_REDUCTION_NONE, 0, 0, NULL, 0};
+        CHECK_STATUS(t, D->cross_entropy_ex(loss, NULL, tvals(t, 2 * n, x), far, 2, n, &none), SMX_OK);
+        CHECK_EXACT(t, "1.8 max", 0, tget(t, loss, 0), INF);
+
+        /* one row of loss 1.8 max beside a row of loss 0: mean 0.9 max */
+        tnote(t, "n = %zu: a row over max and a row of loss 0, mean", n);
+        long double *z = tld(t, 2 * n);
+        memcpy(z, x, n * sizeof *z);
+        c = (ce_case){2, n, z, far, NULL, SMX_REDUCTION_MEAN, 0, 0, NULL, 0, 0};
+        run_and_check(t, &c, "mean", CHECK_LOSS | CHECK_GRADIENT);
+
+        /* NLL: log-probabilities down to -0.9 max; class weight 4 makes a
+         * row's loss 3.6 max, its weighted mean 0.9 max */
+        long double *lp = tld(t, 2 * n);
+        for (size_t i = 0; i < 2 * n; i++)
+            lp[i] = i % n == 1 ? D->round(-0.9L * D->max) : 0;
+        long double *w4 = tld(t, n);
+        for (size_t k = 0; k < n; k++)
+            w4[k] = k == 1 ? 4 : 0.5L;
+        tnote(t, "n = %zu: NLL of -0.9 max, mean of two rows", n);
+        c = (ce_case){2, n, lp, far, NULL, SMX_REDUCTION_MEAN, 0, 0, NULL, 0, 1};
+        run_and_check(t, &c, "nll mean", CHECK_LOSS | CHECK_GRADIENT);
+        tnote(t, "n = %zu: NLL, class weight 4: rows of 3.6 max (+inf), mean 0.9 max", n);
+        c.w = w4;
+        run_and_check(t, &c, "nll weighted mean", CHECK_LOSS | CHECK_GRADIENT);
+        c.eps = D->round(0.1L);
+        run_and_check(t, &c, "nll weighted mean with smoothing", CHECK_LOSS | CHECK_GRADIENT);
+        c.reduction = SMX_REDUCTION_NONE;
+        run_and_check(t, &c, "nll weighted rows", CHECK_LOSS | CHECK_GRADIENT);
+        void *lpv = tvals(t, 2 * n, lp), *w4v = tvals(t, n, w4);
+        const topts wnone = {SMX_REDUCTION_NONE, 0, 0, w4v, 0};
+        CHECK_STATUS(t, D->nll_loss(loss, NULL, lpv, far, 2, n, &wnone), SMX_OK);
+        CHECK_EXACT(t, "3.6 max", 0, tget(t, loss, 0), INF);
+        /* in place (dx is y): the same losses */
+        void *lp2 = tcopy(t, lpv, 2 * n), *loss2 = tvec(t, 2);
+        const topts wmean = {SMX_REDUCTION_MEAN, 0, 0, w4v, 0};
+        CHECK_STATUS(t, D->nll_loss(loss, NULL, lpv, far, 2, n, &wmean), SMX_OK);
+        CHECK_STATUS(t, D->nll_loss(loss2, lp2, lp2, far, 2, n, &wmean), SMX_OK);
+        CHECK_BITS(t, "nll in place", loss2, loss, 1);
+    }
+}
+
 /* Every row ignored: the mean is NaN (0/0, as PyTorch), the sum 0, and
  * every gradient 0.  Zero total weight: the mean is NaN as well. */
 static void test_no_counted_rows(void **state)
@@ -593,6 +725,8 @@ int main(void)
         SMX_TEST(test_nll_matches_reference),
         SMX_TEST(test_nll_of_log_softmax_is_cross_entropy),
         SMX_TEST(test_no_counted_rows),
+        SMX_TEST(test_nll_in_place),
+        SMX_TEST(test_losses_near_the_top_of_the_range),
         SMX_TEST(test_defaults_bitwise),
     };
     return cmocka_run_group_tests_name("cross_entropy", tests, NULL, NULL);

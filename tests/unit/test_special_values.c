@@ -769,6 +769,187 @@ static void test_single_column(void **state)
     CHECK_EXACT(t, "jacobian, n == 1", 0, tget(t, dx, 0), 0);
 }
 
+/* Backward passes near the top of the range (docs/accuracy.md): the
+ * reduction, or dy_k minus it, passes max while every output is finite.
+ * Each output is held to its bound in smx.h, 2 ulp of the larger of the
+ * two terms it subtracts; an entry with exp(y) = 0 (log-softmax) gives dy
+ * itself.  Rows of 2 to 70000 entries (the long ones in chunks), and the
+ * same rows along the middle axis of [1, n, 3] (one row per lane). */
+static void check_backward_top(tctx *t, const char *what, const void *got, size_t stride,
+                               const long double *ref, const long double *mag, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        CHECK_NEAR(t, what, k, tget(t, got, k * stride), ref[k],
+                   CONTRACT_ULP * ulp_of(t->D, mag[k]));
+}
+
+/* The row repeated in the three lanes of [1, n, 3]. */
+static void *lanes3(tctx *t, const void *row, size_t n)
+{
+    void *a = tvec(t, 3 * n);
+    for (size_t k = 0; k < n; k++)
+        for (size_t i = 0; i < 3; i++)
+            tset(t, a, k * 3 + i, tget(t, row, k));
+    return a;
+}
+
+static void test_backward_near_the_top_of_the_range(void **state)
+{
+    tctx *t = *state;
+    const dtype *D = t->D;
+    const long double M = D->max, tiny = 3 * D->true_min;
+    const size_t lengths[] = {2, 5, 40, 70000};
+    for (size_t li = 0; li < sizeof lengths / sizeof lengths[0]; li++) {
+        const size_t n = lengths[li];
+        long double *yl = tld(t, n), *dyl = tld(t, n), *ref = tld(t, n), *mag = tld(t, n);
+        void *out = tvec(t, n), *out3 = tvec(t, 3 * n);
+
+        /* log-softmax backward and the JVP: y = (0, 0, -10000, -inf ...),
+         * dy = (0.75 max, 0.75 max, 3 min, ...): sum dy = 1.5 max, dx =
+         * (-0.75 max, -0.75 max, 3 min exactly, 0 ...); the JVP's third
+         * entry is 3 min - 1.5 max: -inf */
+        for (size_t k = 0; k < n; k++) {
+            yl[k] = k < 2 ? 0 : k == 2 ? -10000 : -INF;
+            dyl[k] = k < 2 ? D->round(0.75L * M) : k == 2 ? tiny : 1;
+        }
+        void *y = tvals(t, n, yl), *dy = tvals(t, n, dyl);
+        long double sum = 0, dot_mag = 0;
+        for (size_t k = 0; k < n && k < 3; k++) {
+            sum += expl(yl[k]) * dyl[k];
+            dot_mag += expl(yl[k]) * fabsl(dyl[k]);
+        }
+        for (size_t k = 0; k < n; k++) {
+            ref[k] = k < 3 ? dyl[k] - expl(yl[k]) * sum : 0;
+            mag[k] = fmaxl(fabsl(dyl[k]), expl(yl[k]) * fabsl(sum));
+        }
+        tnote(t, "n = %zu: log_softmax_backward, sum dy = 1.5 max", n);
+        CHECK_STATUS(t, D->log_softmax_backward(out, y, dy, 1, n), SMX_OK);
+        check_backward_top(t, "dx", out, 1, ref, mag, n);
+        if (n > 2)
+            CHECK_EXACT(t, "dx where exp(y) = 0", 2, tget(t, out, 2), tiny);
+        CHECK_STATUS(t, D->log_softmax_backward_axis(out3, lanes3(t, y, n), lanes3(t, dy, n), 1,
+                                                     n, 3),
+                     SMX_OK);
+        for (size_t i = 0; i < 3; i++)
+            check_backward_top(t, "dx (axis)", (char *)out3 + i * D->size, 3, ref, mag, n);
+        tnote(t, "n = %zu: log_softmax_jvp, <exp(y), dx> = 1.5 max", n);
+        for (size_t k = 0; k < n; k++) {
+            ref[k] = k < 3 ? dyl[k] - sum : 0;
+            mag[k] = fmaxl(fabsl(dyl[k]), dot_mag);
+        }
+        CHECK_STATUS(t, D->log_softmax_jvp(out, y, dy, 1, n), SMX_OK);
+        check_backward_top(t, "dy", out, 1, ref, mag, n < 2 ? n : 2);
+        if (n > 2) {
+            CHECK_EXACT(t, "dy", 2, tget(t, out, 2), -INF);
+            check_backward_top(t, "dy", (char *)out + 3 * D->size, 1, ref + 3, mag + 3, n - 3);
+        }
+
+        /* softmax backward: y = (3/4, 1/4, 0 ...), dy = (7/8 max, -7/8 max,
+         * 1 ...): <dy, y> = 7/16 max, dy_1 minus it -21/16 max, dx_1 =
+         * -21/64 max */
+        for (size_t k = 0; k < n; k++) {
+            yl[k] = k == 0 ? 0.75L : k == 1 ? 0.25L : 0;
+            dyl[k] = k == 0 ? D->round(0.875L * M) : k == 1 ? -D->round(0.875L * M) : 1;
+        }
+        y = tvals(t, n, yl);
+        dy = tvals(t, n, dyl);
+        long double dot = yl[0] * dyl[0] + yl[1] * dyl[1];
+        for (size_t k = 0; k < n; k++) {
+            ref[k] = yl[k] * (dyl[k] - dot);
+            mag[k] = yl[k] * fmaxl(fabsl(dyl[k]), fabsl(dot));
+        }
+        tnote(t, "n = %zu: softmax_backward, dy_1 - <dy, y> = -21/16 max", n);
+        CHECK_STATUS(t, D->softmax_backward(out, y, dy, 1, n), SMX_OK);
+        check_backward_top(t, "dx", out, 1, ref, mag, n);
+        CHECK_STATUS(t, D->softmax_backward_axis(out3, lanes3(t, y, n), lanes3(t, dy, n), 1, n,
+                                                 3),
+                     SMX_OK);
+        for (size_t i = 0; i < 3; i++)
+            check_backward_top(t, "dx (axis)", (char *)out3 + i * D->size, 3, ref, mag, n);
+
+        /* a row of y summing to a little over 1 (as rounded probabilities
+         * may) and dy = max: <dy, y> passes max, dx = -y (sum y - 1) max */
+        const long double up = 8 * ulp_of(D, 0.5L);
+        for (size_t k = 0; k < n; k++) {
+            yl[k] = k == 0 ? 0.5L : k == 1 ? 0.5L + up : 0;
+            dyl[k] = k < 2 ? M : 1;
+        }
+        y = tvals(t, n, yl);
+        dy = tvals(t, n, dyl);
+        dot = yl[0] * dyl[0] + yl[1] * dyl[1];
+        for (size_t k = 0; k < n; k++) {
+            ref[k] = yl[k] * (dyl[k] - dot);
+            mag[k] = yl[k] * fmaxl(fabsl(dyl[k]), fabsl(dot));
+        }
+        tnote(t, "n = %zu: softmax_backward, <dy, y> = (1 + 2^-50) max", n);
+        CHECK_STATUS(t, D->softmax_backward(out, y, dy, 1, n), SMX_OK);
+        check_backward_top(t, "dx", out, 1, ref, mag, n);
+        CHECK(t, tget(t, out, 0) < 0 && tget(t, out, 0) > -M, "dx[0] = %Lg, expected finite < 0",
+              tget(t, out, 0));
+        CHECK_STATUS(t, D->softmax_backward_axis(out3, lanes3(t, y, n), lanes3(t, dy, n), 1, n,
+                                                 3),
+                     SMX_OK);
+        for (size_t i = 0; i < 3; i++)
+            check_backward_top(t, "dx (axis)", (char *)out3 + i * D->size, 3, ref, mag, n);
+    }
+}
+
+/* The mask API near the top of the range: z = scale * x + bias passes
+ * max (scale 4, x = +-0.75 max) while the softmax of the row is defined;
+ * the bias decides it.  z = 3 max + (0, -1, -inf, 5 ...) gives the
+ * softmax of (0, -1, -inf) over the first three (the rest at least max
+ * below them, probability 0); the same rows negated, and a bias of -inf on
+ * an entry whose scale * x alone overflows (masked out, not NaN).  (f32
+ * forms z in double, where 3 max - 1 is 3 max: its bias is 0 there.) */
+static void test_masked_scores_past_the_range(void **state)
+{
+    tctx *t = *state;
+    const dtype *D = t->D;
+    const long double big = D->round(0.75L * D->max);
+    const size_t lengths[] = {3, 7, 40};
+    for (size_t li = 0; li < sizeof lengths / sizeof lengths[0]; li++) {
+        const size_t n = lengths[li];
+        for (int sign = 1; sign >= -1; sign -= 2) {
+            long double *xl = tld(t, n), *bl = tld(t, n), *d = tld(t, n), *ref = tld(t, n);
+            const long double fine = D->mant_dig == 53 ? -1 : 0;
+            for (size_t k = 0; k < n; k++) {
+                xl[k] = k < 3 ? sign * big : sign > 0 ? -big : -D->max;
+                bl[k] = k == 0 ? 0 : k == 1 ? fine : k == 2 ? -INF : 5;
+                /* z_k - z_0, exactly: 4 (x_k - x_0) + b_k */
+                d[k] = k < 3 ? bl[k] : -INF;
+            }
+            void *x = tvals(t, n, xl), *b = tvals(t, n, bl), *y = tvec(t, n);
+            const tmask mask = {b, 1, NULL, 0};
+            tnote(t, "n = %zu: z = 4 x + bias, x = %s0.75 max", n, sign > 0 ? "" : "-");
+            ref_softmax(ref, d, n);
+            CHECK_STATUS(t, D->softmax_masked(y, x, 1, n, 4.0, &mask), SMX_OK);
+            for (size_t k = 0; k < n; k++)
+                CHECK_ULP(t, "softmax", k, tget(t, y, k), ref[k], CONTRACT_ULP);
+            ref_log_softmax(ref, d, n);
+            CHECK_STATUS(t, D->log_softmax_masked(y, x, 1, n, 4.0, &mask), SMX_OK);
+            for (size_t k = 0; k < n; k++)
+                CHECK_ULP(t, "log_softmax", k, tget(t, y, k), ref[k], CONTRACT_ULP);
+        }
+        /* (0.75 max, 1, 2, ...) with bias (-inf, 0, 0, ...): 4 x_0 alone
+         * overflows but the entry is masked out */
+        long double *xl = tld(t, n), *bl = tld(t, n), *ref = tld(t, n);
+        for (size_t k = 0; k < n; k++) {
+            xl[k] = k == 0 ? big : (long double)k;
+            bl[k] = k == 0 ? -INF : 0;
+        }
+        void *x = tvals(t, n, xl), *y = tvec(t, n);
+        const tmask mask = {tvals(t, n, bl), 1, NULL, 0};
+        long double *z = tld(t, n);
+        for (size_t k = 0; k < n; k++)
+            z[k] = k == 0 ? -INF : 4 * xl[k];
+        ref_softmax(ref, z, n);
+        tnote(t, "n = %zu: bias -inf where 4 x overflows", n);
+        CHECK_STATUS(t, D->softmax_masked(y, x, 1, n, 4.0, &mask), SMX_OK);
+        for (size_t k = 0; k < n; k++)
+            CHECK_ULP(t, "softmax", k, tget(t, y, k), ref[k], CONTRACT_ULP);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -785,6 +966,8 @@ int main(void)
         SMX_TEST(test_bad_row_does_not_leak),
         SMX_TEST(test_in_place_same_bits),
         SMX_TEST(test_single_column),
+        SMX_TEST(test_backward_near_the_top_of_the_range),
+        SMX_TEST(test_masked_scores_past_the_range),
     };
     return cmocka_run_group_tests_name("special_values", tests, NULL, NULL);
 }
