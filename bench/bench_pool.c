@@ -2,16 +2,17 @@
  * bench_pool.c — smx-bench-pool: what a parallel call costs beyond its
  * work, and what the second thread gives on small problems.
  *
- *   smx-bench-pool [--budget SECONDS]
+ *   smx-bench-pool [--budget SECONDS] [--threads N,N,...]
  *
  * 1. The pool's per-call overhead: smx__parallel_for (src/parallel.h) over
  *    two chunks that do nothing, on 2 threads, back to back as a training
  *    loop calls it (the workers are spinning), and after a pause of 2 ms
  *    (they are asleep and must be woken); and the same on 1 thread, which
  *    runs the chunks in the caller.  The overhead is the difference, in µs.
- * 2. f32 softmax, softmax backward and cross-entropy at 4096x10, 256x1000
- *    and 2048x2048 on 1 and 2 threads: "2thr" is the time on 1 thread over
- *    the time on 2 (> 1: 2 threads faster).
+ * 2. f32 softmax, softmax backward and cross-entropy at 4096x10, 256x1000,
+ *    2048x2048 and 64x32000 on 1 thread and on each count of --threads
+ *    (default 2): "Nthr" is the time on 1 thread over the time on N (> 1:
+ *    N threads faster).
  * Each figure is the median of samples of about budget / 9 s each.
  */
 #define _POSIX_C_SOURCE 200809L /* clock_gettime, nanosleep */
@@ -26,6 +27,10 @@
 #include <time.h>
 
 static double budget_s = 0.3;
+
+#define MAX_COUNTS 16
+static int counts[MAX_COUNTS] = {2};
+static int n_counts = 1;
 
 static double now_ns(void)
 {
@@ -127,8 +132,18 @@ int main(int argc, char **argv)
                 fputs("smx-bench-pool: --budget: seconds in (0, 60)\n", stderr);
                 return 2;
             }
+        } else if (!strcmp(argv[a], "--threads") && a + 1 < argc) {
+            n_counts = 0;
+            for (char *tok = strtok(argv[++a], ","); tok; tok = strtok(NULL, ",")) {
+                const int t = atoi(tok);
+                if (t < 1 || t > 256 || n_counts == MAX_COUNTS) {
+                    fputs("smx-bench-pool: --threads: up to 16 counts in [1, 256]\n", stderr);
+                    return 2;
+                }
+                counts[n_counts++] = t;
+            }
         } else {
-            fputs("usage: smx-bench-pool [--budget SECONDS]\n", stderr);
+            fputs("usage: smx-bench-pool [--budget SECONDS] [--threads N,N,...]\n", stderr);
             return 2;
         }
     }
@@ -146,9 +161,15 @@ int main(int argc, char **argv)
 
     static const struct {
         size_t rows, cols;
-    } shapes[] = {{4096, 10}, {256, 1000}, {2048, 2048}};
+    } shapes[] = {{4096, 10}, {256, 1000}, {2048, 2048}, {64, 32000}};
     static const char *const ops[] = {"softmax", "softmax_bwd", "cross_entropy"};
-    printf("%-14s %-10s %11s %11s %6s\n", "op", "shape", "1thr_us", "2thr_us", "2thr");
+    printf("%-14s %-10s %11s", "op", "shape", "1thr_us");
+    for (int c = 0; c < n_counts; c++) {
+        char head[16];
+        snprintf(head, sizeof head, "%dthr", counts[c]);
+        printf(" %6s", head);
+    }
+    printf("\n");
     for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++) {
         problem p = {NULL, shapes[s].rows, shapes[s].cols, NULL, NULL, NULL, NULL, NULL};
         const size_t n = p.rows * p.cols;
@@ -170,12 +191,14 @@ int main(int argc, char **argv)
             p.op = ops[o];
             smx_set_num_threads(1);
             const double t1 = median_ns(run_problem, &p, 0);
-            smx_set_num_threads(2);
-            const double t2 = median_ns(run_problem, &p, 0);
             char shape[32];
             snprintf(shape, sizeof shape, "%zux%zu", p.rows, p.cols);
-            printf("%-14s %-10s %11.3f %11.3f %6.2f\n", p.op, shape, t1 / 1e3, t2 / 1e3,
-                   t1 / t2);
+            printf("%-14s %-10s %11.3f", p.op, shape, t1 / 1e3);
+            for (int c = 0; c < n_counts; c++) {
+                smx_set_num_threads(counts[c]);
+                printf(" %6.2f", t1 / median_ns(run_problem, &p, 0));
+            }
+            printf("\n");
         }
         free(p.x);
         free(p.y);
