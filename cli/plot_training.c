@@ -13,14 +13,13 @@
 
 enum { WIDTH = 960, HEIGHT = 440 };
 
-/* One curve through v[0..n), epoch e + 1 at v[e]; NaN entries are gaps. */
-static void curve(canvas *c, const axes *a, const double *v, size_t n, rgb colour, int dashed)
+/* One curve through the history's series v; NaN entries are gaps. */
+static void curve(canvas *c, const axes *a, const train_history *h, const double *v, rgb colour)
 {
+    const size_t n = h->n;
     cairo_t *cr = c->cr;
-    const double dash[] = {6, 4};
     canvas_colour(c, colour);
     cairo_set_line_width(cr, 2);
-    cairo_set_dash(cr, dash, dashed ? 2 : 0, 0);
     cairo_save(cr);
     cairo_rectangle(cr, a->left, a->top, a->width, a->height);
     cairo_clip(cr);
@@ -30,7 +29,7 @@ static void curve(canvas *c, const axes *a, const double *v, size_t n, rgb colou
             pen = 0;
             continue;
         }
-        const double x = axes_x(a, (double)(e + 1)), y = axes_y(a, v[e]);
+        const double x = axes_x(a, (double)history_epoch(h, e)), y = axes_y(a, v[e]);
         if (pen)
             cairo_line_to(cr, x, y);
         else
@@ -41,7 +40,6 @@ static void curve(canvas *c, const axes *a, const double *v, size_t n, rgb colou
         cairo_arc(cr, axes_x(a, 1), axes_y(a, v[0]), 2.5, 0, 6.2832);
     cairo_stroke(cr);
     cairo_restore(cr);
-    cairo_set_dash(cr, dash, 0, 0);
 }
 
 /* A legend in the top (or bottom) right corner of a: one line per entry. */
@@ -108,10 +106,11 @@ int plot_training(const char *path, const train_history *h, const plot_training_
     canvas_text(&c, WIDTH / 2.0, 28, title, 15, 0.5, 1);
 
     const double epochs = h->epochs > 1 ? (double)h->epochs : 2;
+    /* the largest loss, for the axis */
     axes loss = {80, 56, 370, 300, 1, epochs, 0, 0};
     axes acc = {560, 56, 370, 300, 1, epochs, 0, 1};
     double top = 0;
-    for (size_t e = 0; e < h->epochs; e++) {
+    for (size_t e = 0; e < h->n; e++) {
         if (isfinite(h->train_loss[e]) && h->train_loss[e] > top)
             top = h->train_loss[e];
         if (isfinite(h->val_loss[e]) && h->val_loss[e] > top)
@@ -129,11 +128,11 @@ int plot_training(const char *path, const train_history *h, const plot_training_
     axes_draw(&c, &loss, "epoch", loss_title, AXES_X_INTEGERS);
     axes_draw(&c, &acc, "epoch", "accuracy", AXES_X_INTEGERS | AXES_Y_PERCENT);
 
-    curve(&c, &loss, h->train_loss, h->epochs, train_colour, 0);
-    curve(&c, &acc, h->train_accuracy, h->epochs, train_colour, 0);
+    curve(&c, &loss, h, h->train_loss, train_colour);
+    curve(&c, &acc, h, h->train_accuracy, train_colour);
     if (val) {
-        curve(&c, &loss, h->val_loss, h->epochs, val_colour, 0);
-        curve(&c, &acc, h->val_accuracy, h->epochs, val_colour, 0);
+        curve(&c, &loss, h, h->val_loss, val_colour);
+        curve(&c, &acc, h, h->val_accuracy, val_colour);
     }
     /* the test accuracy, measured once on the final model: a level line */
     const double ty = axes_y(&acc, info->test_accuracy), dash[] = {6, 4};

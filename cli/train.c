@@ -210,7 +210,7 @@ static void draw_live(const progress_state *s, const smx_nn_progress *p, double 
     char bar[3 * 12 + 1], spark[3 * 10 + 1] = "", val[32] = "";
     progress_bar(bar, sizeof bar, (double)p->epoch / (double)p->epochs, 12);
     if (s->history)
-        progress_sparkline(spark, sizeof spark, s->history->train_loss, s->history->epochs, 10);
+        progress_sparkline(spark, sizeof spark, s->history->train_loss, s->history->n, 10);
     if (!isnan(p->val_loss))
         snprintf(val, sizeof val, " val %.4f", p->val_loss);
     const double eta = (now - s->start) / (double)p->epoch * (double)(p->epochs - p->epoch);

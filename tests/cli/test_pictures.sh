@@ -74,6 +74,9 @@ check "curves.png" check_picture "$tmp/curves.png" 960 440 --near $blue:300 --fa
 # With early stopping, the validation curves in orange.
 "$smx" train --quiet --patience 10 --epochs 2000 --plot "$tmp/early.png" >/dev/null
 check "curves with validation" check_picture "$tmp/early.png" 960 440 --near $orange:300
+# A long run: the history keeps means of consecutive epochs (cli/history.c).
+"$smx" train --quiet --epochs 10000 --batch 0 --plot "$tmp/long.png" >/dev/null
+check "curves of 10000 epochs" check_picture "$tmp/long.png" 960 440 --near $blue:300
 # The regions: every class's colour, in the points and the regions.
 check "regions.png" check_picture "$tmp/regions.png" 800 600 \
     --near $blue:300 --near $orange:300 --near $green:300
