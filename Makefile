@@ -2,6 +2,7 @@
 #   make                 configure into $(BUILD_DIR) and build
 #   make test            install missing packages (scripts/bootstrap), build, ctest
 #   make demo            train on the embedded Iris data, then explain the derivative
+#   make pictures        draw docs/images/ (the pictures of smx train and explain)
 #   make sanitize        build with ASan + UBSan into $(ASAN_BUILD_DIR)
 #   make test-sanitize   ... and run the tests there
 #   make bench           softmax speed against memcpy, exp and the peers (build-bench/)
@@ -38,7 +39,7 @@ MAKEFLAGS += --no-print-directory
 cmake_build = $(CMAKE) -S . -B $(1) $(2) && $(CMAKE) --build $(1) -j$(JOBS)
 
 .PHONY: all build test demo sanitize test-sanitize install clean bootstrap bench bench-train test-aarch64 test-avx512-emulated
-.PHONY: python bench-python deb
+.PHONY: python bench-python deb pictures
 
 all: build
 
@@ -60,6 +61,18 @@ demo: bootstrap
 	$(BUILD_DIR)/cli/smx train
 	@echo
 	$(BUILD_DIR)/cli/smx explain $(IRIS_SCORES)
+
+# The pictures in docs/images/: the embedded Iris data, the default seed
+# (42), the demo's scores.  PNG is byte for byte the same on every run
+# with the same cairo and fonts.
+PICTURES = docs/images
+pictures: bootstrap
+	$(call cmake_build,$(BUILD_DIR),$(CMAKE_FLAGS))
+	mkdir -p $(PICTURES)
+	$(BUILD_DIR)/cli/smx train --quiet --seed 42 --plot $(PICTURES)/train-curves.png \
+		--plot-regions $(PICTURES)/train-regions.png >/dev/null
+	$(BUILD_DIR)/cli/smx explain $(IRIS_SCORES) --plot $(PICTURES)/explain.png >/dev/null
+	@ls -l $(PICTURES)/*.png
 
 sanitize: bootstrap
 	$(call cmake_build,$(ASAN_BUILD_DIR),$(ASAN_FLAGS) $(CMAKE_FLAGS))

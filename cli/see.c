@@ -3,6 +3,7 @@
  * the SoftMax and its derivative, for a person or (--json) a script.
  */
 #include "cli.h"
+#include "plot.h"
 #include "scores.h"
 
 #include "io/number.h"
@@ -382,10 +383,35 @@ static const char *score_text(char *buf, size_t size, double v, int precision)
     return buf;
 }
 
+/* --plot: the picture of what explain printed. */
+static int draw_explain(const char *path, const see_setup *s, const double *z, const double *y,
+                        const double *jac, const double *g, const double *dz, size_t n,
+                        size_t target)
+{
+    char(*names)[32] = malloc(n * sizeof *names);
+    const char **labels = malloc(n * sizeof *labels);
+    int rc = CLI_EXIT_OK;
+    if (!names || !labels) {
+        rc = cli_error(NULL, "out of memory");
+    } else {
+        for (size_t i = 0; i < n; i++)
+            labels[i] = label_of(s, i, names[i], sizeof names[i]);
+        const plot_explain_info info = {n, z, y, jac, g, dz, labels, target,
+                                        s->mode.temperature};
+        rc = plot_explain(path, &info);
+    }
+    free(names);
+    free((void *)labels);
+    return rc;
+}
+
 static int run_explain(const cli_args *args)
 {
     see_setup s;
     double *z = NULL;
+    const char *plot = cli_value(args, "plot");
+    if (plot && plot_check("plot", plot))
+        return CLI_EXIT_FAIL;
     int rc = see_setup_of(&s, args);
     if (rc || (rc = scores_of_args(&z, args, &s, 2))) {
         see_setup_free(&s);
@@ -436,6 +462,8 @@ static int run_explain(const cli_args *args)
             jg[i] += jac[i * n + j] * g[j];
         worst = fmax(worst, fabs(jg[i] - dz[i]));
     }
+    if (plot && (rc = draw_explain(plot, &s, z, y, jac, g, dz, n, target)))
+        goto done;
 
     if (s.json) {
         cJSON *root = cJSON_CreateObject();
@@ -456,6 +484,8 @@ static int run_explain(const cli_args *args)
         cJSON_AddItemToObject(root, "gradient", json_array(dz, n));
         cJSON_AddItemToObject(root, "jacobian_times_gradient", json_array(jg, n));
         cJSON_AddNumberToObject(root, "max_difference", worst);
+        if (plot)
+            cJSON_AddStringToObject(root, "plot", plot);
         rc = cli_print_json(root);
         goto done;
     }
@@ -511,6 +541,8 @@ static int run_explain(const cli_args *args)
     printf("   check against the matrix, J g = ");
     print_row(jg, n, p);
     printf("   largest difference: %.3g\n", worst);
+    if (plot)
+        printf("\ndrew %s (scores, probabilities, Jacobian, gradient)\n", plot);
 
 done:
     free(z);
@@ -539,6 +571,8 @@ static const cli_option explain_options[] = {
     {"grad", "G1,G2,...", "upstream gradient dL/ds, comma-separated"},
     {"target", "CLASS", "backward of the cross-entropy of this class (a label or a 1-based "
                         "index; default: the most probable)"},
+    {"plot", "FILE", "draw the scores, the probabilities, the Jacobian as a heatmap and the "
+                     "gradient (FILE.png, .svg or .pdf)"},
     SEE_COMMON_OPTIONS,
     {NULL, NULL, NULL},
 };
@@ -568,7 +602,7 @@ const cli_command cli_cmd_explain = {
     "Walk through the SoftMax and its derivative with these scores: the\n"
     "exponentials, the probabilities, the quotient rule for the same and for\n"
     "another class, the Jacobian, and the backward product without the matrix.",
-    "smx explain SCORES... [--labels A,B,...]\n[--target CLASS | --grad G1,G2,...]",
+    "smx explain SCORES... [--labels A,B,...]\n[--target CLASS | --grad G1,G2,...] [--plot FILE]",
     explain_options,
     run_explain,
 };

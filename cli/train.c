@@ -4,11 +4,18 @@
  * CSV file (or the embedded Iris data) and saved as safetensors.
  *
  * Results go to standard output (text, or JSON with --json); progress
- * goes to standard error, so that a pipe gets only the results.
+ * goes to standard error, so that a pipe gets only the results.  On a
+ * terminal (standard output one, no --json) a live progress line with
+ * a bar and a sparkline of the loss takes the place of the progress
+ * lines, drawn on standard output.
  */
 #include "cli.h"
+#include "feature_rank.h"
+#include "history.h"
 #include "metrics.h"
 #include "model_file.h"
+#include "plot.h"
+#include "progress.h"
 
 #include "io/csv.h"
 #include "iris_data.h"
@@ -186,16 +193,40 @@ static cJSON *json_names(char *const *names, size_t n)
 /* ---- smx train ---------------------------------------------------------- */
 
 /* Progress: a live line on a terminal, a plain line every `every` epochs
- * otherwise, nothing when quiet. */
+ * otherwise, nothing when quiet.  The history of the epochs feeds the
+ * live line's sparkline and --plot. */
 typedef struct progress_state {
     int quiet, live;
     size_t every;
     double start, last_draw;
+    train_history *history; /* NULL: not kept */
+    int out_of_memory;
 } progress_state;
+
+/* The live line, within 80 columns: the bar, the epoch, the loss with
+ * its sparkline since epoch 1, the accuracy, the time left. */
+static void draw_live(const progress_state *s, const smx_nn_progress *p, double now)
+{
+    char bar[3 * 12 + 1], spark[3 * 10 + 1] = "", val[32] = "";
+    progress_bar(bar, sizeof bar, (double)p->epoch / (double)p->epochs, 12);
+    if (s->history)
+        progress_sparkline(spark, sizeof spark, s->history->train_loss, s->history->n, 10);
+    if (!isnan(p->val_loss))
+        snprintf(val, sizeof val, " val %.4f", p->val_loss);
+    const double eta = (now - s->start) / (double)p->epoch * (double)(p->epochs - p->epoch);
+    printf("\r\033[K%s %zu/%zu loss %.4f %s acc %.1f%%%s ETA %.1fs", bar, p->epoch, p->epochs,
+           p->train_loss, spark, 100 * p->train_accuracy, val, eta);
+    fflush(stdout);
+}
 
 static int on_epoch(const smx_nn_progress *p, void *user)
 {
     progress_state *s = user;
+    if (s->history && history_add(s->history, p->train_loss, p->train_accuracy, p->val_loss,
+                                  p->val_accuracy, p->best_epoch) != 0) {
+        s->out_of_memory = 1;
+        return 1; /* stop: the caller reports it */
+    }
     if (s->quiet)
         return 0;
     const double now = seconds_now();
@@ -208,10 +239,7 @@ static int on_epoch(const smx_nn_progress *p, void *user)
         if (!last && now - s->last_draw < 0.1)
             return 0;
         s->last_draw = now;
-        const double eta = (now - s->start) / (double)p->epoch * (double)(p->epochs - p->epoch);
-        fprintf(stderr, "\r\033[Kepoch %zu/%zu  loss %.4f  acc %5.1f%%%s  ETA %.1fs", p->epoch,
-                p->epochs, p->train_loss, 100 * p->train_accuracy, val, eta);
-        fflush(stderr);
+        draw_live(s, p, now);
     } else if (p->epoch % s->every == 0 || p->epoch == 1) {
         fprintf(stderr, "epoch %zu/%zu  loss %.4f  acc %5.1f%%%s\n", p->epoch, p->epochs,
                 p->train_loss, 100 * p->train_accuracy, val);
@@ -502,6 +530,72 @@ out:
     return rc;
 }
 
+/* The picture options: each drawable, none with --folds, --plot-features
+ * only with --plot-regions, two files for two pictures. */
+static int plot_options_ok(const cli_args *args, size_t folds)
+{
+    const char *plot = cli_value(args, "plot"), *regions = cli_value(args, "plot-regions");
+    int rc;
+    if (plot && (rc = plot_check("plot", plot)))
+        return rc;
+    if (regions && (rc = plot_check("plot-regions", regions)))
+        return rc;
+    if (folds && (plot || regions))
+        return cli_error("train without --folds for the pictures of one model",
+                         "--folds trains %zu models: --%s does not apply", folds,
+                         plot ? "plot" : "plot-regions");
+    if (cli_value(args, "plot-features") && !regions)
+        return cli_error("--plot-regions FILE draws the decision regions",
+                         "--plot-features chooses the features of --plot-regions: give it too");
+    if (plot && regions && !strcmp(plot, regions))
+        return cli_error(NULL, "--plot and --plot-regions both name %s: give two files", plot);
+    return CLI_EXIT_OK;
+}
+
+/* The two features of --plot-regions: --plot-features, or the two of
+ * largest ANOVA F statistic over all the rows (a property of the data,
+ * the same for every seed). */
+static int region_features(size_t pair[2], const cli_args *args, const dataset *d)
+{
+    double *F = malloc(d->features * sizeof *F);
+    if (!F)
+        return cli_error(NULL, "out of memory");
+    features_f_statistic(F, d->x, d->y, d->rows, d->features, d->classes);
+    const int rc = features_pick_pair(pair, cli_value(args, "plot-features"), d->feature_names,
+                                      d->features, F);
+    free(F);
+    return rc;
+}
+
+/* The pictures of a trained model, when asked for; `arch` and the test
+ * accuracy title them. */
+static int draw_pictures(const cli_args *args, const dataset *d, const smx_nn_config *cfg,
+                         const cli_model *model, const train_history *history,
+                         const smx_nn_report *report, const char *arch, const float *x,
+                         const int32_t *y, size_t n_train, size_t n_test, double test_accuracy,
+                         const size_t pair[2])
+{
+    const char *plot = cli_value(args, "plot"), *regions = cli_value(args, "plot-regions");
+    char title[512];
+    int rc;
+    snprintf(title, sizeof title, "%s, network %s", d->source, arch);
+    if (plot) {
+        plot_training_info info = {title, smx_nn_loss_name(cfg->loss), test_accuracy,
+                                   report->stopped_early ? report->best_epoch : 0};
+        if ((rc = plot_training(plot, history, &info)))
+            return rc;
+    }
+    if (regions) {
+        const plot_rows train = {x, y, n_train};
+        const plot_rows test = {x + n_train * d->features, y + n_train, n_test};
+        plot_regions_info info = {title, (const char *const *)model->class_names,
+                                  d->feature_names, {pair[0], pair[1]}, test_accuracy};
+        if ((rc = plot_regions(regions, &model->net, &train, &test, &info)))
+            return rc;
+    }
+    return CLI_EXIT_OK;
+}
+
 /* --save must not overwrite the training data. */
 static int save_target_ok(const cli_args *args)
 {
@@ -535,16 +629,26 @@ static int run_train(const cli_args *args)
         return cli_error("train without --folds to hold out a test set or save a model",
                          "--folds tests on every row in turn: --%s does not apply",
                          cli_value(args, "save") ? "save" : "test-fraction");
+    if ((rc = plot_options_ok(args, folds)))
+        return rc;
     if ((rc = dataset_load(&d, args)))
         return rc;
     class_weight_spec cw;
-    if ((rc = class_weight_spec_of(&cw, args, &cfg, &d))) {
+    size_t pair[2] = {0, 0};
+    if ((cli_value(args, "plot-regions") && (rc = region_features(pair, args, &d))) ||
+        (rc = class_weight_spec_of(&cw, args, &cfg, &d))) {
         smx_csv_free(&d.csv);
         return rc;
     }
     const int json = cli_flag(args, "json");
-    progress_state ps = {cli_flag(args, "quiet"), isatty(STDERR_FILENO), 0, seconds_now(), 0};
+    /* the live line only on a terminal, never into a pipe or a file */
+    progress_state ps = {cli_flag(args, "quiet"), !json && isatty(STDOUT_FILENO), 0,
+                         seconds_now(), 0, NULL, 0};
     ps.every = cfg.epochs >= 10 ? cfg.epochs / 10 : 1;
+    train_history history;
+    memset(&history, 0, sizeof history);
+    if ((ps.live && !ps.quiet) || cli_value(args, "plot"))
+        ps.history = &history;
     float *weights = malloc(d.classes * sizeof *weights);
     if (!weights)
         rc = cli_error(NULL, "out of memory");
@@ -598,7 +702,11 @@ static int run_train(const cli_args *args)
                       &ps);
     const double elapsed = seconds_now() - t0;
     if (ps.live && !ps.quiet)
-        fputc('\n', stderr);
+        fputs("\n\n", stdout);
+    if (ps.out_of_memory) {
+        rc = cli_error(NULL, "out of memory");
+        goto out;
+    }
     if (st != SMX_NN_OK) {
         rc = cli_error(st == SMX_NN_ERR_DIVERGED ? "try a smaller --lr" : NULL, "training: %s",
                        smx_nn_strerror(st));
@@ -615,6 +723,10 @@ static int run_train(const cli_args *args)
 
     char arch[128];
     describe_network(arch, sizeof arch, &model.net);
+    if ((rc = draw_pictures(args, &d, &cfg, &model, &history, &report, arch, x, y, n_train,
+                            n_test, test_m.eval.accuracy, pair)))
+        goto out;
+    const char *plot = cli_value(args, "plot"), *regions = cli_value(args, "plot-regions");
     if (json) {
         cJSON *root = cJSON_CreateObject();
         cJSON_AddStringToObject(root, "data", d.source);
@@ -635,6 +747,15 @@ static int run_train(const cli_args *args)
         cJSON_AddItemToObject(root, "test", metrics_json(&test_m, 1));
         if (save)
             cJSON_AddStringToObject(root, "saved", save);
+        if (plot)
+            cJSON_AddStringToObject(root, "plot", plot);
+        if (regions) {
+            cJSON *o = cJSON_AddObjectToObject(root, "plot_regions");
+            cJSON_AddStringToObject(o, "file", regions);
+            cJSON *f = cJSON_AddArrayToObject(o, "features");
+            for (int i = 0; i < 2; i++)
+                cJSON_AddItemToArray(f, cJSON_CreateString(d.feature_names[pair[i]]));
+        }
         rc = cli_print_json(root);
         goto out;
     }
@@ -662,7 +783,13 @@ static int run_train(const cli_args *args)
     metrics_print(&test_m, model.class_names, "test rows");
     if (save)
         printf("\nsaved %s\n", save);
+    if (plot)
+        printf("%sdrew %s (loss and accuracy per epoch)\n", save ? "" : "\n", plot);
+    if (regions)
+        printf("%sdrew %s (decision regions over %s and %s)\n", save || plot ? "" : "\n",
+               regions, d.feature_names[pair[0]], d.feature_names[pair[1]]);
 out:
+    history_free(&history);
     metrics_free(&train_m);
     metrics_free(&test_m);
     cli_model_free(&model);
@@ -835,7 +962,15 @@ static const cli_option train_options[] = {
                    "and tested on the one left out; the mean and std of the test accuracy "
                    "and macro-F1"},
     {"save", "FILE", "write the model to this safetensors file"},
-    {"every", "N", "a progress line every N epochs when stderr is not a terminal"},
+    {"plot", "FILE", "draw the loss and the accuracy per epoch, training and validation, "
+                     "with the final test accuracy (FILE.png, .svg or .pdf)"},
+    {"plot-regions", "FILE", "draw the decision regions over two features: the class of "
+                             "largest probability, shaded by it, the other features at "
+                             "their training means; the rows on top"},
+    {"plot-features", "A,B", "the two features of --plot-regions (names or 1-based "
+                             "positions; default: the two of largest ANOVA F statistic)"},
+    {"every", "N", "a progress line every N epochs (without a terminal; on one, a live "
+                   "progress bar)"},
     {"quiet", NULL, "no progress"},
     {"precision", "N", "digits of the losses (default 4)"},
     {"json", NULL, "print JSON for scripts"},
