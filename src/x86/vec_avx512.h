@@ -132,6 +132,8 @@ static inline void v_store_f64_n(double *p, vd a, size_t n)
 /* ---- float lanes: 16 floats (the f32 row kernels, simd/vexpf.h) --------- */
 
 #define FW 16 /* float lanes */
+/* Short rows (simd/kernels_f32.inc) in double lanes: see there. */
+#define V_SHORT_ROWS_IN_DOUBLE 1
 typedef __m512 vf;
 typedef __mmask16 vfm; /* a lane mask */
 
