@@ -4,42 +4,12 @@
  * models of CPUs this machine is not (bench/mca/run.sh).  Compiled to
  * assembly only, never run; each loop body is an llvm-mca code region.
  *
- * VEC_AVX512 builds it on AVX-512, whose vec_avx512.h has no float lanes:
- * the 16-lane operations that vexpf.h needs are defined below, so that the
- * model can say whether the float lanes would pay there.
+ * VEC_AVX512 builds it on AVX-512 (vec_avx512.h), the default on AVX2.
  */
 #include <stddef.h>
 
 #ifdef VEC_AVX512
 #include "x86/vec_avx512.h"
-#define FW 16
-typedef __m512 vf;
-typedef __mmask16 vfm;
-static inline vf f_set1(float a) { return _mm512_set1_ps(a); }
-static inline vf f_add(vf a, vf b) { return _mm512_add_ps(a, b); }
-static inline vf f_sub(vf a, vf b) { return _mm512_sub_ps(a, b); }
-static inline vf f_mul(vf a, vf b) { return _mm512_mul_ps(a, b); }
-static inline vf f_fma(vf a, vf b, vf c) { return _mm512_fmadd_ps(a, b, c); }
-static inline vf f_max(vf a, vf b) { return _mm512_max_ps(a, b); }
-static inline vfm f_ge(vf a, vf b) { return _mm512_cmp_ps_mask(a, b, _CMP_GE_OQ); }
-static inline vf f_and(vfm m, vf a) { return _mm512_maskz_mov_ps(m, a); }
-static inline vf f_table8(vf k, const float *table)
-{
-    return _mm512_permutexvar_ps(_mm512_castps_si512(k),
-                                 _mm512_broadcast_f32x8(_mm256_loadu_ps(table)));
-}
-static inline vf f_pow2_bits3(vf k)
-{
-    return _mm512_castsi512_ps(_mm512_and_si512(_mm512_slli_epi32(_mm512_castps_si512(k), 20),
-                                                _mm512_set1_epi32((int)0xff800000u)));
-}
-static inline vd f_lo_wide(vf a) { return _mm512_cvtps_pd(_mm512_castps512_ps256(a)); }
-static inline vd f_hi_wide(vf a)
-{
-    return _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(a), 1)));
-}
-static inline vf f_load(const float *p) { return _mm512_loadu_ps(p); }
-static inline void f_store(float *p, vf a) { _mm512_storeu_ps(p, a); }
 #else
 #include "x86/vec_avx2.h"
 #endif
