@@ -17,13 +17,12 @@ through copies (>= 512 MiB) so that their data comes from memory.
 usage: bench/bench_python.py [--budget S] [--shape RxC]... [--f32] [--smx-tsv FILE]
 """
 import math
-import statistics
 import sys
-import time
 
 import numpy as np
 
 import smx
+from bench_timing import measure, read_smx_times
 
 SHAPES = [(150, 3), (1, 3), (4096, 10), (256, 1000), (64, 32000), (8, 128256),
           (2048, 2048), (16, 1048576), (1, 16777216)]
@@ -52,42 +51,6 @@ def parse_args(argv):
             sys.exit(__doc__.strip().splitlines()[-1])
         i += 1
     return opts
-
-
-def read_c_times(path):
-    """smx-bench's TSV: (op, dtype, rows, cols) -> ns per call of the C call."""
-    times = {}
-    if path:
-        with open(path) as f:
-            for line in f:
-                p = line.split("\t")
-                if len(p) >= 6 and p[0] == "smx":
-                    times[(p[1], p[2], int(p[3]), int(p[4]))] = float(p[5])
-    return times
-
-
-def measure(fn, copies, budget):
-    """Median ns per call of fn(copy), cycling through the copies."""
-    k = [0]
-
-    def call():
-        fn(copies[k[0]])
-        k[0] = (k[0] + 1) % len(copies)
-
-    call()  # warm-up
-    t0 = time.perf_counter_ns()
-    call()
-    one = max(time.perf_counter_ns() - t0, 1)
-    budget_ns = budget * 1e9
-    batch = max(1, int(budget_ns / 9 / one))
-    nsamples = min(15, max(3, int(budget_ns / (batch * one))))
-    samples = []
-    for _ in range(nsamples):
-        start = time.perf_counter_ns()
-        for _ in range(batch):
-            call()
-        samples.append((time.perf_counter_ns() - start) / batch)
-    return statistics.median(samples)
 
 
 def peers():
@@ -119,7 +82,7 @@ def main():
     opts = parse_args(sys.argv[1:])
     smx.set_num_threads(1)
     found = peers()
-    c_times = read_c_times(opts["tsv"])
+    c_times = read_smx_times(opts["tsv"])
     budget = opts["budget"]
     rng = np.random.default_rng(1)
     info = smx.info()

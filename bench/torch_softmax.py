@@ -14,9 +14,9 @@ usage: bench/torch_softmax.py [--smx-tsv FILE] [--budget S] [--shape RxC]... [--
 (other smx-bench options are accepted and ignored)
 """
 import math
-import statistics
 import sys
-import time
+
+from bench_timing import measure, read_smx_times
 
 SHAPES = [(150, 3), (1, 3), (4096, 10), (256, 1000), (64, 32000), (8, 128256),
           (2048, 2048), (16, 1048576), (1, 16777216)]
@@ -48,42 +48,6 @@ def parse_args(argv):
     return opts
 
 
-def read_smx(path):
-    times = {}
-    if not path:
-        return times
-    with open(path) as f:
-        for line in f:
-            p = line.split("\t")
-            if len(p) >= 6 and p[0] == "smx":
-                times[(p[1], p[2], int(p[3]), int(p[4]))] = float(p[5])
-    return times
-
-
-def measure(fn, copies, budget):
-    """Median ns per call of fn(copy), as smx-bench measures."""
-    k = [0]
-
-    def call():
-        fn(copies[k[0]])
-        k[0] = (k[0] + 1) % len(copies)
-
-    call()  # warm-up
-    t0 = time.perf_counter_ns()
-    call()
-    one = max(time.perf_counter_ns() - t0, 1)
-    budget_ns = budget * 1e9
-    batch = max(1, int(budget_ns / 9 / one))
-    nsamples = min(15, max(3, int(budget_ns / (batch * one))))
-    samples = []
-    for _ in range(nsamples):
-        start = time.perf_counter_ns()
-        for _ in range(batch):
-            call()
-        samples.append((time.perf_counter_ns() - start) / batch)
-    return statistics.median(samples)
-
-
 def main():
     opts = parse_args(sys.argv[1:])
     try:
@@ -93,7 +57,7 @@ def main():
         print("PyTorch: not installed (Debian: apt-get install python3-torch); skipped")
         return 0
     torch.set_num_threads(1)
-    smx = read_smx(opts["tsv"])
+    smx = read_smx_times(opts["tsv"])
     shapes = opts["shapes"] or SHAPES
     gen = torch.Generator().manual_seed(1)
     print(f"PyTorch {torch.__version__}, {torch.get_num_threads()} thread, "
