@@ -1,10 +1,10 @@
 /*
  * iris_data.h — the 150 flowers of Fisher's Iris data, embedded so that
  * `smx train` with no file and the tests train on them without reading a
- * file.  Generated from data/iris.csv (the copy in ../shared/data/iris.csv)
- * by the awk line at the top of iris_data.c; the values are the CSV's
- * decimal strings as C float literals, so they are bit-identical to what
- * strtof() gives when the CSV is read.
+ * file.  The arrays (iris_data.c) are written from data/iris.csv at build
+ * time by cmake/iris_data.cmake; the values are the CSV's decimal strings
+ * as C float literals, so they are bit-identical to what strtof() gives
+ * when the CSV is read.
  */
 #ifndef SMX_NN_IRIS_DATA_H
 #define SMX_NN_IRIS_DATA_H
