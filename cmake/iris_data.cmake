@@ -107,21 +107,21 @@ set(out "/*
  */
 #include \"iris_data.h\"
 
-const float smx_nn_iris_x[SMX_NN_IRIS_ROWS * SMX_NN_IRIS_FEATURES] = {
+const float nn_iris_x[NN_IRIS_ROWS * NN_IRIS_FEATURES] = {
 ${x_text}};
 
-const int32_t smx_nn_iris_y[SMX_NN_IRIS_ROWS] = {
+const int32_t nn_iris_y[NN_IRIS_ROWS] = {
 ${y_text}};
 
-const char *const smx_nn_iris_feature_names[SMX_NN_IRIS_FEATURES] = {
+const char *const nn_iris_feature_names[NN_IRIS_FEATURES] = {
     ${feature_text}
 };
 
-const char *const smx_nn_iris_class_names[SMX_NN_IRIS_CLASSES] = {
+const char *const nn_iris_class_names[NN_IRIS_CLASSES] = {
     ${class_text}
 };
 
-const char *const smx_nn_iris_target_name = \"${target_name}\";
+const char *const nn_iris_target_name = \"${target_name}\";
 ")
 
 # Write only when the text changes, so an unchanged CSV rebuilds nothing.
