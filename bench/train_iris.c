@@ -157,7 +157,7 @@ static void score(const nn_config *cfg, double *acc, double *loss)
                 die("train", st);
             nn_eval ev;
             if ((st = nn_evaluate(&ev, NULL, &m, NN_LOSS_CROSS_ENTROPY, v.xte, v.yte,
-                                      v.nte)) != NN_OK)
+                                  v.nte)) != NN_OK)
                 die("evaluate", st);
             nn_model_free(&m);
             *acc += ev.accuracy / 50;
@@ -202,8 +202,8 @@ static int tune(const nn_config *defaults)
                     tune_rec r;
                     nn_model m;
                     nn_status st = nn_train_validated(&m, NULL, &c, v.xtr, v.ytr, v.ntr,
-                                                              v.xte, v.yte, v.nte, F, C, record,
-                                                              &r);
+                                                      v.xte, v.yte, v.nte, F, C, record,
+                                                      &r);
                     if (st != NN_OK)
                         die("train", st);
                     nn_model_free(&m);

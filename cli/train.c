@@ -676,7 +676,7 @@ static int run_train(const cli_args *args)
         goto out;
     }
     nn_status st = nn_split_stratified(idx, &n_test, d.y, d.rows, d.classes,
-                                               cfg.test_fraction, cfg.seed);
+                                       cfg.test_fraction, cfg.seed);
     if (st != NN_OK) {
         rc = cli_error("the test split needs rows of every class on both sides", "%s (%zu rows)",
                        nn_strerror(st), d.rows);
@@ -699,7 +699,7 @@ static int run_train(const cli_args *args)
     ps.start = t0;
     nn_report report;
     st = nn_train(&model.net, &report, &cfg, x, y, n_train, d.features, d.classes, on_epoch,
-                      &ps);
+                  &ps);
     const double elapsed = seconds_now() - t0;
     if (ps.live && !ps.quiet)
         fputs("\n\n", stdout);

@@ -137,7 +137,7 @@ static int read_quoted(csv_parser *p, int store)
             return -1;
         if (p->p >= p->end) {
             cli_io_fail(p->err, CLI_IO_ERR_SYNTAX, p->source, open_line, column,
-                         "quoted field %zu starts here but its closing quote is missing", column);
+                        "quoted field %zu starts here but its closing quote is missing", column);
             return -1;
         }
         if (p->p + 1 < p->end && p->p[1] == '"') { /* "" is one quote */
@@ -156,9 +156,9 @@ static int after_quote_error(csv_parser *p)
     char shown[16];
     cli_io_quote(shown, sizeof shown, p->p, 1);
     cli_io_fail(p->err, CLI_IO_ERR_SYNTAX, p->source, p->line, p->n_fields,
-                 "unexpected %s after the closing quote of field %zu (a quote inside a quoted "
-                 "field is written \"\")",
-                 shown, p->n_fields);
+                "unexpected %s after the closing quote of field %zu (a quote inside a quoted "
+                "field is written \"\")",
+                shown, p->n_fields);
     return -1;
 }
 
@@ -285,7 +285,7 @@ static cli_io_status parser_init(csv_parser *p, const char *data, size_t size, c
         char limit[32];
         cli_io_format_size(limit, sizeof limit, max_bytes);
         return cli_io_fail(err, CLI_IO_ERR_TOO_LARGE, source, 0, 0,
-                            "the input is larger than the %s limit (%zu bytes)", limit, size);
+                           "the input is larger than the %s limit (%zu bytes)", limit, size);
     }
     const char *nul = size ? memchr(data, '\0', size) : NULL;
     if (nul) {
@@ -295,9 +295,9 @@ static cli_io_status parser_init(csv_parser *p, const char *data, size_t size, c
             start--;
         const size_t line = line_at(data, pos), column = pos - start + 1;
         return cli_io_fail(err, CLI_IO_ERR_NUL, source, line, column,
-                            "NUL byte at line %zu, column %zu: this is not a text file (or it "
-                            "is UTF-16; save it as UTF-8)",
-                            line, column);
+                           "NUL byte at line %zu, column %zu: this is not a text file (or it "
+                           "is UTF-16; save it as UTF-8)",
+                           line, column);
     }
     p->p = data;
     p->end = data + size;
@@ -378,10 +378,10 @@ static cli_io_status read_header(csv_parser *p, const cli_csv_limits *lim)
         return p->err->status;
     if (r == 0)
         return cli_io_fail(p->err, CLI_IO_ERR_EMPTY, p->source, 0, 0,
-                            "the input is empty: expected a header line of column names");
+                           "the input is empty: expected a header line of column names");
     if (p->n_fields > lim->max_columns)
         return cli_io_fail(p->err, CLI_IO_ERR_TOO_LARGE, p->source, p->record_line, 0,
-                            "the header has more than %zu columns", lim->max_columns);
+                           "the header has more than %zu columns", lim->max_columns);
     return CLI_IO_OK;
 }
 
@@ -407,15 +407,15 @@ static cli_io_status check_header_names(csv_parser *p)
         size_t bad;
         if (len == 0)
             return cli_io_fail(p->err, CLI_IO_ERR_HEADER, p->source, p->fields[i].line, i + 1,
-                                "column %zu has an empty name in the header: every column "
-                                "needs a name",
-                                i + 1);
+                               "column %zu has an empty name in the header: every column "
+                               "needs a name",
+                               i + 1);
         if (!cli_utf8_valid(s, len, &bad))
             return cli_io_fail(p->err, CLI_IO_ERR_ENCODING, p->source, p->fields[i].line,
-                                i + 1,
-                                "the name of column %zu is not valid UTF-8 (byte %zu); save "
-                                "the file as UTF-8",
-                                i + 1, bad + 1);
+                               i + 1,
+                               "the name of column %zu is not valid UTF-8 (byte %zu); save "
+                               "the file as UTF-8",
+                               i + 1, bad + 1);
     }
     /* Distinct: sort by name, compare neighbours — n log n, as a header
      * may have tens of thousands of columns. */
@@ -432,8 +432,8 @@ static cli_io_status check_header_names(csv_parser *p)
             const size_t c = idx[k].index;
             cli_io_quote(shown, sizeof shown, idx[k].name, strlen(idx[k].name));
             st = cli_io_fail(p->err, CLI_IO_ERR_HEADER, p->source, p->fields[c].line, c + 1,
-                              "duplicate column name %s (columns %zu and %zu)", shown,
-                              idx[k - 1].index + 1, c + 1);
+                             "duplicate column name %s (columns %zu and %zu)", shown,
+                             idx[k - 1].index + 1, c + 1);
             break;
         }
     }
@@ -468,23 +468,23 @@ static cli_io_status cell_error(csv_parser *p, size_t col, const char *name,
     switch (ps) {
     case CLI_PARSE_EMPTY:
         return cli_io_fail(p->err, CLI_IO_ERR_MISSING, p->source, f->line, col + 1,
-                            "missing value in feature column %zu %s", col + 1, shown_name);
+                           "missing value in feature column %zu %s", col + 1, shown_name);
     case CLI_PARSE_NONFINITE:
         return cli_io_fail(p->err, CLI_IO_ERR_NOT_NUMBER, p->source, f->line, col + 1,
-                            "%s in feature column %zu %s: features must be finite numbers",
-                            shown, col + 1, shown_name);
+                           "%s in feature column %zu %s: features must be finite numbers",
+                           shown, col + 1, shown_name);
     case CLI_PARSE_RANGE:
         return cli_io_fail(p->err, CLI_IO_ERR_NOT_NUMBER, p->source, f->line, col + 1,
-                            "value %s in feature column %zu %s is out of float range", shown,
-                            col + 1, shown_name);
+                           "value %s in feature column %zu %s is out of float range", shown,
+                           col + 1, shown_name);
     case CLI_PARSE_TOO_LONG:
         return cli_io_fail(p->err, CLI_IO_ERR_NOT_NUMBER, p->source, f->line, col + 1,
-                            "value %s in feature column %zu %s is longer than %d characters",
-                            shown, col + 1, shown_name, CLI_PARSE_MAX_LEN);
+                           "value %s in feature column %zu %s is longer than %d characters",
+                           shown, col + 1, shown_name, CLI_PARSE_MAX_LEN);
     default:
         return cli_io_fail(p->err, CLI_IO_ERR_NOT_NUMBER, p->source, f->line, col + 1,
-                            "non-numeric value %s in feature column %zu %s", shown, col + 1,
-                            shown_name);
+                           "non-numeric value %s in feature column %zu %s", shown, col + 1,
+                           shown_name);
     }
 }
 
@@ -492,8 +492,8 @@ static cli_io_status ragged_error(csv_parser *p, size_t expected, const char *wh
 {
     const size_t got = p->n_fields;
     return cli_io_fail(p->err, CLI_IO_ERR_RAGGED, p->source, p->record_line,
-                        (got < expected ? got : expected) + 1,
-                        "expected %zu fields %s, got %zu", expected, what, got);
+                       (got < expected ? got : expected) + 1,
+                       "expected %zu fields %s, got %zu", expected, what, got);
 }
 
 /* Grows x (and y when want_y) to hold one more row of `width` floats,
@@ -509,12 +509,12 @@ static cli_io_status grow_rows(csv_parser *p, row_store *s, int want_y,
 {
     if (s->rows >= lim->max_rows)
         return cli_io_fail(p->err, CLI_IO_ERR_TOO_LARGE, p->source, p->record_line, 0,
-                            "more than %zu data rows", lim->max_rows);
+                           "more than %zu data rows", lim->max_rows);
     size_t cells;
     if (cli_mul_size(s->rows + 1, s->width, &cells) || cells > lim->max_cells)
         return cli_io_fail(p->err, CLI_IO_ERR_TOO_LARGE, p->source, p->record_line, 0,
-                            "more than %zu cells (rows x features = %zu x %zu)", lim->max_cells,
-                            s->rows + 1, s->width);
+                           "more than %zu cells (rows x features = %zu x %zu)", lim->max_cells,
+                           s->rows + 1, s->width);
     if (s->rows < s->cap)
         return CLI_IO_OK;
     size_t cap = s->cap ? s->cap * 2 : 64;
@@ -526,17 +526,17 @@ static cli_io_status grow_rows(csv_parser *p, row_store *s, int want_y,
     if (cli_mul_size(cap, s->width, &xbytes) || cli_mul_size(xbytes, sizeof(float), &xbytes) ||
         cli_mul_size(cap, sizeof(int32_t), &ybytes))
         return cli_io_fail(p->err, CLI_IO_ERR_TOO_LARGE, p->source, p->record_line, 0,
-                            "the data is too large for this machine");
+                           "the data is too large for this machine");
     float *x = realloc(s->x, xbytes ? xbytes : 1);
     if (!x)
         return cli_io_fail(p->err, CLI_IO_ERR_NOMEM, p->source, p->record_line, 0,
-                            "out of memory at %zu rows", s->rows);
+                           "out of memory at %zu rows", s->rows);
     s->x = x;
     if (want_y) {
         int32_t *y = realloc(s->y, ybytes);
         if (!y)
             return cli_io_fail(p->err, CLI_IO_ERR_NOMEM, p->source, p->record_line, 0,
-                                "out of memory at %zu rows", s->rows);
+                               "out of memory at %zu rows", s->rows);
         s->y = y;
     }
     s->cap = cap;
@@ -768,13 +768,13 @@ cli_io_status cli_csv_check_classes(const cli_csv_dataset *d, cli_io_error *err)
     if (d->n_classes == 1) {
         cli_io_quote(shown_c, sizeof shown_c, d->class_names[0], strlen(d->class_names[0]));
         return cli_io_fail(err, CLI_IO_ERR_ONE_CLASS, d->source, 0, d->target_column,
-                            "the target column %zu %s holds only one class, %s: training needs "
-                            "at least two",
-                            d->target_column, shown_t, shown_c);
+                           "the target column %zu %s holds only one class, %s: training needs "
+                           "at least two",
+                           d->target_column, shown_t, shown_c);
     }
     return cli_io_fail(err, CLI_IO_ERR_ONE_CLASS, d->source, 0, d->target_column,
-                        "the target column %s holds no class: training needs at least two",
-                        shown_t);
+                       "the target column %s holds no class: training needs at least two",
+                       shown_t);
 }
 
 static cli_io_status read_train(cli_csv_dataset *out, const char *data, size_t size,
@@ -817,15 +817,15 @@ static cli_io_status read_train(cli_csv_dataset *out, const char *data, size_t s
             cli_io_quote(shown, sizeof shown, target, strlen(target));
             column_list(list, sizeof list, &p);
             st = cli_io_fail(err, CLI_IO_ERR_UNKNOWN_COLUMN, source, header_line, 0,
-                              "no column named %s for the target; the columns are: %s", shown,
-                              list);
+                             "no column named %s for the target; the columns are: %s", shown,
+                             list);
             goto fail;
         }
     }
     if (ncols < 2) {
         st = cli_io_fail(err, CLI_IO_ERR_HEADER, source, header_line, 0,
-                          "the header has only one column: need at least one feature column "
-                          "and the target column (is the separator a comma?)");
+                         "the header has only one column: need at least one feature column "
+                         "and the target column (is the separator a comma?)");
         goto fail;
     }
     d.features = ncols - 1;
@@ -869,7 +869,7 @@ static cli_io_status read_train(cli_csv_dataset *out, const char *data, size_t s
         if (tf->len == 0) {
             cli_io_quote(shown_t, sizeof shown_t, d.target_name, strlen(d.target_name));
             st = cli_io_fail(err, CLI_IO_ERR_MISSING, source, tf->line, t + 1,
-                              "missing class label in target column %zu %s", t + 1, shown_t);
+                             "missing class label in target column %zu %s", t + 1, shown_t);
             goto fail;
         }
         int32_t id;
@@ -881,18 +881,18 @@ static cli_io_status read_train(cli_csv_dataset *out, const char *data, size_t s
         if (lr == -2) {
             cli_io_quote(shown_t, sizeof shown_t, d.target_name, strlen(d.target_name));
             st = cli_io_fail(err, CLI_IO_ERR_TOO_LARGE, source, tf->line, t + 1,
-                              "more than %zu distinct classes in target column %zu %s (is it "
-                              "the right column?)",
-                              lim.max_classes, t + 1, shown_t);
+                             "more than %zu distinct classes in target column %zu %s (is it "
+                             "the right column?)",
+                             lim.max_classes, t + 1, shown_t);
             goto fail;
         }
         size_t bad;
         if (is_new && !cli_utf8_valid(field_text(&p, t), tf->len, &bad)) {
             cli_io_quote(shown_t, sizeof shown_t, d.target_name, strlen(d.target_name));
             st = cli_io_fail(err, CLI_IO_ERR_ENCODING, source, tf->line, t + 1,
-                              "the class label in target column %zu %s is not valid UTF-8 "
-                              "(byte %zu); save the file as UTF-8",
-                              t + 1, shown_t, bad + 1);
+                             "the class label in target column %zu %s is not valid UTF-8 "
+                             "(byte %zu); save the file as UTF-8",
+                             t + 1, shown_t, bad + 1);
             goto fail;
         }
         rs.y[rs.rows] = id;
@@ -904,7 +904,7 @@ static cli_io_status read_train(cli_csv_dataset *out, const char *data, size_t s
     }
     if (rs.rows == 0) {
         st = cli_io_fail(err, CLI_IO_ERR_NO_DATA, source, header_line, 0,
-                          "the file has a header but no data rows");
+                         "the file has a header but no data rows");
         goto fail;
     }
     trim_rows(&rs);
@@ -1077,9 +1077,9 @@ static cli_io_status read_predict(cli_csv_dataset *out, const char *data, size_t
                 if (o->target)
                     cli_io_quote(shown_t, sizeof shown_t, o->target, strlen(o->target));
                 st = cli_io_fail(err, CLI_IO_ERR_UNKNOWN_COLUMN, source, first_line, c + 1,
-                                  "column %zu %s is neither a feature of the model nor its "
-                                  "target%s%s",
-                                  c + 1, shown, o->target ? " " : "", o->target ? shown_t : "");
+                                 "column %zu %s is neither a feature of the model nor its "
+                                 "target%s%s",
+                                 c + 1, shown, o->target ? " " : "", o->target ? shown_t : "");
                 goto fail;
             }
         }
@@ -1091,17 +1091,17 @@ static cli_io_status read_predict(cli_csv_dataset *out, const char *data, size_t
                 if (c == ncols) {
                     char shown[64];
                     cli_io_quote(shown, sizeof shown, o->feature_names[j],
-                                  strlen(o->feature_names[j]));
+                                 strlen(o->feature_names[j]));
                     st = cli_io_fail(err, CLI_IO_ERR_UNKNOWN_COLUMN, source, first_line, 0,
-                                      "the model's feature %zu %s is not a column of the header",
-                                      j + 1, shown);
+                                     "the model's feature %zu %s is not a column of the header",
+                                     j + 1, shown);
                     goto fail;
                 }
             }
         } else if (next != nf) {
             st = cli_io_fail(err, CLI_IO_ERR_HEADER, source, first_line, 0,
-                              "the header has %zu feature columns, the model takes %zu", next,
-                              nf);
+                             "the header has %zu feature columns, the model takes %zu", next,
+                             nf);
             goto fail;
         }
     } else {
@@ -1161,17 +1161,17 @@ static cli_io_status read_predict(cli_csv_dataset *out, const char *data, size_t
                 cli_io_quote(shown_t, sizeof shown_t, d.target_name, strlen(d.target_name));
                 if (tf->len == 0) {
                     st = cli_io_fail(err, CLI_IO_ERR_MISSING, source, tf->line, c + 1,
-                                      "missing class label in target column %zu %s", c + 1,
-                                      shown_t);
+                                     "missing class label in target column %zu %s", c + 1,
+                                     shown_t);
                     goto fail;
                 }
                 const int32_t k = match_class(field_text(&p, c), tf->len, o);
                 if (k < 0) {
                     cli_io_quote(shown, sizeof shown, field_text(&p, c), tf->len);
                     st = cli_io_fail(err, CLI_IO_ERR_UNKNOWN_CLASS, source, tf->line, c + 1,
-                                      "class %s in target column %zu %s is not one of the "
-                                      "model's %zu classes",
-                                      shown, c + 1, shown_t, o->n_classes);
+                                     "class %s in target column %zu %s is not one of the "
+                                     "model's %zu classes",
+                                     shown, c + 1, shown_t, o->n_classes);
                     goto fail;
                 }
                 rs.y[rs.rows] = k;
@@ -1185,7 +1185,7 @@ static cli_io_status read_predict(cli_csv_dataset *out, const char *data, size_t
     }
     if (rs.rows == 0) {
         st = cli_io_fail(err, CLI_IO_ERR_NO_DATA, source, first_line, 0,
-                          "the file has a header but no data rows");
+                         "the file has a header but no data rows");
         goto fail;
     }
     trim_rows(&rs);
@@ -1213,12 +1213,12 @@ static cli_io_status check_predict_options(const cli_csv_predict_options *o, cli
 {
     if (!o || o->n_features == 0)
         return cli_io_fail(err, CLI_IO_ERR_ARG, NULL, 0, 0,
-                            "prediction input needs the model's number of features");
+                           "prediction input needs the model's number of features");
     if (o->feature_names)
         for (size_t j = 0; j < o->n_features; j++)
             if (!o->feature_names[j])
                 return cli_io_fail(err, CLI_IO_ERR_ARG, NULL, 0, 0, "feature name %zu is NULL",
-                                    j + 1);
+                                   j + 1);
     if (o->class_names && o->n_classes > (size_t)INT32_MAX)
         return cli_io_fail(err, CLI_IO_ERR_ARG, NULL, 0, 0, "too many classes");
     return CLI_IO_OK;
@@ -1231,7 +1231,7 @@ cli_io_status cli_csv_read_predict_buffer(cli_csv_dataset *out, const char *data
 {
     if (!out || (!data && size))
         return cli_io_fail(err, CLI_IO_ERR_ARG, NULL, 0, 0,
-                            "cli_csv_read_predict_buffer: NULL argument");
+                           "cli_csv_read_predict_buffer: NULL argument");
     memset(out, 0, sizeof *out);
     cli_io_status st = check_predict_options(options, err);
     if (st != CLI_IO_OK)
@@ -1245,7 +1245,7 @@ cli_io_status cli_csv_read_predict_file(cli_csv_dataset *out, const char *path,
 {
     if (!out)
         return cli_io_fail(err, CLI_IO_ERR_ARG, NULL, 0, 0,
-                            "cli_csv_read_predict_file: NULL argument");
+                           "cli_csv_read_predict_file: NULL argument");
     memset(out, 0, sizeof *out);
     cli_io_status st = check_predict_options(options, err);
     if (st != CLI_IO_OK)

@@ -21,7 +21,7 @@
  * "<fmt...> (<source>:<line>)" — or "(<source>)" when line is 0, or no
  * parenthesis when source is NULL.  Returns status. */
 cli_io_status cli_io_fail(cli_io_error *err, cli_io_status status, const char *source,
-                           size_t line, size_t column, const char *fmt, ...) CLI_PRINTF(6, 7);
+                          size_t line, size_t column, const char *fmt, ...) CLI_PRINTF(6, 7);
 
 /* Clears *err to CLI_IO_OK and an empty message. */
 void cli_io_ok(cli_io_error *err);
@@ -48,7 +48,7 @@ char *cli_strndup(const char *s, size_t n);
  * max_bytes → CLI_IO_ERR_TOO_LARGE, found before reading when the file is
  * a regular one.  `what` names the content in messages ("CSV file"). */
 cli_io_status cli_io_read_all(const char *path, size_t max_bytes, const char *what,
-                               char **data, size_t *size, cli_io_error *err);
+                              char **data, size_t *size, cli_io_error *err);
 
 /* "1 GiB", "100 MB", "12345 bytes": a size limit for a message. */
 void cli_io_format_size(char *dst, size_t cap, size_t bytes);

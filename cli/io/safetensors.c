@@ -115,7 +115,7 @@ static cli_io_status check_utf8_arg(const char *s, const char *what, size_t i, c
         return cli_io_fail(err, CLI_IO_ERR_ARG, NULL, 0, 0, "%s %zu is NULL", what, i + 1);
     if (!cli_utf8_valid(s, strlen(s), &bad))
         return cli_io_fail(err, CLI_IO_ERR_ENCODING, NULL, 0, 0,
-                            "%s %zu is not valid UTF-8 (byte %zu)", what, i + 1, bad + 1);
+                           "%s %zu is not valid UTF-8 (byte %zu)", what, i + 1, bad + 1);
     return CLI_IO_OK;
 }
 
@@ -145,27 +145,27 @@ cli_io_status cli_st_write_buffer(unsigned char **out, size_t *out_size,
         quote(shown, sizeof shown, t->name);
         if (strcmp(t->name, METADATA_KEY) == 0) {
             st = cli_io_fail(err, CLI_IO_ERR_ARG, NULL, 0, 0,
-                              "tensor %zu: the name %s is reserved", i + 1, shown);
+                             "tensor %zu: the name %s is reserved", i + 1, shown);
             goto fail;
         }
         if (t->ndim > CLI_ST_MAX_DIMS || (t->ndim && !t->shape)) {
             st = cli_io_fail(err, CLI_IO_ERR_ARG, NULL, 0, 0,
-                              "tensor %s: %zu dimensions (at most %d, with a shape)", shown,
-                              t->ndim, CLI_ST_MAX_DIMS);
+                             "tensor %s: %zu dimensions (at most %d, with a shape)", shown,
+                             t->ndim, CLI_ST_MAX_DIMS);
             goto fail;
         }
         size_t count = 1, bytes, end;
         for (size_t k = 0; k < t->ndim; k++) {
             if (t->shape[k] > CLI_ST_MAX_JSON_INT_Z || cli_mul_size(count, t->shape[k], &count)) {
                 st = cli_io_fail(err, CLI_IO_ERR_TOO_LARGE, NULL, 0, 0,
-                                  "tensor %s: the shape is too large", shown);
+                                 "tensor %s: the shape is too large", shown);
                 goto fail;
             }
         }
         if (cli_mul_size(count, sizeof(float), &bytes) ||
             cli_add_size(data_bytes, bytes, &end) || end > CLI_ST_MAX_JSON_INT_Z) {
             st = cli_io_fail(err, CLI_IO_ERR_TOO_LARGE, NULL, 0, 0,
-                              "tensor %s: the tensors are too large for one file", shown);
+                             "tensor %s: the tensors are too large for one file", shown);
             goto fail;
         }
         if (count && !t->data) {
@@ -199,7 +199,7 @@ cli_io_status cli_st_write_buffer(unsigned char **out, size_t *out_size,
         char shown[64];
         quote(shown, sizeof shown, names[dup]);
         st = cli_io_fail(err, CLI_IO_ERR_ARG, NULL, 0, 0, "metadata key %s is given twice",
-                          shown);
+                         shown);
         goto fail;
     }
 
@@ -306,7 +306,7 @@ cli_io_status cli_st_write_file(const char *path, const cli_st_entry *tensors, s
     FILE *f = fopen(tmp, "wb");
     if (!f) {
         st = cli_io_fail(err, CLI_IO_ERR_WRITE, NULL, 0, 0, "cannot create '%s': %s", tmp,
-                          strerror(errno));
+                         strerror(errno));
         goto done;
     }
     const int wrote = fwrite(buf, 1, size, f) == size;
@@ -319,13 +319,13 @@ cli_io_status cli_st_write_file(const char *path, const cli_st_entry *tensors, s
         saved = errno;
     if (!wrote || !flushed || !closed) {
         st = cli_io_fail(err, CLI_IO_ERR_WRITE, NULL, 0, 0, "cannot write '%s': %s", tmp,
-                          strerror(saved));
+                         strerror(saved));
         remove(tmp);
         goto done;
     }
     if (rename(tmp, path) != 0) {
         st = cli_io_fail(err, CLI_IO_ERR_WRITE, NULL, 0, 0, "cannot rename '%s' to '%s': %s",
-                          tmp, path, strerror(errno));
+                         tmp, path, strerror(errno));
         remove(tmp);
         goto done;
     }
@@ -422,11 +422,11 @@ static cli_io_status check_integer_syntax(const reader *r, const char *h, size_t
                 !(key_len[1] == strlen(METADATA_KEY) &&
                   !memcmp(key[1], METADATA_KEY, key_len[1])))
                 return cli_io_fail(r->err, CLI_IO_ERR_FORMAT, r->source, 0, 0,
-                                    "tensor \"%.*s\": \"%.*s\" entry %zu is %.*s, not an "
-                                    "integer written as digits",
-                                    (int)(key_len[1] > 48 ? 48 : key_len[1]), key[1],
-                                    (int)(key_len[2] > 16 ? 16 : key_len[2]), key[2], entry,
-                                    (int)(j - i > 32 ? 32 : j - i), h + i);
+                                   "tensor \"%.*s\": \"%.*s\" entry %zu is %.*s, not an "
+                                   "integer written as digits",
+                                   (int)(key_len[1] > 48 ? 48 : key_len[1]), key[1],
+                                   (int)(key_len[2] > 16 ? 16 : key_len[2]), key[2], entry,
+                                   (int)(j - i > 32 ? 32 : j - i), h + i);
             i = j - 1;
         }
     }
@@ -441,7 +441,7 @@ static cli_io_status read_tensor(const reader *r, const cJSON *entry, cli_st_ten
     quote(shown, sizeof shown, t->name);
     if (!cJSON_IsObject(entry))
         return cli_io_fail(r->err, CLI_IO_ERR_FORMAT, r->source, 0, 0,
-                            "tensor %s: its entry is not a JSON object", shown);
+                           "tensor %s: its entry is not a JSON object", shown);
     const cJSON *dtype = NULL, *shape = NULL, *offs = NULL;
     for (const cJSON *f = entry->child; f; f = f->next) {
         const cJSON **slot = NULL;
@@ -455,21 +455,21 @@ static cli_io_status read_tensor(const reader *r, const cJSON *entry, cli_st_ten
         quote(shown_f, sizeof shown_f, f->string ? f->string : "");
         if (!slot)
             return cli_io_fail(r->err, CLI_IO_ERR_FORMAT, r->source, 0, 0,
-                                "tensor %s: unknown field %s", shown, shown_f);
+                               "tensor %s: unknown field %s", shown, shown_f);
         if (*slot)
             return cli_io_fail(r->err, CLI_IO_ERR_FORMAT, r->source, 0, 0,
-                                "tensor %s: field %s is given twice", shown, shown_f);
+                               "tensor %s: field %s is given twice", shown, shown_f);
         *slot = f;
     }
     if (!dtype || !shape || !offs)
         return cli_io_fail(r->err, CLI_IO_ERR_FORMAT, r->source, 0, 0,
-                            "tensor %s: field \"%s\" is missing", shown,
-                            !dtype ? "dtype" : !shape ? "shape" : "data_offsets");
+                           "tensor %s: field \"%s\" is missing", shown,
+                           !dtype ? "dtype" : !shape ? "shape" : "data_offsets");
 
     /* dtype */
     if (!cJSON_IsString(dtype))
         return cli_io_fail(r->err, CLI_IO_ERR_FORMAT, r->source, 0, 0,
-                            "tensor %s: \"dtype\" is not a string", shown);
+                           "tensor %s: \"dtype\" is not a string", shown);
     size_t k = 0;
     const size_t n_dtypes = sizeof DTYPES / sizeof DTYPES[0];
     while (k < n_dtypes && strcmp(DTYPES[k].name, dtype->valuestring) != 0)
@@ -478,28 +478,28 @@ static cli_io_status read_tensor(const reader *r, const cJSON *entry, cli_st_ten
     quote(shown_d, sizeof shown_d, dtype->valuestring);
     if (k == n_dtypes)
         return cli_io_fail(r->err, CLI_IO_ERR_FORMAT, r->source, 0, 0,
-                            "tensor %s: unknown dtype %s", shown, shown_d);
+                           "tensor %s: unknown dtype %s", shown, shown_d);
     if (strcmp(DTYPES[k].name, "F32") != 0)
         return cli_io_fail(r->err, CLI_IO_ERR_DTYPE, r->source, 0, 0,
-                            "tensor %s: dtype %s (%u-bit) is not supported: smx models hold F32",
-                            shown, DTYPES[k].name, DTYPES[k].bits);
+                           "tensor %s: dtype %s (%u-bit) is not supported: smx models hold F32",
+                           shown, DTYPES[k].name, DTYPES[k].bits);
 
     /* shape */
     if (!cJSON_IsArray(shape))
         return cli_io_fail(r->err, CLI_IO_ERR_FORMAT, r->source, 0, 0,
-                            "tensor %s: \"shape\" is not an array", shown);
+                           "tensor %s: \"shape\" is not an array", shown);
     const int ndim = cJSON_GetArraySize(shape);
     if (ndim > CLI_ST_MAX_DIMS)
         return cli_io_fail(r->err, CLI_IO_ERR_FORMAT, r->source, 0, 0,
-                            "tensor %s: \"shape\" has %d dimensions, at most %d are supported",
-                            shown, ndim, CLI_ST_MAX_DIMS);
+                           "tensor %s: \"shape\" has %d dimensions, at most %d are supported",
+                           shown, ndim, CLI_ST_MAX_DIMS);
     t->ndim = (size_t)ndim;
     size_t count = 1, overflow = 0, dim = 0;
     for (const cJSON *v = shape->child; v; v = v->next, dim++) {
         if (!json_size(v, &t->shape[dim]))
             return cli_io_fail(r->err, CLI_IO_ERR_FORMAT, r->source, 0, 0,
-                                "tensor %s: \"shape\" entry %zu is not a non-negative integer",
-                                shown, dim + 1);
+                               "tensor %s: \"shape\" entry %zu is not a non-negative integer",
+                               shown, dim + 1);
         if (cli_mul_size(count, t->shape[dim], &count))
             overflow = 1;
     }
@@ -510,31 +510,31 @@ static cli_io_status read_tensor(const reader *r, const cJSON *entry, cli_st_ten
     size_t bytes = 0;
     if (overflow || cli_mul_size(count, sizeof(float), &bytes))
         return cli_io_fail(r->err, CLI_IO_ERR_FORMAT, r->source, 0, 0,
-                            "tensor %s: \"shape\" has more elements than memory can hold",
-                            shown);
+                           "tensor %s: \"shape\" has more elements than memory can hold",
+                           shown);
     t->count = count;
 
     /* data_offsets */
     if (!cJSON_IsArray(offs) || cJSON_GetArraySize(offs) != 2 ||
         !json_size(offs->child, &t->begin) || !json_size(offs->child->next, &t->end))
         return cli_io_fail(r->err, CLI_IO_ERR_FORMAT, r->source, 0, 0,
-                            "tensor %s: \"data_offsets\" is not two non-negative integers "
-                            "[begin, end]",
-                            shown);
+                           "tensor %s: \"data_offsets\" is not two non-negative integers "
+                           "[begin, end]",
+                           shown);
     if (t->end < t->begin)
         return cli_io_fail(r->err, CLI_IO_ERR_FORMAT, r->source, 0, 0,
-                            "tensor %s: \"data_offsets\" [%zu, %zu] end before they begin", shown,
-                            t->begin, t->end);
+                           "tensor %s: \"data_offsets\" [%zu, %zu] end before they begin", shown,
+                           t->begin, t->end);
     if (t->end - t->begin != bytes)
         return cli_io_fail(r->err, CLI_IO_ERR_FORMAT, r->source, 0, 0,
-                            "tensor %s: \"shape\" holds %zu floats (%zu bytes) but "
-                            "\"data_offsets\" [%zu, %zu] span %zu bytes",
-                            shown, count, bytes, t->begin, t->end, t->end - t->begin);
+                           "tensor %s: \"shape\" holds %zu floats (%zu bytes) but "
+                           "\"data_offsets\" [%zu, %zu] span %zu bytes",
+                           shown, count, bytes, t->begin, t->end, t->end - t->begin);
     if (t->end > data_size)
         return cli_io_fail(r->err, CLI_IO_ERR_TRUNCATED, r->source, 0, 0,
-                            "tensor %s: \"data_offsets\" [%zu, %zu] end past the data section "
-                            "(%zu bytes): truncated file?",
-                            shown, t->begin, t->end, data_size);
+                           "tensor %s: \"data_offsets\" [%zu, %zu] end past the data section "
+                           "(%zu bytes): truncated file?",
+                           shown, t->begin, t->end, data_size);
     return CLI_IO_OK;
 }
 
@@ -569,24 +569,24 @@ static cli_io_status check_coverage(const reader *r, const cli_st_tensor *t, siz
         quote(shown, sizeof shown, order[i]->name);
         if (order[i]->begin > pos && !gaps_later)
             st = cli_io_fail(r->err, CLI_IO_ERR_FORMAT, r->source, 0, 0,
-                              "bytes [%zu, %zu) of the data section belong to no tensor "
-                              "(before tensor %s)",
-                              pos, order[i]->begin, shown);
+                             "bytes [%zu, %zu) of the data section belong to no tensor "
+                             "(before tensor %s)",
+                             pos, order[i]->begin, shown);
         else if (order[i]->begin < pos) {
             quote(shown_p, sizeof shown_p, prev->name);
             st = cli_io_fail(r->err, CLI_IO_ERR_FORMAT, r->source, 0, 0,
-                              "tensor %s (bytes [%zu, %zu)) overlaps tensor %s (bytes [%zu, "
-                              "%zu))",
-                              shown, order[i]->begin, order[i]->end, shown_p, prev->begin,
-                              prev->end);
+                             "tensor %s (bytes [%zu, %zu)) overlaps tensor %s (bytes [%zu, "
+                             "%zu))",
+                             shown, order[i]->begin, order[i]->end, shown_p, prev->begin,
+                             prev->end);
         }
         pos = order[i]->end > pos ? order[i]->end : pos;
         prev = order[i];
     }
     if (st == CLI_IO_OK && pos != data_size && !gaps_later)
         st = cli_io_fail(r->err, CLI_IO_ERR_FORMAT, r->source, 0, 0,
-                          "the last %zu bytes of the data section belong to no tensor",
-                          data_size - pos);
+                         "the last %zu bytes of the data section belong to no tensor",
+                         data_size - pos);
     free(order);
     return st;
 }
@@ -616,49 +616,49 @@ static cli_io_status read_image(cli_st_file *out, const unsigned char *data, siz
         goto oom;
     if (size < 8) {
         st = cli_io_fail(err, CLI_IO_ERR_TRUNCATED, source, 0, 0,
-                          "the file has %zu bytes, too few for a safetensors file (it starts "
-                          "with an 8-byte header length): truncated file?",
-                          size);
+                         "the file has %zu bytes, too few for a safetensors file (it starts "
+                         "with an 8-byte header length): truncated file?",
+                         size);
         goto fail;
     }
     const uint64_t n64 = get_le64(data);
     if (n64 > CLI_ST_MAX_HEADER) {
         st = cli_io_fail(err, CLI_IO_ERR_FORMAT, source, 0, 0,
-                          "header length %llu is over the 100 MB limit: not a safetensors file?",
-                          (unsigned long long)n64);
+                         "header length %llu is over the 100 MB limit: not a safetensors file?",
+                         (unsigned long long)n64);
         goto fail;
     }
     const size_t n = (size_t)n64;
     if (n > size - 8) {
         st = cli_io_fail(err, CLI_IO_ERR_TRUNCATED, source, 0, 0,
-                          "header length %zu runs past the end of the file (%zu bytes): "
-                          "truncated file?",
-                          n, size);
+                         "header length %zu runs past the end of the file (%zu bytes): "
+                         "truncated file?",
+                         n, size);
         goto fail;
     }
     const unsigned char *h = data + 8;
     if (n < 2) {
         st = cli_io_fail(err, CLI_IO_ERR_FORMAT, source, 0, 0,
-                          "header length %zu is too short for a JSON object", n);
+                         "header length %zu is too short for a JSON object", n);
         goto fail;
     }
     if (h[0] != '{') {
         st = cli_io_fail(err, CLI_IO_ERR_FORMAT, source, 0, 0,
-                          "the header (%zu bytes at byte 8) does not start with '{': not a "
-                          "safetensors file?",
-                          n);
+                         "the header (%zu bytes at byte 8) does not start with '{': not a "
+                         "safetensors file?",
+                         n);
         goto fail;
     }
     size_t bad;
     const unsigned char *nul = memchr(h, 0, n);
     if (nul) {
         st = cli_io_fail(err, CLI_IO_ERR_FORMAT, source, 0, 0,
-                          "the header holds a NUL byte at byte %zu", (size_t)(nul - data));
+                         "the header holds a NUL byte at byte %zu", (size_t)(nul - data));
         goto fail;
     }
     if (!cli_utf8_valid((const char *)h, n, &bad)) {
         st = cli_io_fail(err, CLI_IO_ERR_FORMAT, source, 0, 0,
-                          "the header is not valid UTF-8 at byte %zu", 8 + bad);
+                         "the header is not valid UTF-8 at byte %zu", 8 + bad);
         goto fail;
     }
     /* cJSON gets a NUL-terminated copy: it must never see past the header. */
@@ -669,19 +669,19 @@ static cli_io_status read_image(cli_st_file *out, const unsigned char *data, siz
     if (!root) {
         const size_t at = end && end >= hdr && end <= hdr + n ? (size_t)(end - hdr) : 0;
         st = cli_io_fail(err, CLI_IO_ERR_FORMAT, source, 0, 0,
-                          "the header is not valid JSON (error near byte %zu)", 8 + at);
+                         "the header is not valid JSON (error near byte %zu)", 8 + at);
         goto fail;
     }
     for (const char *q = end; q < hdr + n; q++)
         if (*q != ' ' && *q != '\t' && *q != '\n' && *q != '\r') {
             st = cli_io_fail(err, CLI_IO_ERR_FORMAT, source, 0, 0,
-                              "the header has text after its JSON object, at byte %zu",
-                              8 + (size_t)(q - hdr));
+                             "the header has text after its JSON object, at byte %zu",
+                             8 + (size_t)(q - hdr));
             goto fail;
         }
     if (!cJSON_IsObject(root)) {
         st = cli_io_fail(err, CLI_IO_ERR_FORMAT, source, 0, 0,
-                          "the header is not a JSON object");
+                         "the header is not a JSON object");
         goto fail;
     }
     if ((st = check_integer_syntax(&r, hdr, n)) != CLI_IO_OK)
@@ -711,7 +711,7 @@ static cli_io_status read_image(cli_st_file *out, const unsigned char *data, siz
             quote(shown, sizeof shown, keys[dup]);
             free(keys);
             st = cli_io_fail(err, CLI_IO_ERR_FORMAT, source, 0, 0,
-                              "the header names %s twice", shown);
+                             "the header names %s twice", shown);
             goto fail;
         }
         free(keys);
@@ -727,7 +727,7 @@ static cli_io_status read_image(cli_st_file *out, const unsigned char *data, siz
     if (meta) {
         if (!cJSON_IsObject(meta)) {
             st = cli_io_fail(err, CLI_IO_ERR_FORMAT, source, 0, 0,
-                              "\"__metadata__\" is not a JSON object");
+                             "\"__metadata__\" is not a JSON object");
             goto fail;
         }
         size_t n_meta = 0;
@@ -742,7 +742,7 @@ static cli_io_status read_image(cli_st_file *out, const unsigned char *data, siz
             quote(shown, sizeof shown, key);
             if (!cJSON_IsString(e)) {
                 st = cli_io_fail(err, CLI_IO_ERR_FORMAT, source, 0, 0,
-                                  "\"__metadata__\" value for %s is not a string", shown);
+                                 "\"__metadata__\" value for %s is not a string", shown);
                 goto fail;
             }
             cli_st_kv *kv = &f.metadata[f.n_metadata];
@@ -765,7 +765,7 @@ static cli_io_status read_image(cli_st_file *out, const unsigned char *data, siz
             char shown[64];
             quote(shown, sizeof shown, f.metadata[dup].key);
             st = cli_io_fail(err, CLI_IO_ERR_FORMAT, source, 0, 0,
-                              "\"__metadata__\" names %s twice", shown);
+                             "\"__metadata__\" names %s twice", shown);
             goto fail;
         }
     }
@@ -887,7 +887,7 @@ cli_io_status cli_st_get_f32(const cli_st_file *f, const char *name, size_t ndim
     const cli_st_tensor *t = cli_st_find(f, name);
     if (!t)
         return cli_io_fail(err, CLI_IO_ERR_NOT_FOUND, source, 0, 0,
-                            "the model has no tensor %s", shown);
+                           "the model has no tensor %s", shown);
     int ok = t->ndim == ndim;
     for (size_t k = 0; ok && k < ndim; k++)
         ok = shape[k] == CLI_ST_ANY || shape[k] == t->shape[k];
@@ -896,7 +896,7 @@ cli_io_status cli_st_get_f32(const cli_st_file *f, const char *name, size_t ndim
         format_shape(have, sizeof have, t->ndim, t->shape);
         format_shape(want, sizeof want, ndim < CLI_ST_MAX_DIMS ? ndim : CLI_ST_MAX_DIMS, shape);
         return cli_io_fail(err, CLI_IO_ERR_SHAPE, source, 0, 0,
-                            "tensor %s has shape %s, expected %s", shown, have, want);
+                           "tensor %s has shape %s, expected %s", shown, have, want);
     }
     cli_io_ok(err);
     *out = t;

@@ -58,7 +58,7 @@ void cli_io_ok(cli_io_error *err)
 }
 
 cli_io_status cli_io_fail(cli_io_error *err, cli_io_status status, const char *source,
-                           size_t line, size_t column, const char *fmt, ...)
+                          size_t line, size_t column, const char *fmt, ...)
 {
     if (!err)
         return status;
@@ -206,7 +206,7 @@ void cli_io_format_size(char *dst, size_t cap, size_t bytes)
 }
 
 cli_io_status cli_io_read_all(const char *path, size_t max_bytes, const char *what,
-                               char **data, size_t *size, cli_io_error *err)
+                              char **data, size_t *size, cli_io_error *err)
 {
     if (max_bytes > SIZE_MAX / 2)
         max_bytes = SIZE_MAX / 2; /* keeps max_bytes + 2 below from wrapping */
@@ -218,7 +218,7 @@ cli_io_status cli_io_read_all(const char *path, size_t max_bytes, const char *wh
     FILE *f = is_stdin ? stdin : fopen(path, "rb");
     if (!f)
         return cli_io_fail(err, CLI_IO_ERR_OPEN, NULL, 0, 0, "cannot open %s '%s': %s", what,
-                            path, strerror(errno));
+                           path, strerror(errno));
 
     size_t cap = 1 << 16;
     struct stat st;
@@ -227,15 +227,15 @@ cli_io_status cli_io_read_all(const char *path, size_t max_bytes, const char *wh
             if (!is_stdin)
                 fclose(f);
             return cli_io_fail(err, CLI_IO_ERR_OPEN, NULL, 0, 0,
-                                "cannot read %s '%s': it is a directory", what, source);
+                               "cannot read %s '%s': it is a directory", what, source);
         }
         if (S_ISREG(st.st_mode)) {
             if ((unsigned long long)st.st_size > (unsigned long long)max_bytes) {
                 if (!is_stdin)
                     fclose(f);
                 return cli_io_fail(err, CLI_IO_ERR_TOO_LARGE, source, 0, 0,
-                                    "%s is larger than the %s limit (%lld bytes)", what, limit,
-                                    (long long)st.st_size);
+                                   "%s is larger than the %s limit (%lld bytes)", what, limit,
+                                   (long long)st.st_size);
             }
             /* Room for the whole file, its NUL and one byte to see EOF. */
             cap = (size_t)st.st_size + 2;
@@ -247,7 +247,7 @@ cli_io_status cli_io_read_all(const char *path, size_t max_bytes, const char *wh
     cli_io_status status = CLI_IO_OK;
     if (!buf) {
         status = cli_io_fail(err, CLI_IO_ERR_NOMEM, source, 0, 0, "out of memory reading %s",
-                              what);
+                             what);
         goto done;
     }
     for (;;) {
@@ -259,13 +259,13 @@ cli_io_status cli_io_read_all(const char *path, size_t max_bytes, const char *wh
                 next = max_bytes + 2;
             if (next <= cap) {
                 status = cli_io_fail(err, CLI_IO_ERR_TOO_LARGE, source, 0, 0,
-                                      "%s is larger than the %s limit", what, limit);
+                                     "%s is larger than the %s limit", what, limit);
                 goto done;
             }
             char *p = realloc(buf, next);
             if (!p) {
                 status = cli_io_fail(err, CLI_IO_ERR_NOMEM, source, 0, 0,
-                                      "out of memory reading %s", what);
+                                     "out of memory reading %s", what);
                 goto done;
             }
             buf = p;
@@ -275,13 +275,13 @@ cli_io_status cli_io_read_all(const char *path, size_t max_bytes, const char *wh
         n += got;
         if (n > max_bytes) {
             status = cli_io_fail(err, CLI_IO_ERR_TOO_LARGE, source, 0, 0,
-                                  "%s is larger than the %s limit", what, limit);
+                                 "%s is larger than the %s limit", what, limit);
             goto done;
         }
         if (got == 0) {
             if (ferror(f))
                 status = cli_io_fail(err, CLI_IO_ERR_READ, source, 0, 0, "cannot read %s: %s",
-                                      what, strerror(errno));
+                                     what, strerror(errno));
             break;
         }
     }

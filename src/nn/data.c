@@ -23,7 +23,7 @@ void nn_permutation(size_t *perm, size_t n, nn_rng *rng)
 }
 
 nn_status nn_shuffle(float *x, int32_t *y, size_t rows, size_t features,
-                             uint64_t seed)
+                     uint64_t seed)
 {
     if (rows == 0)
         return NN_OK;
@@ -83,8 +83,8 @@ static void apportion(size_t *take, size_t *rem, const size_t *count, size_t cla
 }
 
 nn_status nn_split_stratified(size_t *idx, size_t *n_test, const int32_t *y,
-                                      size_t rows, size_t classes, double test_fraction,
-                                      uint64_t seed)
+                              size_t rows, size_t classes, double test_fraction,
+                              uint64_t seed)
 {
     if (!idx || !n_test || (!y && rows > 0))
         return NN_ERR_NULL_POINTER;
@@ -162,7 +162,7 @@ nn_status nn_split_stratified(size_t *idx, size_t *n_test, const int32_t *y,
 }
 
 void nn_gather(float *xo, int32_t *yo, const float *x, const int32_t *y, const size_t *idx,
-                   size_t n, size_t features)
+               size_t n, size_t features)
 {
     for (size_t k = 0; k < n; k++) {
         if (features > 0)
@@ -173,7 +173,7 @@ void nn_gather(float *xo, int32_t *yo, const float *x, const int32_t *y, const s
 }
 
 nn_status nn_standardize_fit(float *mean, float *std, const float *x, size_t rows,
-                                     size_t features)
+                             size_t features)
 {
     if (features == 0)
         return NN_OK;
@@ -206,7 +206,7 @@ nn_status nn_standardize_fit(float *mean, float *std, const float *x, size_t row
 }
 
 void nn_standardize_apply(float *out, const float *x, size_t rows, size_t features,
-                              const float *mean, const float *std)
+                          const float *mean, const float *std)
 {
     for (size_t r = 0; r < rows; r++)
         for (size_t j = 0; j < features; j++)
@@ -214,7 +214,7 @@ void nn_standardize_apply(float *out, const float *x, size_t rows, size_t featur
 }
 
 nn_status nn_confusion(size_t *confusion, const int32_t *y_true, const int32_t *y_pred,
-                               size_t rows, size_t classes)
+                       size_t rows, size_t classes)
 {
     if (!confusion || (rows > 0 && (!y_true || !y_pred)))
         return NN_ERR_NULL_POINTER;
@@ -230,7 +230,7 @@ nn_status nn_confusion(size_t *confusion, const int32_t *y_true, const int32_t *
 }
 
 void nn_precision_recall(double *precision, double *recall, const size_t *confusion,
-                             size_t classes)
+                         size_t classes)
 {
     for (size_t k = 0; k < classes; k++) {
         size_t predicted = 0, actual = 0;

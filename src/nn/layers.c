@@ -42,7 +42,7 @@
 /* out[o][r] = b[o] + sum_i W[o][i] inp[i][r]   (Z = W A + b 1^T)
  * out [nout][B], inp [nin][B], W [nout][nin], b [nout]. */
 void nn_dense_forward(float *out, const float *inp, const float *W, const float *b,
-                          size_t B, size_t nin, size_t nout)
+                      size_t B, size_t nin, size_t nout)
 {
     for (size_t o = 0; o < nout; o++) {
         const float *w = W + o * nin;
@@ -126,7 +126,7 @@ static inline void dot_x4(float out[4], const float *x, const float *y0, const f
  *     db = dZ 1          db[o]      = sum_r dout[o][r]
  * dW and db are overwritten, not accumulated. */
 void nn_dense_backward(float *dinp, float *dW, float *db, const float *dout,
-                           const float *inp, const float *W, size_t B, size_t nin, size_t nout)
+                       const float *inp, const float *W, size_t B, size_t nin, size_t nout)
 {
     for (size_t o = 0; o < nout; o++) {
         const float *g = dout + o * B;
@@ -247,7 +247,7 @@ void nn_activation_forward(float *y, const float *x, size_t n, nn_activation act
  *     softplus: y = log(1 + e^x)       dy/dx = sigmoid(x) = 1 - e^-y = -expm1(-y)
  * (-expm1 keeps the derivative accurate where it is tiny, y near 0.) */
 void nn_activation_backward(float *dx, const float *y, const float *dy, size_t n,
-                                nn_activation act)
+                            nn_activation act)
 {
     switch (act) {
     case NN_RELU: {

@@ -123,7 +123,7 @@ static int mul_add(size_t *out, size_t a, size_t b, size_t c)
 }
 
 nn_status nn_model_init(nn_model *model, const size_t *sizes, size_t n_sizes,
-                                nn_activation activation)
+                        nn_activation activation)
 {
     if (!model)
         return NN_ERR_NULL_POINTER;
@@ -299,7 +299,7 @@ void nn_work_free(nn_work *w)
 }
 
 void nn_load_input(nn_work *w, const nn_model *model, const float *x, size_t B,
-                        int standardize)
+                   int standardize)
 {
     const size_t F = model->features;
     for (size_t j = 0; j < F; j++) {
@@ -335,8 +335,8 @@ void nn_forward(nn_work *w, const nn_model *model, size_t B)
 }
 
 nn_status nn_loss_backward(double *loss, float *grad, nn_work *w,
-                                    const nn_model *model, nn_loss loss_kind,
-                                    const float *class_weights, const int32_t *y, size_t B)
+                           const nn_model *model, nn_loss loss_kind,
+                           const float *class_weights, const int32_t *y, size_t B)
 {
     const size_t C = model->classes, L = model->n_layers;
     float *dz = w->dlogits;
@@ -387,7 +387,7 @@ nn_status nn_loss_backward(double *loss, float *grad, nn_work *w,
         const size_t w_off = (size_t)(Ly->weight - model->params);
         const size_t b_off = (size_t)(Ly->bias - model->params);
         nn_dense_backward(l ? g_next : NULL, grad + w_off, grad + b_off, g, inp, Ly->weight,
-                              B, Ly->in, Ly->out);
+                          B, Ly->in, Ly->out);
         if (l) {
             /* through the activation that produced act[l], from its output */
             nn_activation_backward(g_next, w->act[l], g_next, B * Ly->in, model->activation);
@@ -400,7 +400,7 @@ nn_status nn_loss_backward(double *loss, float *grad, nn_work *w,
 }
 
 size_t nn_count_correct(int32_t *pred, const nn_work *w, const nn_model *model,
-                             const int32_t *y, size_t B)
+                        const int32_t *y, size_t B)
 {
     const size_t C = model->classes;
     const float *logits = w->logits;
@@ -420,9 +420,9 @@ size_t nn_count_correct(int32_t *pred, const nn_work *w, const nn_model *model,
 }
 
 nn_status nn_evaluate_rows(nn_eval *eval, size_t *confusion, nn_work *w,
-                                    const nn_model *model, nn_loss loss_kind,
-                                    const float *x, const int32_t *y, size_t rows,
-                                    int standardize)
+                           const nn_model *model, nn_loss loss_kind,
+                           const float *x, const int32_t *y, size_t rows,
+                           int standardize)
 {
     const size_t F = model->features, C = model->classes;
     double loss_sum = 0.0;
@@ -466,7 +466,7 @@ static size_t chunk_rows(size_t rows)
 }
 
 nn_status nn_predict(float *probs, int32_t *pred, const nn_model *model,
-                             const float *x, size_t rows)
+                     const float *x, size_t rows)
 {
     nn_status st = nn_check_model(model);
     if (st != NN_OK)
@@ -495,8 +495,8 @@ nn_status nn_predict(float *probs, int32_t *pred, const nn_model *model,
 }
 
 nn_status nn_evaluate(nn_eval *eval, size_t *confusion, const nn_model *model,
-                              nn_loss loss_kind, const float *x, const int32_t *y,
-                              size_t rows)
+                      nn_loss loss_kind, const float *x, const int32_t *y,
+                      size_t rows)
 {
     nn_status st = nn_check_model(model);
     if (st != NN_OK)
@@ -523,7 +523,7 @@ nn_status nn_evaluate(nn_eval *eval, size_t *confusion, const nn_model *model,
 /* ------------------------------------------------------------------------ */
 
 static nn_status check_loss_args(const nn_model *model, nn_loss loss_kind,
-                                     const float *x, const int32_t *y, size_t rows)
+                                 const float *x, const int32_t *y, size_t rows)
 {
     const nn_status st = nn_check_model(model);
     if (st != NN_OK)
@@ -538,8 +538,8 @@ static nn_status check_loss_args(const nn_model *model, nn_loss loss_kind,
 }
 
 nn_status nn_loss_gradient(double *loss, float *grad, const nn_model *model,
-                                   nn_loss loss_kind, const float *x, const int32_t *y,
-                                   size_t rows)
+                           nn_loss loss_kind, const float *x, const int32_t *y,
+                           size_t rows)
 {
     nn_status st = check_loss_args(model, loss_kind, x, y, rows);
     if (st != NN_OK)
@@ -578,8 +578,8 @@ static double activate_f64(double z, nn_activation act)
 }
 
 nn_status nn_loss_f64(double *loss, const nn_model *model, const double *params,
-                              nn_loss loss_kind, const float *x, const int32_t *y,
-                              size_t rows)
+                      nn_loss loss_kind, const float *x, const int32_t *y,
+                      size_t rows)
 {
     nn_status st = check_loss_args(model, loss_kind, x, y, rows);
     if (st != NN_OK)

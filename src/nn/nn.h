@@ -165,7 +165,7 @@ typedef struct nn_model {
  * nn_model_randomize, by training, or from a file.  On failure *model
  * is zeroed.  Free with nn_model_free. */
 nn_status nn_model_init(nn_model *model, const size_t *sizes, size_t n_sizes,
-                                nn_activation activation);
+                        nn_activation activation);
 
 /* Frees what init allocated and zeroes *model; NULL or a zeroed model is
  * fine (a no-op). */
@@ -184,7 +184,7 @@ void nn_model_randomize(nn_model *model, uint64_t seed);
  * of equal maxima (may be NULL).  Allocates a workspace for at most 256
  * rows at a time and frees it. */
 nn_status nn_predict(float *probs, int32_t *pred, const nn_model *model,
-                             const float *x, size_t rows);
+                     const float *x, size_t rows);
 
 /* ------------------------------------------------------------------------ */
 /* Loss and gradient of a whole network (training and gradcheck)             */
@@ -195,15 +195,15 @@ nn_status nn_predict(float *probs, int32_t *pred, const nn_model *model,
  * parameter, in the params layout, by backpropagation in float.  No
  * weight decay term. */
 nn_status nn_loss_gradient(double *loss, float *grad, const nn_model *model,
-                                   nn_loss loss_kind, const float *x, const int32_t *y,
-                                   size_t rows);
+                           nn_loss loss_kind, const float *x, const int32_t *y,
+                           size_t rows);
 
 /* The same mean loss evaluated entirely in double, with the parameters
  * taken from params[n_params] (double; NULL: the model's own) instead of
  * the model's: the reference for finite-difference gradient checks. */
 nn_status nn_loss_f64(double *loss, const nn_model *model, const double *params,
-                              nn_loss loss_kind, const float *x, const int32_t *y,
-                              size_t rows);
+                      nn_loss loss_kind, const float *x, const int32_t *y,
+                      size_t rows);
 
 /* ------------------------------------------------------------------------ */
 /* Training                                                                  */
@@ -289,19 +289,19 @@ typedef struct nn_report {
  * failure it is zeroed.  report and progress may be NULL.  Every class
  * in 0..classes-1 is allowed to be absent. */
 nn_status nn_train(nn_model *model, nn_report *report,
-                           const nn_config *config, const float *x, const int32_t *y,
-                           size_t rows, size_t features, size_t classes,
-                           nn_progress_fn progress, void *user);
+                   const nn_config *config, const float *x, const int32_t *y,
+                   size_t rows, size_t features, size_t classes,
+                   nn_progress_fn progress, void *user);
 
 /* The same with a validation set given by the caller (val_rows may be 0):
  * config->validation_fraction is ignored, early stopping uses (xval, yval)
  * when patience > 0 and val_rows > 0, and the validation figures are
  * reported every epoch whenever val_rows > 0. */
 nn_status nn_train_validated(nn_model *model, nn_report *report,
-                                     const nn_config *config, const float *x,
-                                     const int32_t *y, size_t rows, const float *xval,
-                                     const int32_t *yval, size_t val_rows, size_t features,
-                                     size_t classes, nn_progress_fn progress, void *user);
+                             const nn_config *config, const float *x,
+                             const int32_t *y, size_t rows, const float *xval,
+                             const int32_t *yval, size_t val_rows, size_t features,
+                             size_t classes, nn_progress_fn progress, void *user);
 
 /* ------------------------------------------------------------------------ */
 /* Data utilities                                                            */
@@ -313,7 +313,7 @@ void nn_permutation(size_t *perm, size_t n, nn_rng *rng);
 /* Shuffles the rows of x[rows × features] and y[rows] together, in place,
  * with a generator seeded by seed.  y may be NULL.  Allocates one row. */
 nn_status nn_shuffle(float *x, int32_t *y, size_t rows, size_t features,
-                             uint64_t seed);
+                     uint64_t seed);
 
 /* Stratified train/test split of row indices.  The test set has
  * ceil(test_fraction * rows) rows (scikit-learn's rule), apportioned to the
@@ -324,13 +324,13 @@ nn_status nn_shuffle(float *x, int32_t *y, size_t rows, size_t features,
  * test_fraction in (0, 1); NN_ERR_TOO_FEW_ROWS if either side would be
  * empty.  Allocates and frees a small workspace. */
 nn_status nn_split_stratified(size_t *idx, size_t *n_test, const int32_t *y,
-                                      size_t rows, size_t classes, double test_fraction,
-                                      uint64_t seed);
+                              size_t rows, size_t classes, double test_fraction,
+                              uint64_t seed);
 
 /* xo[k] = x[idx[k]] (rows of features), yo[k] = y[idx[k]] for k < n.
  * yo and y may be NULL together. */
 void nn_gather(float *xo, int32_t *yo, const float *x, const int32_t *y, const size_t *idx,
-                   size_t n, size_t features);
+               size_t n, size_t features);
 
 /* mean[j], std[j] of column j over the rows (population std, divisor
  * rows, as scikit-learn's StandardScaler), accumulated in double.  A
@@ -338,11 +338,11 @@ void nn_gather(float *xo, int32_t *yo, const float *x, const int32_t *y, const s
  * that it is centred and never divided by 0.  Fails on rows == 0 or a
  * non-finite feature (outputs untouched). */
 nn_status nn_standardize_fit(float *mean, float *std, const float *x, size_t rows,
-                                     size_t features);
+                             size_t features);
 
 /* out = (x - mean) / std, column by column.  out may be x. */
 void nn_standardize_apply(float *out, const float *x, size_t rows, size_t features,
-                              const float *mean, const float *std);
+                          const float *mean, const float *std);
 
 /* ------------------------------------------------------------------------ */
 /* Metrics                                                                   */
@@ -358,20 +358,20 @@ typedef struct nn_eval {
  * the confusion matrix confusion[classes × classes], row = true class,
  * column = predicted class. */
 nn_status nn_evaluate(nn_eval *eval, size_t *confusion, const nn_model *model,
-                              nn_loss loss_kind, const float *x, const int32_t *y,
-                              size_t rows);
+                      nn_loss loss_kind, const float *x, const int32_t *y,
+                      size_t rows);
 
 /* confusion[classes × classes] (zeroed first) from true and predicted
  * labels; labels outside [0, classes) are NN_ERR_BAD_LABEL. */
 nn_status nn_confusion(size_t *confusion, const int32_t *y_true, const int32_t *y_pred,
-                               size_t rows, size_t classes);
+                       size_t rows, size_t classes);
 
 /* Per class k, from a confusion matrix: precision = C[k][k] / column sum,
  * recall = C[k][k] / row sum.  A class never predicted (precision) or
  * never present (recall) gets 0, scikit-learn's zero_division default.
  * Either output may be NULL. */
 void nn_precision_recall(double *precision, double *recall, const size_t *confusion,
-                             size_t classes);
+                         size_t classes);
 
 /* ------------------------------------------------------------------------ */
 /* Building blocks (exposed for the tests and for teaching)                  */
@@ -386,7 +386,7 @@ void nn_precision_recall(double *precision, double *recall, const size_t *confus
 /* out[nout][B] = W inp + b 1^T:  out[o][r] = b[o] + sum_i W[o][i] inp[i][r],
  * with W[nout][nin] row-major (the model's layout) and inp[nin][B]. */
 void nn_dense_forward(float *out, const float *inp, const float *W, const float *b,
-                          size_t B, size_t nin, size_t nout);
+                      size_t B, size_t nin, size_t nout);
 
 /* Backward of nn_dense_forward(out, inp, W, b, B, nin, nout), from
  * dout[nout][B] = dL/dout:
@@ -395,7 +395,7 @@ void nn_dense_forward(float *out, const float *inp, const float *W, const float 
  *     db[nout]      = dout 1       (the sum over the batch)
  * Each sum has a fixed order (see layers.c): same inputs, same bits. */
 void nn_dense_backward(float *dinp, float *dW, float *db, const float *dout,
-                           const float *inp, const float *W, size_t B, size_t nin, size_t nout);
+                       const float *inp, const float *W, size_t B, size_t nin, size_t nout);
 
 /* y[n] = act(x[n]) elementwise; y may be x.  NaN stays NaN. */
 void nn_activation_forward(float *y, const float *x, size_t n, nn_activation act);
@@ -405,7 +405,7 @@ void nn_activation_forward(float *y, const float *x, size_t n, nn_activation act
  *     relu y > 0;  tanh 1 - y^2;  sigmoid y (1 - y);  softplus 1 - exp(-y).
  * dx may be dy. */
 void nn_activation_backward(float *dx, const float *y, const float *dy, size_t n,
-                                nn_activation act);
+                            nn_activation act);
 
 /* One optimizer's state over n_params parameters (heap-allocated
  * moments).  init copies the hyper-parameters from config. */
@@ -437,7 +437,7 @@ void nn_optim_free(nn_optim *opt);
  * (PyTorch's order of operations, so runs compare step by step.) */
 void nn_optim_tick(nn_optim *opt);
 void nn_optim_update(nn_optim *opt, float *p, const float *g, size_t off, size_t n,
-                         float wd);
+                     float wd);
 
 /* tick, then update every layer of the model: weights with weight_decay,
  * biases without.  grad in the params layout; opt sized n_params. */

@@ -39,7 +39,7 @@ void nn_work_free(nn_work *w);
  * rows x (raw features), or without the standardisation when standardize
  * is 0 (x already standardised); sets w->act0 = w->input. */
 void nn_load_input(nn_work *w, const nn_model *model, const float *x, size_t B,
-                        int standardize);
+                   int standardize);
 
 /* The B samples at w->act0 through the network: logits into w->act[L]
  * (feature-major) and w->logits (sample-major). */
@@ -50,14 +50,14 @@ void nn_forward(nn_work *w, const nn_model *model, size_t B);
  * when grad is not NULL, the gradient of that mean wrt every parameter in
  * the params layout.  Returns NN_ERR_LIBRARY if libsmx refuses. */
 nn_status nn_loss_backward(double *loss, float *grad, nn_work *w,
-                                    const nn_model *model, nn_loss loss_kind,
-                                    const float *class_weights, const int32_t *y, size_t B);
+                           const nn_model *model, nn_loss loss_kind,
+                           const float *class_weights, const int32_t *y, size_t B);
 
 /* After nn_forward: the number of rows r < B whose argmax of the
  * logits (first of equal maxima) is y[r] (y may be NULL: 0); pred[r] gets
  * the argmax when pred is not NULL. */
 size_t nn_count_correct(int32_t *pred, const nn_work *w, const nn_model *model,
-                             const int32_t *y, size_t B);
+                        const int32_t *y, size_t B);
 
 /* Checks model shape fields are consistent (the CLI may have filled a
  * model by hand after init). */
@@ -68,8 +68,8 @@ nn_status nn_check_model(const nn_model *model);
  * standardize is non-zero (each chunk is standardised into w->input), or
  * features already standardised otherwise. */
 nn_status nn_evaluate_rows(nn_eval *eval, size_t *confusion, nn_work *w,
-                                    const nn_model *model, nn_loss loss_kind,
-                                    const float *x, const int32_t *y, size_t rows,
-                                    int standardize);
+                           const nn_model *model, nn_loss loss_kind,
+                           const float *x, const int32_t *y, size_t rows,
+                           int standardize);
 
 #endif

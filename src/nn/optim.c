@@ -74,7 +74,7 @@ void nn_optim_tick(nn_optim *opt)
 }
 
 void nn_optim_update(nn_optim *opt, float *restrict p, const float *restrict g,
-                         size_t off, size_t n, float wd)
+                     size_t off, size_t n, float wd)
 {
     const float lr = opt->lr;
     switch (opt->kind) {
@@ -134,7 +134,7 @@ void nn_optim_step(nn_optim *opt, nn_model *model, const float *grad)
         const size_t w_off = (size_t)(L->weight - model->params);
         const size_t b_off = (size_t)(L->bias - model->params);
         nn_optim_update(opt, L->weight, grad + w_off, w_off, L->out * L->in,
-                            opt->weight_decay);
+                        opt->weight_decay);
         nn_optim_update(opt, L->bias, grad + b_off, b_off, L->out, 0.0f);
     }
 }

@@ -148,9 +148,9 @@ static void *alloc_array(size_t n, size_t sz)
 }
 
 static nn_status check_train_args(const nn_model *model, const nn_config *config,
-                                      const float *x, const int32_t *y, size_t rows,
-                                      const float *xval, const int32_t *yval, size_t val_rows,
-                                      size_t features, size_t classes)
+                                  const float *x, const int32_t *y, size_t rows,
+                                  const float *xval, const int32_t *yval, size_t val_rows,
+                                  size_t features, size_t classes)
 {
     if (!model || !config || !x || !y || (val_rows > 0 && (!xval || !yval)))
         return NN_ERR_NULL_POINTER;
@@ -171,8 +171,8 @@ static nn_status check_train_args(const nn_model *model, const nn_config *config
 }
 
 static nn_status train_loop(training *t, nn_report *rep, const nn_config *c,
-                                const int32_t *y, size_t rows, const int32_t *yval,
-                                size_t val_rows, nn_progress_fn progress, void *user)
+                            const int32_t *y, size_t rows, const int32_t *yval,
+                            size_t val_rows, nn_progress_fn progress, void *user)
 {
     nn_model *m = &t->model;
     nn_work *w = &t->work;
@@ -220,7 +220,7 @@ static nn_status train_loop(training *t, nn_report *rep, const nn_config *c,
                 correct += nn_count_correct(NULL, w, m, labels, n);
             double l;
             if ((st = nn_loss_backward(&l, t->grad, w, m, c->loss, c->class_weights, labels,
-                                            n)) != NN_OK)
+                                       n)) != NN_OK)
                 return st;
             if (!isfinite(l))
                 return NN_ERR_DIVERGED;
@@ -268,13 +268,13 @@ static nn_status train_loop(training *t, nn_report *rep, const nn_config *c,
 }
 
 nn_status nn_train_validated(nn_model *model, nn_report *report,
-                                     const nn_config *config, const float *x,
-                                     const int32_t *y, size_t rows, const float *xval,
-                                     const int32_t *yval, size_t val_rows, size_t features,
-                                     size_t classes, nn_progress_fn progress, void *user)
+                             const nn_config *config, const float *x,
+                             const int32_t *y, size_t rows, const float *xval,
+                             const int32_t *yval, size_t val_rows, size_t features,
+                             size_t classes, nn_progress_fn progress, void *user)
 {
     nn_status st = check_train_args(model, config, x, y, rows, xval, yval, val_rows,
-                                        features, classes);
+                                    features, classes);
     if (st != NN_OK) {
         if (model)
             *model = (nn_model){0};
@@ -343,7 +343,7 @@ nn_status nn_train_validated(nn_model *model, nn_report *report,
     rep.val_loss = rep.val_accuracy = NAN;
     if (val_rows > 0) {
         if ((st = nn_evaluate_rows(&ev, NULL, &t.work, m, c->loss, t.xv, yval, val_rows,
-                                        0)) != NN_OK)
+                                   0)) != NN_OK)
             goto done;
         rep.val_loss = ev.loss;
         rep.val_accuracy = ev.accuracy;
@@ -360,12 +360,12 @@ done:
 }
 
 nn_status nn_train(nn_model *model, nn_report *report,
-                           const nn_config *config, const float *x, const int32_t *y,
-                           size_t rows, size_t features, size_t classes,
-                           nn_progress_fn progress, void *user)
+                   const nn_config *config, const float *x, const int32_t *y,
+                   size_t rows, size_t features, size_t classes,
+                   nn_progress_fn progress, void *user)
 {
     nn_status st = check_train_args(model, config, x, y, rows, NULL, NULL, 0, features,
-                                        classes);
+                                    classes);
     if (st != NN_OK) {
         if (model)
             *model = (nn_model){0};
@@ -373,7 +373,7 @@ nn_status nn_train(nn_model *model, nn_report *report,
     }
     if (config->patience == 0 || config->validation_fraction == 0.0)
         return nn_train_validated(model, report, config, x, y, rows, NULL, NULL, 0, features,
-                                      classes, progress, user);
+                                  classes, progress, user);
 
     /* Early stopping: hold out a stratified validation part of the rows. */
     size_t *idx = alloc_array(rows, sizeof *idx);
@@ -384,14 +384,14 @@ nn_status nn_train(nn_model *model, nn_report *report,
         st = NN_ERR_NO_MEMORY;
     } else {
         st = nn_split_stratified(idx, &n_val, y, rows, classes, config->validation_fraction,
-                                     config->seed ^ NN_STREAM_VALIDATION);
+                                 config->seed ^ NN_STREAM_VALIDATION);
     }
     if (st == NN_OK) {
         /* One buffer: the fitting rows, then the validation rows. */
         nn_gather(xf, yf, x, y, idx, rows, features);
         const size_t n_fit = rows - n_val;
         st = nn_train_validated(model, report, config, xf, yf, n_fit, xf + n_fit * features,
-                                    yf + n_fit, n_val, features, classes, progress, user);
+                                yf + n_fit, n_val, features, classes, progress, user);
     } else {
         *model = (nn_model){0};
     }

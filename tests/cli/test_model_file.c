@@ -27,8 +27,8 @@ static void train_small(cli_model *m)
     nn_config cfg = nn_default_config();
     cfg.epochs = 20;
     assert_int_equal(nn_train(&m->net, NULL, &cfg, nn_iris_x, nn_iris_y,
-                                  NN_IRIS_ROWS, NN_IRIS_FEATURES, NN_IRIS_CLASSES,
-                                  NULL, NULL),
+                              NN_IRIS_ROWS, NN_IRIS_FEATURES, NN_IRIS_CLASSES,
+                              NULL, NULL),
                      NN_OK);
     assert_int_equal(cli_model_set_names(m, nn_iris_class_names, nn_iris_feature_names,
                                          nn_iris_target_name),

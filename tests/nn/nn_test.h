@@ -49,13 +49,13 @@ static inline void iris_split_make(iris_split *s, double test_fraction, uint64_t
 {
     size_t idx[NN_IRIS_ROWS];
     assert_status(nn_split_stratified(idx, &s->nte, nn_iris_y, NN_IRIS_ROWS,
-                                          NN_IRIS_CLASSES, test_fraction, seed),
+                                      NN_IRIS_CLASSES, test_fraction, seed),
                   NN_OK);
     s->ntr = NN_IRIS_ROWS - s->nte;
     nn_gather(s->xtr, s->ytr, nn_iris_x, nn_iris_y, idx, s->ntr,
-                  NN_IRIS_FEATURES);
+              NN_IRIS_FEATURES);
     nn_gather(s->xte, s->yte, nn_iris_x, nn_iris_y, idx + s->ntr, s->nte,
-                  NN_IRIS_FEATURES);
+              NN_IRIS_FEATURES);
 }
 
 /* splitmix64 for test inputs: independent of the library's generator. */

@@ -141,7 +141,7 @@ static void split_iris(void **state)
     size_t idx[NN_IRIS_ROWS], idx2[NN_IRIS_ROWS], n_test;
     for (uint64_t seed = 1; seed <= 10; seed++) {
         assert_status(nn_split_stratified(idx, &n_test, nn_iris_y, NN_IRIS_ROWS, 3,
-                                              0.2, seed),
+                                          0.2, seed),
                       NN_OK);
         assert_int_equal(n_test, 30);
         check_split_shape(idx, NN_IRIS_ROWS, n_test);
@@ -152,11 +152,11 @@ static void split_iris(void **state)
             assert_int_equal(per_class[k], 10);
         /* reproducible, and another seed draws another split */
         assert_status(nn_split_stratified(idx2, &n_test, nn_iris_y, NN_IRIS_ROWS, 3,
-                                              0.2, seed),
+                                          0.2, seed),
                       NN_OK);
         assert_memory_equal(idx, idx2, sizeof idx);
         assert_status(nn_split_stratified(idx2, &n_test, nn_iris_y, NN_IRIS_ROWS, 3,
-                                              0.2, seed + 100),
+                                          0.2, seed + 100),
                       NN_OK);
         assert_true(memcmp(idx, idx2, sizeof idx) != 0);
     }
