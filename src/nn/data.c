@@ -4,6 +4,7 @@
  * standardisation, and the confusion-matrix metrics.
  */
 #include "nn.h"
+#include "nn_internal.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -92,9 +93,26 @@ nn_status nn_split_stratified(size_t *idx, size_t *n_test, const int32_t *y,
         return NN_ERR_BAD_CONFIG;
     if (classes == 0 || classes > SIZE_MAX / 4)
         return NN_ERR_BAD_SIZE;
+    if (!nn_labels_in_range(y, rows, classes))
+        return NN_ERR_BAD_LABEL;
+    return nn_split_rows(idx, n_test, y, rows, classes, test_fraction, seed);
+}
+
+int nn_labels_in_range(const int32_t *y, size_t rows, size_t classes)
+{
     for (size_t r = 0; r < rows; r++)
         if (y[r] < 0 || (size_t)y[r] >= classes)
-            return NN_ERR_BAD_LABEL;
+            return 0;
+    return 1;
+}
+
+nn_status nn_split_rows(size_t *idx, size_t *n_test, const int32_t *y, size_t rows,
+                        size_t classes, double test_fraction, uint64_t seed)
+{
+    if (!(test_fraction > 0.0 && test_fraction < 1.0))
+        return NN_ERR_BAD_CONFIG;
+    if (classes == 0 || classes > SIZE_MAX / 4)
+        return NN_ERR_BAD_SIZE;
     /* ceil(f * rows), computed so that 0.2 * 150 is 30, not 31: the
      * product is rounded to a near integer first when it is one. */
     const double want = test_fraction * (double)rows;

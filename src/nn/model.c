@@ -230,14 +230,6 @@ nn_status nn_check_model(const nn_model *model)
     return NN_OK;
 }
 
-static nn_status check_labels(const int32_t *y, size_t rows, size_t classes)
-{
-    for (size_t r = 0; r < rows; r++)
-        if (y[r] < 0 || (size_t)y[r] >= classes)
-            return NN_ERR_BAD_LABEL;
-    return NN_OK;
-}
-
 /* ------------------------------------------------------------------------ */
 /* Workspace and the pass through the network                                */
 /* ------------------------------------------------------------------------ */
@@ -505,8 +497,8 @@ nn_status nn_evaluate(nn_eval *eval, size_t *confusion, const nn_model *model,
         return NN_ERR_NULL_POINTER;
     if ((size_t)loss_kind >= COUNT(loss_names))
         return NN_ERR_BAD_CONFIG;
-    if ((st = check_labels(y, rows, model->classes)) != NN_OK)
-        return st;
+    if (!nn_labels_in_range(y, rows, model->classes))
+        return NN_ERR_BAD_LABEL;
     nn_work w;
     if ((st = nn_work_init(&w, model, chunk_rows(rows))) != NN_OK)
         return st;
@@ -534,7 +526,7 @@ static nn_status check_loss_args(const nn_model *model, nn_loss loss_kind,
         return NN_ERR_NULL_POINTER;
     if ((size_t)loss_kind >= COUNT(loss_names))
         return NN_ERR_BAD_CONFIG;
-    return check_labels(y, rows, model->classes);
+    return nn_labels_in_range(y, rows, model->classes) ? NN_OK : NN_ERR_BAD_LABEL;
 }
 
 nn_status nn_loss_gradient(double *loss, float *grad, const nn_model *model,

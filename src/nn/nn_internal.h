@@ -59,6 +59,14 @@ nn_status nn_loss_backward(double *loss, float *grad, nn_work *w,
 size_t nn_count_correct(int32_t *pred, const nn_work *w, const nn_model *model,
                         const int32_t *y, size_t B);
 
+/* 1 when every y[r] (r < rows) is in [0, classes): the one label check of
+ * each public entry point; what it calls trusts the labels. */
+int nn_labels_in_range(const int32_t *y, size_t rows, size_t classes);
+
+/* nn_split_stratified on labels already checked (nn_labels_in_range). */
+nn_status nn_split_rows(size_t *idx, size_t *n_test, const int32_t *y, size_t rows,
+                        size_t classes, double test_fraction, uint64_t seed);
+
 /* Checks model shape fields are consistent (the CLI may have filled a
  * model by hand after init). */
 nn_status nn_check_model(const nn_model *model);

@@ -105,14 +105,6 @@ static int all_finite(const float *x, size_t n)
     return 1;
 }
 
-static int labels_ok(const int32_t *y, size_t rows, size_t classes)
-{
-    for (size_t r = 0; r < rows; r++)
-        if (y[r] < 0 || (size_t)y[r] >= classes)
-            return 0;
-    return 1;
-}
-
 /* Everything one training owns, freed by one function on every path. */
 typedef struct training {
     nn_model model;
@@ -160,7 +152,8 @@ static nn_status check_train_args(const nn_model *model, const nn_config *config
     if (rows == 0 || features == 0 || classes == 0 || rows > SIZE_MAX / features ||
         val_rows > SIZE_MAX / features)
         return NN_ERR_BAD_SIZE;
-    if (!labels_ok(y, rows, classes) || !labels_ok(yval, val_rows, classes))
+    if (!nn_labels_in_range(y, rows, classes) ||
+        !nn_labels_in_range(yval, val_rows, classes))
         return NN_ERR_BAD_LABEL;
     if (!all_finite(x, rows * features) || !all_finite(xval, val_rows * features))
         return NN_ERR_NOT_FINITE;
@@ -267,19 +260,14 @@ static nn_status train_loop(training *t, nn_report *rep, const nn_config *c,
     return NN_OK;
 }
 
-nn_status nn_train_validated(nn_model *model, nn_report *report,
-                             const nn_config *config, const float *x,
-                             const int32_t *y, size_t rows, const float *xval,
-                             const int32_t *yval, size_t val_rows, size_t features,
-                             size_t classes, nn_progress_fn progress, void *user)
+/* nn_train_validated on arguments check_train_args has accepted. */
+static nn_status train_checked(nn_model *model, nn_report *report, const nn_config *config,
+                               const float *x, const int32_t *y, size_t rows,
+                               const float *xval, const int32_t *yval, size_t val_rows,
+                               size_t features, size_t classes, nn_progress_fn progress,
+                               void *user)
 {
-    nn_status st = check_train_args(model, config, x, y, rows, xval, yval, val_rows,
-                                    features, classes);
-    if (st != NN_OK) {
-        if (model)
-            *model = (nn_model){0};
-        return st;
-    }
+    nn_status st;
     *model = (nn_model){0};
 
     const nn_config *c = config;
@@ -359,6 +347,23 @@ done:
     return st;
 }
 
+nn_status nn_train_validated(nn_model *model, nn_report *report,
+                             const nn_config *config, const float *x,
+                             const int32_t *y, size_t rows, const float *xval,
+                             const int32_t *yval, size_t val_rows, size_t features,
+                             size_t classes, nn_progress_fn progress, void *user)
+{
+    const nn_status st = check_train_args(model, config, x, y, rows, xval, yval, val_rows,
+                                          features, classes);
+    if (st != NN_OK) {
+        if (model)
+            *model = (nn_model){0};
+        return st;
+    }
+    return train_checked(model, report, config, x, y, rows, xval, yval, val_rows, features,
+                         classes, progress, user);
+}
+
 nn_status nn_train(nn_model *model, nn_report *report,
                    const nn_config *config, const float *x, const int32_t *y,
                    size_t rows, size_t features, size_t classes,
@@ -372,8 +377,8 @@ nn_status nn_train(nn_model *model, nn_report *report,
         return st;
     }
     if (config->patience == 0 || config->validation_fraction == 0.0)
-        return nn_train_validated(model, report, config, x, y, rows, NULL, NULL, 0, features,
-                                  classes, progress, user);
+        return train_checked(model, report, config, x, y, rows, NULL, NULL, 0, features,
+                             classes, progress, user);
 
     /* Early stopping: hold out a stratified validation part of the rows. */
     size_t *idx = alloc_array(rows, sizeof *idx);
@@ -383,15 +388,15 @@ nn_status nn_train(nn_model *model, nn_report *report,
     if (!idx || !xf || !yf) {
         st = NN_ERR_NO_MEMORY;
     } else {
-        st = nn_split_stratified(idx, &n_val, y, rows, classes, config->validation_fraction,
-                                 config->seed ^ NN_STREAM_VALIDATION);
+        st = nn_split_rows(idx, &n_val, y, rows, classes, config->validation_fraction,
+                           config->seed ^ NN_STREAM_VALIDATION);
     }
     if (st == NN_OK) {
         /* One buffer: the fitting rows, then the validation rows. */
         nn_gather(xf, yf, x, y, idx, rows, features);
         const size_t n_fit = rows - n_val;
-        st = nn_train_validated(model, report, config, xf, yf, n_fit, xf + n_fit * features,
-                                yf + n_fit, n_val, features, classes, progress, user);
+        st = train_checked(model, report, config, xf, yf, n_fit, xf + n_fit * features,
+                           yf + n_fit, n_val, features, classes, progress, user);
     } else {
         *model = (nn_model){0};
     }

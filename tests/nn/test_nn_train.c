@@ -350,6 +350,18 @@ static void errors(void **state)
     c.patience = 5;
     c.validation_fraction = 0.9;
     expect_train_error(&c, x, y, 4, 2, 2, NN_ERR_TOO_FEW_ROWS);
+    /* with early stopping the split and the training trust the labels
+     * nn_train checked once on entry: a bad one is still refused */
+    c.validation_fraction = 0.5;
+    y[0] = 2;
+    expect_train_error(&c, x, y, 4, 2, 2, NN_ERR_BAD_LABEL);
+    y[0] = 0;
+    /* nn_train_validated checks the validation labels too */
+    nn_model mv;
+    const int32_t yv_bad[2] = {1, 3};
+    assert_status(nn_train_validated(&mv, NULL, &ok, x, y, 4, x, yv_bad, 2, 2, 2, NULL, NULL),
+                  NN_ERR_BAD_LABEL);
+    assert_null(mv.params);
     /* a learning rate that blows up is reported, not returned as a model */
     c = ok;
     c.optimizer = NN_SGD;
