@@ -25,7 +25,7 @@
 #define _POSIX_C_SOURCE 200809L /* clock_gettime */
 #endif
 #include "iris_data.h"
-#include "smx_nn.h"
+#include "nn.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -33,9 +33,9 @@
 #include <string.h>
 #include <time.h>
 
-#define F SMX_NN_IRIS_FEATURES
-#define C SMX_NN_IRIS_CLASSES
-#define N SMX_NN_IRIS_ROWS
+#define F NN_IRIS_FEATURES
+#define C NN_IRIS_CLASSES
+#define N NN_IRIS_ROWS
 
 static double now_s(void)
 {
@@ -50,9 +50,9 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-static void die(const char *what, smx_nn_status st)
+static void die(const char *what, nn_status st)
 {
-    fprintf(stderr, "train_iris: %s: %s\n", what, smx_nn_strerror(st));
+    fprintf(stderr, "train_iris: %s: %s\n", what, nn_strerror(st));
     exit(1);
 }
 
@@ -67,32 +67,32 @@ static void make_split(split *s, const float *x, const int32_t *y, size_t rows, 
                        uint64_t seed)
 {
     size_t idx[N];
-    smx_nn_status st = smx_nn_split_stratified(idx, &s->nte, y, rows, C, frac, seed);
-    if (st != SMX_NN_OK)
+    nn_status st = nn_split_stratified(idx, &s->nte, y, rows, C, frac, seed);
+    if (st != NN_OK)
         die("split", st);
     s->ntr = rows - s->nte;
-    smx_nn_gather(s->xtr, s->ytr, x, y, idx, s->ntr, F);
-    smx_nn_gather(s->xte, s->yte, x, y, idx + s->ntr, s->nte, F);
+    nn_gather(s->xtr, s->ytr, x, y, idx, s->ntr, F);
+    nn_gather(s->xte, s->yte, x, y, idx + s->ntr, s->nte, F);
 }
 
-static double test_accuracy(const smx_nn_config *cfg, uint64_t seed, double *train_ms)
+static double test_accuracy(const nn_config *cfg, uint64_t seed, double *train_ms)
 {
-    smx_nn_config c = *cfg;
+    nn_config c = *cfg;
     c.seed = seed;
     static split s;
-    make_split(&s, smx_nn_iris_x, smx_nn_iris_y, N, c.test_fraction, seed);
-    smx_nn_model m;
-    smx_nn_report rep;
+    make_split(&s, nn_iris_x, nn_iris_y, N, c.test_fraction, seed);
+    nn_model m;
+    nn_report rep;
     const double t0 = now_s();
-    smx_nn_status st = smx_nn_train(&m, &rep, &c, s.xtr, s.ytr, s.ntr, F, C, NULL, NULL);
+    nn_status st = nn_train(&m, &rep, &c, s.xtr, s.ytr, s.ntr, F, C, NULL, NULL);
     if (train_ms)
         *train_ms = 1e3 * (now_s() - t0);
-    if (st != SMX_NN_OK)
+    if (st != NN_OK)
         die("train", st);
-    smx_nn_eval ev;
-    if ((st = smx_nn_evaluate(&ev, NULL, &m, c.loss, s.xte, s.yte, s.nte)) != SMX_NN_OK)
+    nn_eval ev;
+    if ((st = nn_evaluate(&ev, NULL, &m, c.loss, s.xte, s.yte, s.nte)) != NN_OK)
         die("evaluate", st);
-    smx_nn_model_free(&m);
+    nn_model_free(&m);
     return ev.accuracy;
 }
 
@@ -107,7 +107,7 @@ typedef struct tune_rec {
     double acc[N_CHECK], loss[N_CHECK];
 } tune_rec;
 
-static int record(const smx_nn_progress *p, void *user)
+static int record(const nn_progress *p, void *user)
 {
     tune_rec *r = user;
     for (size_t i = 0; i < N_CHECK; i++)
@@ -139,41 +139,41 @@ static int cmp_cand(const void *a, const void *b)
 }
 
 /* Mean validation accuracy and loss of one configuration over the same 50
- * inner splits as the grid, training with smx_nn_train (so that early
+ * inner splits as the grid, training with nn_train (so that early
  * stopping, when on, splits its own validation rows off the 96). */
-static void score(const smx_nn_config *cfg, double *acc, double *loss)
+static void score(const nn_config *cfg, double *acc, double *loss)
 {
     *acc = *loss = 0.0;
     for (uint64_t outer = 1; outer <= 10; outer++) {
         static split s, v;
-        make_split(&s, smx_nn_iris_x, smx_nn_iris_y, N, 0.2, outer);
+        make_split(&s, nn_iris_x, nn_iris_y, N, 0.2, outer);
         for (uint64_t inner = 101; inner < 106; inner++) {
             make_split(&v, s.xtr, s.ytr, s.ntr, 0.2, inner);
-            smx_nn_config c = *cfg;
+            nn_config c = *cfg;
             c.seed = outer * 1000 + inner;
-            smx_nn_model m;
-            smx_nn_status st = smx_nn_train(&m, NULL, &c, v.xtr, v.ytr, v.ntr, F, C, NULL, NULL);
-            if (st != SMX_NN_OK)
+            nn_model m;
+            nn_status st = nn_train(&m, NULL, &c, v.xtr, v.ytr, v.ntr, F, C, NULL, NULL);
+            if (st != NN_OK)
                 die("train", st);
-            smx_nn_eval ev;
-            if ((st = smx_nn_evaluate(&ev, NULL, &m, SMX_NN_LOSS_CROSS_ENTROPY, v.xte, v.yte,
-                                      v.nte)) != SMX_NN_OK)
+            nn_eval ev;
+            if ((st = nn_evaluate(&ev, NULL, &m, NN_LOSS_CROSS_ENTROPY, v.xte, v.yte,
+                                  v.nte)) != NN_OK)
                 die("evaluate", st);
-            smx_nn_model_free(&m);
+            nn_model_free(&m);
             *acc += ev.accuracy / 50;
             *loss += ev.loss / 50;
         }
     }
 }
 
-static int tune(const smx_nn_config *defaults)
+static int tune(const nn_config *defaults)
 {
     /* Stage 1 searches without weight decay or early stopping, whatever
      * the current defaults are, so that the search reproduces them. */
-    smx_nn_config base_cfg = *defaults;
+    nn_config base_cfg = *defaults;
     base_cfg.weight_decay = 0.0;
     base_cfg.patience = 0;
-    const smx_nn_config *base = &base_cfg;
+    const nn_config *base = &base_cfg;
     static const double lrs[] = {0.001, 0.003, 0.01, 0.03, 0.1};
     static const size_t batches[] = {0, 32, 16, 8};
     const size_t n_lr = sizeof lrs / sizeof lrs[0], n_b = sizeof batches / sizeof batches[0];
@@ -189,24 +189,24 @@ static int tune(const smx_nn_config *defaults)
                 mn[k] = 1.0;
             for (uint64_t outer = 1; outer <= OUTER; outer++) {
                 static split s, v;
-                make_split(&s, smx_nn_iris_x, smx_nn_iris_y, N, 0.2, outer);
+                make_split(&s, nn_iris_x, nn_iris_y, N, 0.2, outer);
                 for (uint64_t inner = 101; inner < 101 + INNER; inner++) {
                     /* the 120 training rows only: 96 fit, 24 validate */
                     make_split(&v, s.xtr, s.ytr, s.ntr, 0.2, inner);
-                    smx_nn_config c = *base;
+                    nn_config c = *base;
                     c.learning_rate = lrs[a];
                     c.batch_size = batches[b];
                     c.epochs = checkpoints[N_CHECK - 1];
                     c.patience = 0;
                     c.seed = outer * 1000 + inner;
                     tune_rec r;
-                    smx_nn_model m;
-                    smx_nn_status st = smx_nn_train_validated(&m, NULL, &c, v.xtr, v.ytr, v.ntr,
-                                                              v.xte, v.yte, v.nte, F, C, record,
-                                                              &r);
-                    if (st != SMX_NN_OK)
+                    nn_model m;
+                    nn_status st = nn_train_validated(&m, NULL, &c, v.xtr, v.ytr, v.ntr,
+                                                      v.xte, v.yte, v.nte, F, C, record,
+                                                      &r);
+                    if (st != NN_OK)
                         die("train", st);
-                    smx_nn_model_free(&m);
+                    nn_model_free(&m);
                     for (size_t k = 0; k < N_CHECK; k++) {
                         acc[k] += r.acc[k] / (OUTER * INNER);
                         loss[k] += r.loss[k] / (OUTER * INNER);
@@ -229,7 +229,7 @@ static int tune(const smx_nn_config *defaults)
 
     /* Stage 2, around the winner: weight decay, and early stopping (which
      * costs a fifth of the 96 rows for its own validation). */
-    smx_nn_config best = *base;
+    nn_config best = *base;
     best.learning_rate = cands[0].lr;
     best.batch_size = cands[0].batch;
     best.epochs = cands[0].epochs;
@@ -242,7 +242,7 @@ static int tune(const smx_nn_config *defaults)
     printf("%-44s %10.2f %10.4f\n", "as chosen (no decay, no early stopping)", 100 * acc, loss);
     static const double decays[] = {1e-4, 1e-3, 1e-2};
     for (size_t i = 0; i < 3; i++) {
-        smx_nn_config c = best;
+        nn_config c = best;
         c.weight_decay = decays[i];
         score(&c, &acc, &loss);
         char name[64];
@@ -251,7 +251,7 @@ static int tune(const smx_nn_config *defaults)
     }
     static const size_t patiences[] = {20, 50, 100};
     for (size_t i = 0; i < 3; i++) {
-        smx_nn_config c = best;
+        nn_config c = best;
         c.epochs = 2000;
         c.validation_fraction = 0.2;
         c.patience = patiences[i];
@@ -267,45 +267,45 @@ static int tune(const smx_nn_config *defaults)
 /* --large                                                                   */
 /* ------------------------------------------------------------------------ */
 
-static int large(const smx_nn_config *cfg, int runs)
+static int large(const nn_config *cfg, int runs)
 {
     enum { ROWS = 1797, FEAT = 64, CLS = 10 };
     float *x = malloc((size_t)ROWS * FEAT * sizeof *x), centre[CLS][FEAT];
     int32_t *y = malloc(ROWS * sizeof *y);
     if (!x || !y)
         return 1;
-    smx_nn_rng r;
-    smx_nn_rng_seed(&r, 1);
+    nn_rng r;
+    nn_rng_seed(&r, 1);
     for (int k = 0; k < CLS; k++)
         for (int j = 0; j < FEAT; j++)
-            centre[k][j] = (float)(2.0 * smx_nn_rng_normal(&r));
+            centre[k][j] = (float)(2.0 * nn_rng_normal(&r));
     for (int i = 0; i < ROWS; i++) {
         y[i] = i % CLS;
         for (int j = 0; j < FEAT; j++)
-            x[i * FEAT + j] = centre[y[i]][j] + (float)(4.0 * smx_nn_rng_normal(&r));
+            x[i * FEAT + j] = centre[y[i]][j] + (float)(4.0 * nn_rng_normal(&r));
     }
     for (int pass = 0; pass < 2; pass++) {
-        smx_nn_config c = *cfg;
+        nn_config c = *cfg;
         if (pass == 1) {
             c.batch_size = 0;
             c.epochs = 1000;
         }
         double best = 1e9;
-        smx_nn_report rep;
+        nn_report rep;
         for (int k = 0; k < (runs < 5 ? runs : 5); k++) {
-            smx_nn_model m;
+            nn_model m;
             const double t0 = now_s();
-            const smx_nn_status st = smx_nn_train(&m, &rep, &c, x, y, ROWS, FEAT, CLS, NULL, NULL);
+            const nn_status st = nn_train(&m, &rep, &c, x, y, ROWS, FEAT, CLS, NULL, NULL);
             const double t = now_s() - t0;
-            if (st != SMX_NN_OK)
+            if (st != NN_OK)
                 die("train", st);
-            smx_nn_model_free(&m);
+            nn_model_free(&m);
             if (t < best)
                 best = t;
         }
         printf("1797 x 64, 10 classes, 64-%zu-10 %s, %zu epochs, batch %zu: %.1f ms "
                "(best of %d), train accuracy %.1f %%\n",
-               c.hidden[0], smx_nn_activation_name(c.activation), c.epochs, c.batch_size,
+               c.hidden[0], nn_activation_name(c.activation), c.epochs, c.batch_size,
                1e3 * best, runs < 5 ? runs : 5, 100 * rep.train_accuracy);
     }
     free(x);
@@ -317,7 +317,7 @@ static int large(const smx_nn_config *cfg, int runs)
 
 int main(int argc, char **argv)
 {
-    smx_nn_config cfg = smx_nn_default_config();
+    nn_config cfg = nn_default_config();
     int mode = 0; /* 0 time, 1 seeds, 2 tune, 3 large */
     int runs = 31;
     int timing_defaults = 1; /* the issue's schedule unless told otherwise */
@@ -329,11 +329,11 @@ int main(int argc, char **argv)
             mode = 2;
         else if (!strcmp(a, "--large"))
             mode = 3;
-        else if (!strcmp(a, "--loss") && v && !smx_nn_loss_parse(&cfg.loss, v))
+        else if (!strcmp(a, "--loss") && v && !nn_loss_parse(&cfg.loss, v))
             i++;
-        else if (!strcmp(a, "--activation") && v && !smx_nn_activation_parse(&cfg.activation, v))
+        else if (!strcmp(a, "--activation") && v && !nn_activation_parse(&cfg.activation, v))
             i++;
-        else if (!strcmp(a, "--optimizer") && v && !smx_nn_optimizer_parse(&cfg.optimizer, v))
+        else if (!strcmp(a, "--optimizer") && v && !nn_optimizer_parse(&cfg.optimizer, v))
             i++;
         else if (!strcmp(a, "--lr") && v)
             cfg.learning_rate = atof(argv[++i]);
@@ -362,8 +362,8 @@ int main(int argc, char **argv)
     if (mode == 1) {
         double sum = 0.0, ms = 0.0;
         printf("defaults: %s, %s, %s, lr %g, epochs %zu, batch %zu, patience %zu\n",
-               smx_nn_activation_name(cfg.activation), smx_nn_loss_name(cfg.loss),
-               smx_nn_optimizer_name(cfg.optimizer), cfg.learning_rate, cfg.epochs,
+               nn_activation_name(cfg.activation), nn_loss_name(cfg.loss),
+               nn_optimizer_name(cfg.optimizer), cfg.learning_rate, cfg.epochs,
                cfg.batch_size, cfg.patience);
         for (uint64_t seed = 1; seed <= 10; seed++) {
             const double acc = test_accuracy(&cfg, seed, &ms);
@@ -384,29 +384,29 @@ int main(int argc, char **argv)
     }
     cfg.patience = 0;
     static split s;
-    make_split(&s, smx_nn_iris_x, smx_nn_iris_y, N, 0.2, cfg.seed);
+    make_split(&s, nn_iris_x, nn_iris_y, N, 0.2, cfg.seed);
     double *t = malloc((size_t)(runs > 0 ? runs : 1) * sizeof *t);
     if (!t)
         return 1;
     double acc = 0.0;
     for (int r = 0; r < runs; r++) {
-        smx_nn_model m;
+        nn_model m;
         const double t0 = now_s();
-        const smx_nn_status st = smx_nn_train(&m, NULL, &cfg, s.xtr, s.ytr, s.ntr, F, C, NULL, NULL);
+        const nn_status st = nn_train(&m, NULL, &cfg, s.xtr, s.ytr, s.ntr, F, C, NULL, NULL);
         t[r] = now_s() - t0;
-        if (st != SMX_NN_OK)
+        if (st != NN_OK)
             die("train", st);
-        smx_nn_eval ev;
-        smx_nn_evaluate(&ev, NULL, &m, cfg.loss, s.xte, s.yte, s.nte);
+        nn_eval ev;
+        nn_evaluate(&ev, NULL, &m, cfg.loss, s.xte, s.yte, s.nte);
         acc = ev.accuracy;
-        smx_nn_model_free(&m);
+        nn_model_free(&m);
     }
     qsort(t, (size_t)runs, sizeof *t, cmp_double);
     const double med = t[runs / 2];
     printf("iris %zu rows, 4-16-3 %s, %zu epochs, batch %s, %s, %s loss\n", s.ntr,
-           smx_nn_activation_name(cfg.activation), cfg.epochs,
-           cfg.batch_size == 0 ? "full" : "mini", smx_nn_optimizer_name(cfg.optimizer),
-           smx_nn_loss_name(cfg.loss));
+           nn_activation_name(cfg.activation), cfg.epochs,
+           cfg.batch_size == 0 ? "full" : "mini", nn_optimizer_name(cfg.optimizer),
+           nn_loss_name(cfg.loss));
     printf("median of %d runs: %.3f ms per training (%.2f us per epoch; min %.3f ms, max %.3f ms)\n",
            runs, 1e3 * med, 1e6 * med / (double)cfg.epochs, 1e3 * t[0], 1e3 * t[runs - 1]);
     printf("PyTorch 1.13 (issue): 340 ms -> %.0fx faster; test accuracy %.2f %%\n", 0.34 / med,

@@ -9,7 +9,7 @@
  * entries (-inf), long rows, label smoothing and class weights.
  */
 #include "cli.h"
-#include "smx_nn.h"
+#include "nn.h"
 
 #include <smx.h>
 
@@ -298,18 +298,18 @@ static void teardown(check_case *c)
 }
 
 /* The gradient of a whole network, 5 -> 7 -> 6 -> 3 on 13 rows, by
- * backpropagation in float (smx_nn_loss_gradient), against central
+ * backpropagation in float (nn_loss_gradient), against central
  * differences of the same loss evaluated in double.  The float gradient
  * is good to about 1e-6 of its scale; a wrong derivative is off by O(1). */
 #define NETWORK_BOUND 1e-4
-static double check_network(smx_nn_activation act, smx_nn_loss loss_kind)
+static double check_network(nn_activation act, nn_loss loss_kind)
 {
     enum { ROWS = 13, F = 5, C = 3 };
     const size_t sizes[] = {F, 7, 6, C};
-    smx_nn_model m;
-    if (smx_nn_model_init(&m, sizes, 4, act) != SMX_NN_OK)
+    nn_model m;
+    if (nn_model_init(&m, sizes, 4, act) != NN_OK)
         return INFINITY;
-    smx_nn_model_randomize(&m, 7);
+    nn_model_randomize(&m, 7);
     float x[ROWS * F];
     int32_t y[ROWS];
     for (size_t k = 0; k < ROWS * F; k++)
@@ -324,16 +324,16 @@ static double check_network(smx_nn_activation act, smx_nn_loss loss_kind)
     double *p = malloc(n * sizeof *p), *fd = malloc(n * sizeof *fd);
     double worst = INFINITY, loss, scale = 0;
     if (grad && p && fd &&
-        smx_nn_loss_gradient(&loss, grad, &m, loss_kind, x, y, ROWS) == SMX_NN_OK) {
+        nn_loss_gradient(&loss, grad, &m, loss_kind, x, y, ROWS) == NN_OK) {
         const double h = 0x1p-16;
         for (size_t k = 0; k < n; k++)
             p[k] = m.params[k];
         for (size_t k = 0; k < n; k++) {
             double up = NAN, down = NAN;
             p[k] += h;
-            smx_nn_loss_f64(&up, &m, p, loss_kind, x, y, ROWS);
+            nn_loss_f64(&up, &m, p, loss_kind, x, y, ROWS);
             p[k] -= 2 * h;
-            smx_nn_loss_f64(&down, &m, p, loss_kind, x, y, ROWS);
+            nn_loss_f64(&down, &m, p, loss_kind, x, y, ROWS);
             p[k] += h;
             fd[k] = (up - down) / (2 * h);
             scale = fmax(scale, fabs(fd[k]));
@@ -347,7 +347,7 @@ static double check_network(smx_nn_activation act, smx_nn_loss loss_kind)
     free(grad);
     free(p);
     free(fd);
-    smx_nn_model_free(&m);
+    nn_model_free(&m);
     return worst;
 }
 
@@ -456,12 +456,12 @@ static int run_gradcheck(const cli_args *args)
     if (!log.json)
         printf("whole network (5-7-6-3, float backprop vs double differences), bound %.0e\n",
                NETWORK_BOUND);
-    for (int a = SMX_NN_RELU; a <= SMX_NN_SOFTPLUS; a++) {
-        for (int l = SMX_NN_LOSS_CROSS_ENTROPY; l <= SMX_NN_LOSS_MSE; l++) {
+    for (int a = NN_RELU; a <= NN_SOFTPLUS; a++) {
+        for (int l = NN_LOSS_CROSS_ENTROPY; l <= NN_LOSS_MSE; l++) {
             char name[64];
-            snprintf(name, sizeof name, "network %s, %s", smx_nn_activation_name(a),
-                     smx_nn_loss_name(l));
-            report(&log, name, 13, check_network((smx_nn_activation)a, (smx_nn_loss)l),
+            snprintf(name, sizeof name, "network %s, %s", nn_activation_name(a),
+                     nn_loss_name(l));
+            report(&log, name, 13, check_network((nn_activation)a, (nn_loss)l),
                    NETWORK_BOUND);
         }
     }

@@ -5,8 +5,8 @@
  * Exit codes: 0 success, 1 a check failed or the input was bad,
  * 2 a usage error (unknown option, missing argument).
  */
-#ifndef SMX_CLI_H
-#define SMX_CLI_H
+#ifndef CLI_H
+#define CLI_H
 
 #include <stddef.h>
 #include <stdio.h>

@@ -4,8 +4,8 @@
  * one-way ANOVA F statistic (feature_rank.c).  The trainer never sees
  * this choice: it only chooses what the picture shows.
  */
-#ifndef SMX_CLI_FEATURE_RANK_H
-#define SMX_CLI_FEATURE_RANK_H
+#ifndef CLI_FEATURE_RANK_H
+#define CLI_FEATURE_RANK_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,6 +1,6 @@
 /*
  * history.h — the figures of each epoch of a training run, as the
- * trainer reports them (smx_nn_progress): kept for the progress line's
+ * trainer reports them (nn_progress): kept for the progress line's
  * sparkline and for the training picture (history.c).
  *
  * At most HISTORY_ENTRIES entries, whatever the number of epochs: each
@@ -9,8 +9,8 @@
  * in pairs and the stride doubles.  4096 entries are four times the
  * width of a picture, in 128 KiB.
  */
-#ifndef SMX_CLI_HISTORY_H
-#define SMX_CLI_HISTORY_H
+#ifndef CLI_HISTORY_H
+#define CLI_HISTORY_H
 
 #include <stddef.h>
 

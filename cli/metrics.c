@@ -34,7 +34,7 @@ void metrics_f1(double *f1, double *macro_f1, const size_t *confusion, size_t cl
     *macro_f1 = counted ? sum / (double)counted : NAN;
 }
 
-int metrics_of(metrics *m, const smx_nn_model *net, smx_nn_loss loss, const float *x,
+int metrics_of(metrics *m, const nn_model *net, nn_loss loss, const float *x,
                const int32_t *y, size_t rows)
 {
     const size_t k = net->classes;
@@ -46,10 +46,10 @@ int metrics_of(metrics *m, const smx_nn_model *net, smx_nn_loss loss, const floa
     m->f1 = calloc(k, sizeof *m->f1);
     if (!m->confusion || !m->precision || !m->recall || !m->f1)
         return cli_error(NULL, "out of memory");
-    const smx_nn_status st = smx_nn_evaluate(&m->eval, m->confusion, net, loss, x, y, rows);
-    if (st != SMX_NN_OK)
-        return cli_error(NULL, "%s", smx_nn_strerror(st));
-    smx_nn_precision_recall(m->precision, m->recall, m->confusion, k);
+    const nn_status st = nn_evaluate(&m->eval, m->confusion, net, loss, x, y, rows);
+    if (st != NN_OK)
+        return cli_error(NULL, "%s", nn_strerror(st));
+    nn_precision_recall(m->precision, m->recall, m->confusion, k);
     /* A class never predicted has no precision (0/0), one absent from the
      * rows no recall: NaN here, "n/a" in text, null in JSON. */
     for (size_t c = 0; c < k; c++) {

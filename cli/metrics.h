@@ -3,17 +3,17 @@
  * `smx eval` report it: loss, accuracy, the confusion matrix, per-class
  * precision, recall and F1, and the macro-F1 (metrics.c).
  */
-#ifndef SMX_CLI_METRICS_H
-#define SMX_CLI_METRICS_H
+#ifndef CLI_METRICS_H
+#define CLI_METRICS_H
 
-#include "smx_nn.h"
+#include "nn.h"
 
 #include <stddef.h>
 
 struct cJSON;
 
 typedef struct metrics {
-    smx_nn_eval eval;
+    nn_eval eval;
     size_t classes;
     size_t *confusion; /* [classes][classes]: row the true class, column the predicted */
     /* Per class; NaN where it does not exist: no precision for a class
@@ -28,7 +28,7 @@ typedef struct metrics {
 
 /* Evaluates net on x[rows][features], y[rows]; prints the error and
  * returns CLI_EXIT_FAIL on failure.  metrics_free frees it either way. */
-int metrics_of(metrics *m, const smx_nn_model *net, smx_nn_loss loss, const float *x,
+int metrics_of(metrics *m, const nn_model *net, nn_loss loss, const float *x,
                const int32_t *y, size_t rows);
 void metrics_free(metrics *m);
 

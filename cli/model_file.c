@@ -66,7 +66,7 @@ void cli_model_free(cli_model *m)
     free_strings(m->class_names, m->net.classes);
     free_strings(m->feature_names, m->net.features);
     free(m->target_name);
-    smx_nn_model_free(&m->net);
+    nn_model_free(&m->net);
     memset(m, 0, sizeof *m);
 }
 
@@ -91,7 +91,7 @@ static char *json_numbers(const float *v, size_t n)
     return text;
 }
 
-static char *json_sizes(const smx_nn_model *net)
+static char *json_sizes(const nn_model *net)
 {
     cJSON *a = cJSON_CreateArray();
     cJSON_AddItemToArray(a, cJSON_CreateNumber((double)net->features));
@@ -104,18 +104,18 @@ static char *json_sizes(const smx_nn_model *net)
 
 int cli_model_save(const cli_model *m, const char *path)
 {
-    const smx_nn_model *net = &m->net;
-    char names[SMX_NN_MAX_LAYERS][2][48];
-    size_t shapes[SMX_NN_MAX_LAYERS][2][2];
-    smx_st_entry tensors[2 * SMX_NN_MAX_LAYERS];
+    const nn_model *net = &m->net;
+    char names[NN_MAX_LAYERS][2][48];
+    size_t shapes[NN_MAX_LAYERS][2][2];
+    cli_st_entry tensors[2 * NN_MAX_LAYERS];
     for (size_t i = 0; i < net->n_layers; i++) {
         snprintf(names[i][0], sizeof names[i][0], "layers.%zu.weight", i);
         snprintf(names[i][1], sizeof names[i][1], "layers.%zu.bias", i);
         shapes[i][0][0] = net->layers[i].out;
         shapes[i][0][1] = net->layers[i].in;
         shapes[i][1][0] = net->layers[i].out;
-        tensors[2 * i] = (smx_st_entry){names[i][0], 2, shapes[i][0], net->layers[i].weight};
-        tensors[2 * i + 1] = (smx_st_entry){names[i][1], 1, shapes[i][1], net->layers[i].bias};
+        tensors[2 * i] = (cli_st_entry){names[i][0], 2, shapes[i][0], net->layers[i].weight};
+        tensors[2 * i + 1] = (cli_st_entry){names[i][1], 1, shapes[i][1], net->layers[i].bias};
     }
 
     char *sizes = json_sizes(net), *classes = json_strings(m->class_names, net->classes);
@@ -128,11 +128,11 @@ int cli_model_save(const cli_model *m, const char *path)
     if (!sizes || !classes || !features || !mean || !std) {
         rc = cli_error(NULL, "out of memory");
     } else {
-        const smx_st_kv meta[] = {
+        const cli_st_kv meta[] = {
             {"format", CLI_MODEL_FORMAT},
             {"format_version", CLI_MODEL_FORMAT_VERSION},
             {"sizes", sizes},
-            {"activation", smx_nn_activation_name(net->activation)},
+            {"activation", nn_activation_name(net->activation)},
             {"output", "softmax"},
             {"classes", classes},
             {"features", features},
@@ -141,9 +141,9 @@ int cli_model_save(const cli_model *m, const char *path)
             {"standardize_std", std},
             {"library", library},
         };
-        smx_io_error err;
-        if (smx_st_write_file(path, tensors, 2 * net->n_layers, meta, sizeof meta / sizeof *meta,
-                              &err) != SMX_IO_OK)
+        cli_io_error err;
+        if (cli_st_write_file(path, tensors, 2 * net->n_layers, meta, sizeof meta / sizeof *meta,
+                              &err) != CLI_IO_OK)
             rc = cli_error(NULL, "%s", err.message);
     }
     cJSON_free(sizes);
@@ -157,9 +157,9 @@ int cli_model_save(const cli_model *m, const char *path)
 /* ---- loading ------------------------------------------------------------ */
 
 /* The metadata value for key, or an error naming the file and key. */
-static const char *need_meta(const smx_st_file *f, const char *key, const char *path)
+static const char *need_meta(const cli_st_file *f, const char *key, const char *path)
 {
-    const char *v = smx_st_meta(f, key);
+    const char *v = cli_st_meta(f, key);
     if (!v)
         cli_error("the file was not written by `smx train --save`",
                   "model metadata lacks \"%s\" (%s)", key, path);
@@ -186,7 +186,7 @@ static cJSON *parse_array(const char *text, const char *key, size_t *n, const ch
     return a;
 }
 
-static char **load_strings(const smx_st_file *f, const char *key, size_t n, const char *path)
+static char **load_strings(const cli_st_file *f, const char *key, size_t n, const char *path)
 {
     const char *text = need_meta(f, key, path);
     cJSON *a = text ? parse_array(text, key, &n, path) : NULL;
@@ -220,7 +220,7 @@ static char **load_strings(const smx_st_file *f, const char *key, size_t n, cons
 }
 
 /* n finite floats (> 0 as well when positive) from a JSON array. */
-static int load_floats(float *out, const smx_st_file *f, const char *key, size_t n,
+static int load_floats(float *out, const cli_st_file *f, const char *key, size_t n,
                        int positive, const char *path)
 {
     const char *text = need_meta(f, key, path);
@@ -242,7 +242,7 @@ static int load_floats(float *out, const smx_st_file *f, const char *key, size_t
     return rc;
 }
 
-static int load_sizes(size_t *sizes, size_t *n_sizes, const smx_st_file *f, const char *path)
+static int load_sizes(size_t *sizes, size_t *n_sizes, const cli_st_file *f, const char *path)
 {
     const char *text = need_meta(f, "sizes", path);
     /* widths are integers, written as digits: not 16.0 or 1.6e1 */
@@ -255,9 +255,9 @@ static int load_sizes(size_t *sizes, size_t *n_sizes, const smx_st_file *f, cons
     if (!a)
         return CLI_EXIT_FAIL;
     int rc = CLI_EXIT_OK;
-    if (n < 2 || n > SMX_NN_MAX_LAYERS + 1)
+    if (n < 2 || n > NN_MAX_LAYERS + 1)
         rc = cli_error(NULL, "model metadata \"sizes\" has %zu entries, expected 2 to %d (%s)", n,
-                       SMX_NN_MAX_LAYERS + 1, path);
+                       NN_MAX_LAYERS + 1, path);
     size_t i = 0;
     for (const cJSON *it = a->child; rc == CLI_EXIT_OK && it; it = it->next, i++) {
         const double v = cJSON_IsNumber(it) ? it->valuedouble : -1;
@@ -287,9 +287,9 @@ static int is_layer_tensor(const char *name, size_t n_layers)
     return 0;
 }
 
-static int load_layers(cli_model *m, const smx_st_file *f, const char *path)
+static int load_layers(cli_model *m, const cli_st_file *f, const char *path)
 {
-    smx_nn_model *net = &m->net;
+    nn_model *net = &m->net;
     /* Names first: a tensor missing from the header is named, not found as
      * bytes of the data section that no tensor claims. */
     for (size_t i = 0; i < f->n_tensors; i++)
@@ -302,12 +302,12 @@ static int load_layers(cli_model *m, const smx_st_file *f, const char *path)
         snprintf(name[1], sizeof name[1], "layers.%zu.bias", i);
         const size_t wshape[2] = {net->layers[i].out, net->layers[i].in};
         const size_t bshape[1] = {net->layers[i].out};
-        const smx_st_tensor *w, *b;
-        smx_io_error err;
-        if (smx_st_get_f32(f, name[0], 2, wshape, &w, &err) != SMX_IO_OK ||
-            smx_st_get_f32(f, name[1], 1, bshape, &b, &err) != SMX_IO_OK)
+        const cli_st_tensor *w, *b;
+        cli_io_error err;
+        if (cli_st_get_f32(f, name[0], 2, wshape, &w, &err) != CLI_IO_OK ||
+            cli_st_get_f32(f, name[1], 1, bshape, &b, &err) != CLI_IO_OK)
             return cli_error(NULL, "%s", err.message);
-        const smx_st_tensor *both[2] = {w, b};
+        const cli_st_tensor *both[2] = {w, b};
         for (int t = 0; t < 2; t++)
             for (size_t k = 0; k < both[t]->count; k++)
                 if (!isfinite(both[t]->data[k]))
@@ -316,8 +316,8 @@ static int load_layers(cli_model *m, const smx_st_file *f, const char *path)
         memcpy(net->layers[i].weight, w->data, w->count * sizeof(float));
         memcpy(net->layers[i].bias, b->data, b->count * sizeof(float));
     }
-    smx_io_error err;
-    if (smx_st_check_coverage(f, &err) != SMX_IO_OK)
+    cli_io_error err;
+    if (cli_st_check_coverage(f, &err) != CLI_IO_OK)
         return cli_error(NULL, "%s", err.message);
     return CLI_EXIT_OK;
 }
@@ -325,15 +325,15 @@ static int load_layers(cli_model *m, const smx_st_file *f, const char *path)
 int cli_model_load(cli_model *m, const char *path)
 {
     memset(m, 0, sizeof *m);
-    smx_st_file f;
-    smx_io_error err;
-    if (smx_st_read_file_with(&f, path, SMX_ST_UNCLAIMED_LATER, &err) != SMX_IO_OK)
+    cli_st_file f;
+    cli_io_error err;
+    if (cli_st_read_file_with(&f, path, CLI_ST_UNCLAIMED_LATER, &err) != CLI_IO_OK)
         return cli_error("a model file is what `smx train --save FILE` writes", "%s",
                          err.message);
 
     int rc = CLI_EXIT_FAIL;
-    size_t sizes[SMX_NN_MAX_LAYERS + 1], n_sizes = 0;
-    smx_nn_activation act;
+    size_t sizes[NN_MAX_LAYERS + 1], n_sizes = 0;
+    nn_activation act;
     const char *format = need_meta(&f, "format", path);
     const char *version = format ? need_meta(&f, "format_version", path) : NULL;
     const char *act_name = version ? need_meta(&f, "activation", path) : NULL;
@@ -356,15 +356,15 @@ int cli_model_load(cli_model *m, const char *path)
                   "expected \"softmax\" (%s)", output, path);
         goto done;
     }
-    if (smx_nn_activation_parse(&act, act_name) != 0) {
+    if (nn_activation_parse(&act, act_name) != 0) {
         cli_error(NULL, "unknown activation \"%s\" in the model (%s)", act_name, path);
         goto done;
     }
     if (load_sizes(sizes, &n_sizes, &f, path))
         goto done;
-    const smx_nn_status st = smx_nn_model_init(&m->net, sizes, n_sizes, act);
-    if (st != SMX_NN_OK) {
-        cli_error(NULL, "%s (%s)", smx_nn_strerror(st), path);
+    const nn_status st = nn_model_init(&m->net, sizes, n_sizes, act);
+    if (st != NN_OK) {
+        cli_error(NULL, "%s (%s)", nn_strerror(st), path);
         goto done;
     }
     if (load_layers(m, &f, path) ||
@@ -382,7 +382,7 @@ int cli_model_load(cli_model *m, const char *path)
     }
     rc = CLI_EXIT_OK;
 done:
-    smx_st_free(&f);
+    cli_st_free(&f);
     if (rc != CLI_EXIT_OK)
         cli_model_free(m);
     return rc;

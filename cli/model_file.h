@@ -12,15 +12,15 @@
  *               standardize_std (JSON arrays of numbers: x' = (x - mean) / std
  *               feeds layer 0), library "smx 0.1.0".
  */
-#ifndef SMX_CLI_MODEL_FILE_H
-#define SMX_CLI_MODEL_FILE_H
+#ifndef CLI_MODEL_FILE_H
+#define CLI_MODEL_FILE_H
 
-#include "smx_nn.h"
+#include "nn.h"
 
 #include <stddef.h>
 
 typedef struct cli_model {
-    smx_nn_model net;
+    nn_model net;
     char **class_names; /* [net.classes] */
     char **feature_names; /* [net.features] */
     char *target_name;  /* may be NULL */

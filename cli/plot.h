@@ -11,11 +11,11 @@
  * CLI_EXIT_FAIL on failure; a picture that could not be written is
  * removed.
  */
-#ifndef SMX_CLI_PLOT_H
-#define SMX_CLI_PLOT_H
+#ifndef CLI_PLOT_H
+#define CLI_PLOT_H
 
 #include "history.h"
-#include "smx_nn.h"
+#include "nn.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -55,7 +55,7 @@ typedef struct plot_regions_info {
     double test_accuracy;
 } plot_regions_info;
 
-int plot_regions(const char *path, const smx_nn_model *net, const plot_rows *train,
+int plot_regions(const char *path, const nn_model *net, const plot_rows *train,
                  const plot_rows *test, const plot_regions_info *info);
 
 /* The scores z, the probabilities s as bars, the Jacobian J = diag(s) -

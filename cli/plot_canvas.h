@@ -3,8 +3,8 @@
  * surface chosen by the file's extension, text, the class colours, and
  * axes with ticks.  Sizes are in points, which are pixels in a PNG.
  */
-#ifndef SMX_CLI_PLOT_CANVAS_H
-#define SMX_CLI_PLOT_CANVAS_H
+#ifndef CLI_PLOT_CANVAS_H
+#define CLI_PLOT_CANVAS_H
 
 #include <cairo.h>
 #include <stddef.h>

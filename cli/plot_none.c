@@ -20,7 +20,7 @@ int plot_training(const char *path, const train_history *h, const plot_training_
     return plot_check("plot", path);
 }
 
-int plot_regions(const char *path, const smx_nn_model *net, const plot_rows *train,
+int plot_regions(const char *path, const nn_model *net, const plot_rows *train,
                  const plot_rows *test, const plot_regions_info *info)
 {
     (void)net;

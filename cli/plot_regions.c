@@ -47,7 +47,7 @@ static void range_of(double *lo, double *hi, const plot_rows *a, const plot_rows
 
 /* The regions as a GRID x GRID picture (row 0 at the top), from the
  * model's predictions on the grid's points. */
-static cairo_surface_t *regions_image(const smx_nn_model *net, const axes *a,
+static cairo_surface_t *regions_image(const nn_model *net, const axes *a,
                                       const size_t pair[2])
 {
     const size_t rows = (size_t)GRID * GRID, F = net->features, K = net->classes;
@@ -66,7 +66,7 @@ static cairo_surface_t *regions_image(const smx_nn_model *net, const axes *a,
             row[pair[1]] = (float)(a->ymax - ((double)i + 0.5) / GRID * (a->ymax - a->ymin));
         }
     }
-    if (smx_nn_predict(probs, pred, net, x, rows) != SMX_NN_OK)
+    if (nn_predict(probs, pred, net, x, rows) != NN_OK)
         goto out;
     img = cairo_image_surface_create(CAIRO_FORMAT_RGB24, GRID, GRID);
     if (cairo_surface_status(img) != CAIRO_STATUS_SUCCESS)
@@ -159,7 +159,7 @@ static void key(canvas *c, double x, double y, const plot_regions_info *info, si
     canvas_text(c, x + 18, y, "test row", 11, 0, 0);
 }
 
-int plot_regions(const char *path, const smx_nn_model *net, const plot_rows *train,
+int plot_regions(const char *path, const nn_model *net, const plot_rows *train,
                  const plot_rows *test, const plot_regions_info *info)
 {
     const size_t F = net->features, K = net->classes;

@@ -3,8 +3,8 @@
  * terminal: a bar and a sparkline of the loss, in Unicode block
  * characters (progress.c).
  */
-#ifndef SMX_CLI_PROGRESS_H
-#define SMX_CLI_PROGRESS_H
+#ifndef CLI_PROGRESS_H
+#define CLI_PROGRESS_H
 
 #include <stddef.h>
 

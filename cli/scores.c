@@ -82,14 +82,14 @@ smx_status scores_backward(double *dx, const double *y, const double *dy, size_t
 const char *scores_parse(double *out, const char *s, size_t len, int f64)
 {
     double v;
-    switch (smx_parse_f64(&v, s, len, SMX_PARSE_ALLOW_NONFINITE)) {
-    case SMX_PARSE_OK:
+    switch (cli_parse_f64(&v, s, len, CLI_PARSE_ALLOW_NONFINITE)) {
+    case CLI_PARSE_OK:
         break;
-    case SMX_PARSE_RANGE:
+    case CLI_PARSE_RANGE:
         return "is beyond the range of double (1.8e308)";
-    case SMX_PARSE_TOO_LONG:
-        return "is longer than " SCORES_STR(SMX_PARSE_MAX_LEN) " characters";
-    case SMX_PARSE_EMPTY:
+    case CLI_PARSE_TOO_LONG:
+        return "is longer than " SCORES_STR(CLI_PARSE_MAX_LEN) " characters";
+    case CLI_PARSE_EMPTY:
         return "is empty";
     default:
         return NOT_A_NUMBER;

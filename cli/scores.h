@@ -2,8 +2,8 @@
  * scores.h — the softmax family on doubles through the f32 or f64
  * library functions, and reading rows of scores (scores.c).
  */
-#ifndef SMX_CLI_SCORES_H
-#define SMX_CLI_SCORES_H
+#ifndef CLI_SCORES_H
+#define CLI_SCORES_H
 
 #include <smx.h>
 

@@ -199,8 +199,8 @@ static int reads_a_file(const cli_args *args)
     double v;
     return args->n_words == 0 ||
            (args->n_words == 1 &&
-            smx_parse_f64(&v, args->words[0], strlen(args->words[0]),
-                          SMX_PARSE_ALLOW_NONFINITE) != SMX_PARSE_OK &&
+            cli_parse_f64(&v, args->words[0], strlen(args->words[0]),
+                          CLI_PARSE_ALLOW_NONFINITE) != CLI_PARSE_OK &&
             (!strcmp(args->words[0], "-") || args->words[0][0] != '\0'));
 }
 

@@ -19,7 +19,7 @@
 
 #include "io/csv.h"
 #include "iris_data.h"
-#include "smx_nn.h"
+#include "nn.h"
 
 #include <cjson/cJSON.h>
 #include <float.h>
@@ -70,9 +70,9 @@ static int real_option(const cli_args *args, const char *name, double *out, doub
 }
 
 /* The hyper-parameters from the command line over the defaults. */
-static int config_of(smx_nn_config *c, const cli_args *args)
+static int config_of(nn_config *c, const cli_args *args)
 {
-    *c = smx_nn_default_config();
+    *c = nn_default_config();
     const char *v;
     if ((v = cli_value(args, "hidden"))) {
         char **items;
@@ -82,8 +82,8 @@ static int config_of(smx_nn_config *c, const cli_args *args)
         int rc = CLI_EXIT_OK;
         c->n_hidden = 0;
         if (!(n == 1 && (!strcmp(items[0], "none") || !strcmp(items[0], "0")))) {
-            if (n > SMX_NN_MAX_HIDDEN)
-                rc = cli_error(NULL, "--hidden has %zu layers, at most %d", n, SMX_NN_MAX_HIDDEN);
+            if (n > NN_MAX_HIDDEN)
+                rc = cli_error(NULL, "--hidden has %zu layers, at most %d", n, NN_MAX_HIDDEN);
             for (size_t i = 0; rc == CLI_EXIT_OK && i < n; i++) {
                 double d;
                 if (cli_parse_number(items[i], &d) != 0 || d != floor(d) || d < 1 || d > 65536)
@@ -98,11 +98,11 @@ static int config_of(smx_nn_config *c, const cli_args *args)
         if (rc)
             return rc;
     }
-    if ((v = cli_value(args, "activation")) && smx_nn_activation_parse(&c->activation, v))
+    if ((v = cli_value(args, "activation")) && nn_activation_parse(&c->activation, v))
         return cli_error("relu, tanh, sigmoid or softplus", "unknown --activation '%s'", v);
-    if ((v = cli_value(args, "loss")) && smx_nn_loss_parse(&c->loss, v))
+    if ((v = cli_value(args, "loss")) && nn_loss_parse(&c->loss, v))
         return cli_error("ce (cross-entropy) or mse", "unknown --loss '%s'", v);
-    if ((v = cli_value(args, "optimizer")) && smx_nn_optimizer_parse(&c->optimizer, v))
+    if ((v = cli_value(args, "optimizer")) && nn_optimizer_parse(&c->optimizer, v))
         return cli_error("sgd, momentum or adam", "unknown --optimizer '%s'", v);
     if (real_option(args, "lr", &c->learning_rate, 0, 1, 10) ||
         real_option(args, "l2", &c->weight_decay, 0, 0, 10) ||
@@ -127,14 +127,14 @@ static int config_of(smx_nn_config *c, const cli_args *args)
     if (c->patience > 0 && c->validation_fraction == 0)
         return cli_error("leave --val-fraction out for its default, 0.2",
                          "--patience needs validation rows: --val-fraction must be above 0");
-    if (smx_nn_config_check(c) != SMX_NN_OK)
+    if (nn_config_check(c) != NN_OK)
         return cli_error(NULL, "these hyper-parameters are out of range");
     return CLI_EXIT_OK;
 }
 
 /* A labelled data set: read from CSV, or the embedded Iris flowers. */
 typedef struct dataset {
-    smx_csv_dataset csv; /* owns everything when read from a file */
+    cli_csv_dataset csv; /* owns everything when read from a file */
     const float *x;
     const int32_t *y;
     size_t rows, features, classes;
@@ -151,23 +151,23 @@ static int dataset_load(dataset *d, const cli_args *args)
         if (cli_value(args, "target") && strcmp(cli_value(args, "target"), "species"))
             return cli_error("the embedded Iris data's target column is 'species'",
                              "unknown --target '%s'", cli_value(args, "target"));
-        d->x = smx_nn_iris_x;
-        d->y = smx_nn_iris_y;
-        d->rows = SMX_NN_IRIS_ROWS;
-        d->features = SMX_NN_IRIS_FEATURES;
-        d->classes = SMX_NN_IRIS_CLASSES;
-        d->class_names = smx_nn_iris_class_names;
-        d->feature_names = smx_nn_iris_feature_names;
-        d->target = smx_nn_iris_target_name;
+        d->x = nn_iris_x;
+        d->y = nn_iris_y;
+        d->rows = NN_IRIS_ROWS;
+        d->features = NN_IRIS_FEATURES;
+        d->classes = NN_IRIS_CLASSES;
+        d->class_names = nn_iris_class_names;
+        d->feature_names = nn_iris_feature_names;
+        d->target = nn_iris_target_name;
         d->source = "iris (embedded)";
         return CLI_EXIT_OK;
     }
-    smx_csv_options opt = {0};
+    cli_csv_options opt = {0};
     opt.target = cli_value(args, "target");
-    smx_io_error err;
-    if (smx_csv_read_file(&d->csv, args->words[0], &opt, &err) != SMX_IO_OK ||
-        smx_csv_check_classes(&d->csv, &err) != SMX_IO_OK) {
-        smx_csv_free(&d->csv);
+    cli_io_error err;
+    if (cli_csv_read_file(&d->csv, args->words[0], &opt, &err) != CLI_IO_OK ||
+        cli_csv_check_classes(&d->csv, &err) != CLI_IO_OK) {
+        cli_csv_free(&d->csv);
         return cli_error(NULL, "%s", err.message);
     }
     d->x = d->csv.x;
@@ -205,7 +205,7 @@ typedef struct progress_state {
 
 /* The live line, within 80 columns: the bar, the epoch, the loss with
  * its sparkline since epoch 1, the accuracy, the time left. */
-static void draw_live(const progress_state *s, const smx_nn_progress *p, double now)
+static void draw_live(const progress_state *s, const nn_progress *p, double now)
 {
     char bar[3 * 12 + 1], spark[3 * 10 + 1] = "", val[32] = "";
     progress_bar(bar, sizeof bar, (double)p->epoch / (double)p->epochs, 12);
@@ -219,7 +219,7 @@ static void draw_live(const progress_state *s, const smx_nn_progress *p, double 
     fflush(stdout);
 }
 
-static int on_epoch(const smx_nn_progress *p, void *user)
+static int on_epoch(const nn_progress *p, void *user)
 {
     progress_state *s = user;
     if (s->history && history_add(s->history, p->train_loss, p->train_accuracy, p->val_loss,
@@ -247,7 +247,7 @@ static int on_epoch(const smx_nn_progress *p, void *user)
     return 0;
 }
 
-static void describe_network(char *buf, size_t size, const smx_nn_model *net)
+static void describe_network(char *buf, size_t size, const nn_model *net)
 {
     size_t used = (size_t)snprintf(buf, size, "%zu", net->features);
     for (size_t i = 0; i < net->n_layers && used < size; i++)
@@ -263,13 +263,13 @@ typedef struct class_weight_spec {
 } class_weight_spec;
 
 static int class_weight_spec_of(class_weight_spec *cw, const cli_args *args,
-                                const smx_nn_config *cfg, const dataset *d)
+                                const nn_config *cfg, const dataset *d)
 {
     memset(cw, 0, sizeof *cw);
     const char *v = cli_value(args, "class-weight");
     if (!v)
         return CLI_EXIT_OK;
-    if (cfg->loss != SMX_NN_LOSS_CROSS_ENTROPY)
+    if (cfg->loss != NN_LOSS_CROSS_ENTROPY)
         return cli_error("class weights scale the cross-entropy of each row",
                          "--class-weight needs --loss ce");
     if (!strcmp(v, "balanced")) {
@@ -351,15 +351,15 @@ static int assign_folds(size_t *fold, const int32_t *y, size_t rows, size_t clas
         free(perm);
         return cli_error(NULL, "out of memory");
     }
-    smx_nn_rng rng;
-    smx_nn_rng_seed(&rng, seed ^ FOLDS_STREAM);
+    nn_rng rng;
+    nn_rng_seed(&rng, seed ^ FOLDS_STREAM);
     size_t turn = 0;
     for (size_t c = 0; c < classes; c++) {
         size_t n = 0;
         for (size_t r = 0; r < rows; r++)
             if ((size_t)y[r] == c)
                 members[n++] = r;
-        smx_nn_permutation(perm, n, &rng);
+        nn_permutation(perm, n, &rng);
         for (size_t i = 0; i < n; i++)
             fold[members[perm[i]]] = turn++ % k;
     }
@@ -368,7 +368,7 @@ static int assign_folds(size_t *fold, const int32_t *y, size_t rows, size_t clas
     return CLI_EXIT_OK;
 }
 
-static void describe_config(char *buf, size_t size, const smx_nn_config *c, size_t features,
+static void describe_config(char *buf, size_t size, const nn_config *c, size_t features,
                             size_t classes)
 {
     size_t used = (size_t)snprintf(buf, size, "%zu", features);
@@ -390,7 +390,7 @@ static void mean_std(double *mean, double *std, const double *v, size_t n)
     *std = sqrt(sq / (double)n);
 }
 
-static int run_folds(const cli_args *args, const smx_nn_config *cfg, const dataset *d, size_t k,
+static int run_folds(const cli_args *args, const nn_config *cfg, const dataset *d, size_t k,
                      const class_weight_spec *cw, int precision)
 {
     const int json = cli_flag(args, "json"), quiet = cli_flag(args, "quiet") || json;
@@ -435,21 +435,21 @@ static int run_folds(const cli_args *args, const smx_nn_config *cfg, const datas
         for (size_t r = 0; r < rows; r++)
             if (fold[r] == f)
                 idx[n++] = r;
-        smx_nn_gather(x, y, d->x, d->y, idx, rows, F);
-        smx_nn_config c = *cfg;
+        nn_gather(x, y, d->x, d->y, idx, rows, F);
+        nn_config c = *cfg;
         c.class_weights = class_weights_for(w, cw, y, n_train[f], C);
         if (c.class_weights)
             memcpy(weights + f * C, c.class_weights, C * sizeof *weights);
-        smx_nn_model net;
-        const smx_nn_status st = smx_nn_train(&net, NULL, &c, x, y, n_train[f], F, C, NULL, NULL);
-        if (st != SMX_NN_OK) {
-            rc = cli_error(st == SMX_NN_ERR_DIVERGED ? "try a smaller --lr" : NULL,
-                           "fold %zu: training: %s", f + 1, smx_nn_strerror(st));
+        nn_model net;
+        const nn_status st = nn_train(&net, NULL, &c, x, y, n_train[f], F, C, NULL, NULL);
+        if (st != NN_OK) {
+            rc = cli_error(st == NN_ERR_DIVERGED ? "try a smaller --lr" : NULL,
+                           "fold %zu: training: %s", f + 1, nn_strerror(st));
             goto out;
         }
         rc = metrics_of(&m[f], &net, c.loss, x + n_train[f] * F, y + n_train[f],
                         rows - n_train[f]);
-        smx_nn_model_free(&net);
+        nn_model_free(&net);
         if (rc)
             goto out;
         acc[f] = m[f].eval.accuracy;
@@ -469,9 +469,9 @@ static int run_folds(const cli_args *args, const smx_nn_config *cfg, const datas
         cJSON *root = cJSON_CreateObject();
         cJSON_AddStringToObject(root, "data", d->source);
         cJSON_AddStringToObject(root, "network", arch);
-        cJSON_AddStringToObject(root, "activation", smx_nn_activation_name(cfg->activation));
-        cJSON_AddStringToObject(root, "loss", smx_nn_loss_name(cfg->loss));
-        cJSON_AddStringToObject(root, "optimizer", smx_nn_optimizer_name(cfg->optimizer));
+        cJSON_AddStringToObject(root, "activation", nn_activation_name(cfg->activation));
+        cJSON_AddStringToObject(root, "loss", nn_loss_name(cfg->loss));
+        cJSON_AddStringToObject(root, "optimizer", nn_optimizer_name(cfg->optimizer));
         cJSON_AddNumberToObject(root, "learning_rate", cfg->learning_rate);
         cJSON_AddNumberToObject(root, "seed", (double)cfg->seed);
         cJSON_AddItemToObject(root, "classes", json_names((char *const *)d->class_names, C));
@@ -497,8 +497,8 @@ static int run_folds(const cli_args *args, const smx_nn_config *cfg, const datas
         goto out;
     }
     printf("network %s (%s), %s loss, %s lr %g, batch %zu, L2 %g, seed %llu\n", arch,
-           cfg->n_hidden ? smx_nn_activation_name(cfg->activation) : "no hidden layer",
-           smx_nn_loss_name(cfg->loss), smx_nn_optimizer_name(cfg->optimizer),
+           cfg->n_hidden ? nn_activation_name(cfg->activation) : "no hidden layer",
+           nn_loss_name(cfg->loss), nn_optimizer_name(cfg->optimizer),
            cfg->learning_rate, cfg->batch_size, cfg->weight_decay,
            (unsigned long long)cfg->seed);
     printf("%zu-fold stratified cross-validation: each fold tested on a model trained on the "
@@ -569,9 +569,9 @@ static int region_features(size_t pair[2], const cli_args *args, const dataset *
 
 /* The pictures of a trained model, when asked for; `arch` and the test
  * accuracy title them. */
-static int draw_pictures(const cli_args *args, const dataset *d, const smx_nn_config *cfg,
+static int draw_pictures(const cli_args *args, const dataset *d, const nn_config *cfg,
                          const cli_model *model, const train_history *history,
-                         const smx_nn_report *report, const char *arch, const float *x,
+                         const nn_report *report, const char *arch, const float *x,
                          const int32_t *y, size_t n_train, size_t n_test, double test_accuracy,
                          const size_t pair[2])
 {
@@ -580,7 +580,7 @@ static int draw_pictures(const cli_args *args, const dataset *d, const smx_nn_co
     int rc;
     snprintf(title, sizeof title, "%s, network %s", d->source, arch);
     if (plot) {
-        plot_training_info info = {title, smx_nn_loss_name(cfg->loss), test_accuracy,
+        plot_training_info info = {title, nn_loss_name(cfg->loss), test_accuracy,
                                    report->stopped_early ? report->best_epoch : 0};
         if ((rc = plot_training(plot, history, &info)))
             return rc;
@@ -614,7 +614,7 @@ static int save_target_ok(const cli_args *args)
 
 static int run_train(const cli_args *args)
 {
-    smx_nn_config cfg;
+    nn_config cfg;
     dataset d;
     int rc, precision = 4;
     if (cli_value(args, "precision") && (rc = cli_precision(args, &precision)))
@@ -637,7 +637,7 @@ static int run_train(const cli_args *args)
     size_t pair[2] = {0, 0};
     if ((cli_value(args, "plot-regions") && (rc = region_features(pair, args, &d))) ||
         (rc = class_weight_spec_of(&cw, args, &cfg, &d))) {
-        smx_csv_free(&d.csv);
+        cli_csv_free(&d.csv);
         return rc;
     }
     const int json = cli_flag(args, "json");
@@ -675,14 +675,14 @@ static int run_train(const cli_args *args)
         rc = cli_error(NULL, "out of memory");
         goto out;
     }
-    smx_nn_status st = smx_nn_split_stratified(idx, &n_test, d.y, d.rows, d.classes,
-                                               cfg.test_fraction, cfg.seed);
-    if (st != SMX_NN_OK) {
+    nn_status st = nn_split_stratified(idx, &n_test, d.y, d.rows, d.classes,
+                                       cfg.test_fraction, cfg.seed);
+    if (st != NN_OK) {
         rc = cli_error("the test split needs rows of every class on both sides", "%s (%zu rows)",
-                       smx_nn_strerror(st), d.rows);
+                       nn_strerror(st), d.rows);
         goto out;
     }
-    smx_nn_gather(x, y, d.x, d.y, idx, d.rows, d.features);
+    nn_gather(x, y, d.x, d.y, idx, d.rows, d.features);
     const size_t n_train = d.rows - n_test;
     const float *x_test = x + n_train * d.features;
     const int32_t *y_test = y + n_train;
@@ -697,9 +697,9 @@ static int run_train(const cli_args *args)
     cfg.class_weights = class_weights_for(weights, &cw, y, n_train, d.classes);
     const double t0 = seconds_now();
     ps.start = t0;
-    smx_nn_report report;
-    st = smx_nn_train(&model.net, &report, &cfg, x, y, n_train, d.features, d.classes, on_epoch,
-                      &ps);
+    nn_report report;
+    st = nn_train(&model.net, &report, &cfg, x, y, n_train, d.features, d.classes, on_epoch,
+                  &ps);
     const double elapsed = seconds_now() - t0;
     if (ps.live && !ps.quiet)
         fputs("\n\n", stdout);
@@ -707,9 +707,9 @@ static int run_train(const cli_args *args)
         rc = cli_error(NULL, "out of memory");
         goto out;
     }
-    if (st != SMX_NN_OK) {
-        rc = cli_error(st == SMX_NN_ERR_DIVERGED ? "try a smaller --lr" : NULL, "training: %s",
-                       smx_nn_strerror(st));
+    if (st != NN_OK) {
+        rc = cli_error(st == NN_ERR_DIVERGED ? "try a smaller --lr" : NULL, "training: %s",
+                       nn_strerror(st));
         goto out;
     }
     if ((rc = cli_model_set_names(&model, d.class_names, d.feature_names, d.target)) ||
@@ -731,9 +731,9 @@ static int run_train(const cli_args *args)
         cJSON *root = cJSON_CreateObject();
         cJSON_AddStringToObject(root, "data", d.source);
         cJSON_AddStringToObject(root, "network", arch);
-        cJSON_AddStringToObject(root, "activation", smx_nn_activation_name(cfg.activation));
-        cJSON_AddStringToObject(root, "loss", smx_nn_loss_name(cfg.loss));
-        cJSON_AddStringToObject(root, "optimizer", smx_nn_optimizer_name(cfg.optimizer));
+        cJSON_AddStringToObject(root, "activation", nn_activation_name(cfg.activation));
+        cJSON_AddStringToObject(root, "loss", nn_loss_name(cfg.loss));
+        cJSON_AddStringToObject(root, "optimizer", nn_optimizer_name(cfg.optimizer));
         cJSON_AddNumberToObject(root, "learning_rate", cfg.learning_rate);
         cJSON_AddNumberToObject(root, "seed", (double)cfg.seed);
         cJSON_AddNumberToObject(root, "epochs_run", (double)report.epochs_run);
@@ -760,9 +760,9 @@ static int run_train(const cli_args *args)
         goto out;
     }
     printf("network %s (%s), %s loss, %s lr %g, batch %zu, L2 %g, seed %llu\n", arch,
-           model.net.n_layers > 1 ? smx_nn_activation_name(cfg.activation) : "no hidden layer",
-           smx_nn_loss_name(cfg.loss),
-           smx_nn_optimizer_name(cfg.optimizer), cfg.learning_rate, cfg.batch_size,
+           model.net.n_layers > 1 ? nn_activation_name(cfg.activation) : "no hidden layer",
+           nn_loss_name(cfg.loss),
+           nn_optimizer_name(cfg.optimizer), cfg.learning_rate, cfg.batch_size,
            cfg.weight_decay, (unsigned long long)cfg.seed);
     char epochs[48];
     printf("%s in %.3f s%s\n\n", cli_plural(epochs, sizeof epochs, report.epochs_run, "epoch",
@@ -799,24 +799,24 @@ out:
 out_data:
     free(weights);
     free(cw.fixed);
-    smx_csv_free(&d.csv);
+    cli_csv_free(&d.csv);
     return rc;
 }
 
 /* ---- smx predict and smx eval ------------------------------------------- */
 
-static int read_input(smx_csv_dataset *data, const cli_model *m, const char *path,
+static int read_input(cli_csv_dataset *data, const cli_model *m, const char *path,
                       int want_labels)
 {
-    smx_csv_predict_options opt;
+    cli_csv_predict_options opt;
     memset(&opt, 0, sizeof opt);
     opt.n_features = m->net.features;
     opt.feature_names = (const char *const *)m->feature_names;
     opt.target = m->target_name;
     opt.n_classes = m->net.classes;
     opt.class_names = want_labels ? (const char *const *)m->class_names : NULL;
-    smx_io_error err;
-    if (smx_csv_read_predict_file(data, path, &opt, &err) != SMX_IO_OK)
+    cli_io_error err;
+    if (cli_csv_read_predict_file(data, path, &opt, &err) != CLI_IO_OK)
         return cli_error(NULL, "%s", err.message);
     return CLI_EXIT_OK;
 }
@@ -848,7 +848,7 @@ static int run_predict(const cli_args *args)
     cli_model m;
     if ((rc = cli_model_load(&m, args->words[0])))
         return rc;
-    smx_csv_dataset data;
+    cli_csv_dataset data;
     if ((rc = read_input(&data, &m, args->n_words == 2 ? args->words[1] : "-", 0))) {
         cli_model_free(&m);
         return rc;
@@ -856,10 +856,10 @@ static int run_predict(const cli_args *args)
     const size_t k = m.net.classes;
     float *probs = malloc((data.rows ? data.rows : 1) * k * sizeof *probs);
     int32_t *pred = malloc((data.rows ? data.rows : 1) * sizeof *pred);
-    smx_nn_status st = probs && pred ? smx_nn_predict(probs, pred, &m.net, data.x, data.rows)
-                                     : SMX_NN_ERR_NO_MEMORY;
-    if (st != SMX_NN_OK) {
-        rc = cli_error(NULL, "%s", smx_nn_strerror(st));
+    nn_status st = probs && pred ? nn_predict(probs, pred, &m.net, data.x, data.rows)
+                                     : NN_ERR_NO_MEMORY;
+    if (st != NN_OK) {
+        rc = cli_error(NULL, "%s", nn_strerror(st));
     } else if (cli_flag(args, "json")) {
         cJSON *root = cJSON_CreateObject();
         cJSON_AddItemToObject(root, "classes", json_names(m.class_names, k));
@@ -888,7 +888,7 @@ static int run_predict(const cli_args *args)
     }
     free(probs);
     free(pred);
-    smx_csv_free(&data);
+    cli_csv_free(&data);
     cli_model_free(&m);
     return rc;
 }
@@ -903,7 +903,7 @@ static int run_eval(const cli_args *args)
         return rc;
     if ((rc = cli_model_load(&m, args->words[0])))
         return rc;
-    smx_csv_dataset data;
+    cli_csv_dataset data;
     if ((rc = read_input(&data, &m, args->words[1], 1))) {
         cli_model_free(&m);
         return rc;
@@ -916,7 +916,7 @@ static int run_eval(const cli_args *args)
                        m.target_name ? " '" : "", m.target_name ? m.target_name : "",
                        m.target_name ? "'" : "",
                        strcmp(args->words[1], "-") ? args->words[1] : "<stdin>");
-    } else if (!(rc = metrics_of(&mt, &m.net, SMX_NN_LOSS_CROSS_ENTROPY, data.x, data.y,
+    } else if (!(rc = metrics_of(&mt, &m.net, NN_LOSS_CROSS_ENTROPY, data.x, data.y,
                                   data.rows))) {
         const size_t k = m.net.classes;
         if (cli_flag(args, "json")) {
@@ -932,7 +932,7 @@ static int run_eval(const cli_args *args)
         }
     }
     metrics_free(&mt);
-    smx_csv_free(&data);
+    cli_csv_free(&data);
     cli_model_free(&m);
     return rc;
 }

@@ -3,7 +3,7 @@
  * (cli/io/csv.h), as a training set and as prediction input.
  *
  * Besides "no crash, no leak, no undefined behaviour" it checks what a
- * caller relies on after SMX_IO_OK: every label a valid class index,
+ * caller relies on after CLI_IO_OK: every label a valid class index,
  * every feature finite, names present; and after a failure: a message
  * and a zeroed output.  The limits are small so that the limit paths run
  * and memory stays bounded.  Also built into the test
@@ -22,12 +22,12 @@
             abort();                                                                           \
     } while (0)
 
-static const smx_csv_limits LIMITS = {1 << 20, 64, 4096, 1 << 16, 32};
+static const cli_csv_limits LIMITS = {1 << 20, 64, 4096, 1 << 16, 32};
 
-static void check_result(smx_io_status st, const smx_csv_dataset *d, const smx_io_error *err)
+static void check_result(cli_io_status st, const cli_csv_dataset *d, const cli_io_error *err)
 {
     CHECK(err->status == st);
-    if (st != SMX_IO_OK) {
+    if (st != CLI_IO_OK) {
         CHECK(err->message[0] != '\0');
         CHECK(d->x == NULL && d->y == NULL && d->rows == 0 && d->feature_names == NULL);
         return;
@@ -47,15 +47,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    smx_io_error err;
-    smx_csv_dataset d;
+    cli_io_error err;
+    cli_csv_dataset d;
 
     /* A training set, the target last. */
-    smx_csv_options opt = {0};
+    cli_csv_options opt = {0};
     opt.limits = LIMITS;
-    smx_io_status st = smx_csv_read_buffer(&d, (const char *)data, size, "fuzz.csv", &opt, &err);
+    cli_io_status st = cli_csv_read_buffer(&d, (const char *)data, size, "fuzz.csv", &opt, &err);
     check_result(st, &d, &err);
-    if (st == SMX_IO_OK) {
+    if (st == CLI_IO_OK) {
         CHECK(d.n_classes >= 1 && d.n_classes <= LIMITS.max_classes && d.y != NULL);
         for (size_t r = 0; r < d.rows; r++)
             CHECK((size_t)d.y[r] < d.n_classes);
@@ -64,44 +64,44 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if (k > 0) /* sorted, distinct */
                 CHECK(strcmp(d.class_names[k - 1], d.class_names[k]) != 0);
         }
-        smx_io_error e2;
-        const smx_io_status cs = smx_csv_check_classes(&d, &e2);
-        CHECK(cs == (d.n_classes >= 2 ? SMX_IO_OK : SMX_IO_ERR_ONE_CLASS));
+        cli_io_error e2;
+        const cli_io_status cs = cli_csv_check_classes(&d, &e2);
+        CHECK(cs == (d.n_classes >= 2 ? CLI_IO_OK : CLI_IO_ERR_ONE_CLASS));
     }
-    smx_csv_free(&d);
+    cli_csv_free(&d);
 
     /* A training set with the target named "c". */
     opt.target = "c";
-    st = smx_csv_read_buffer(&d, (const char *)data, size, "fuzz.csv", &opt, &err);
+    st = cli_csv_read_buffer(&d, (const char *)data, size, "fuzz.csv", &opt, &err);
     check_result(st, &d, &err);
-    smx_csv_free(&d);
+    cli_csv_free(&d);
 
     /* Prediction input for a model of features a, b and classes x, y, 1. */
     static const char *const features[] = {"a", "b"};
     static const char *const classes[] = {"x", "y", "1"};
-    smx_csv_predict_options po = {0};
+    cli_csv_predict_options po = {0};
     po.n_features = 2;
     po.feature_names = features;
     po.target = "c";
     po.class_names = classes;
     po.n_classes = 3;
     po.limits = LIMITS;
-    st = smx_csv_read_predict_buffer(&d, (const char *)data, size, "fuzz.csv", &po, &err);
+    st = cli_csv_read_predict_buffer(&d, (const char *)data, size, "fuzz.csv", &po, &err);
     check_result(st, &d, &err);
-    if (st == SMX_IO_OK) {
+    if (st == CLI_IO_OK) {
         CHECK(d.features == 2);
         if (d.y)
             for (size_t r = 0; r < d.rows; r++)
                 CHECK(d.y[r] < 3);
     }
-    smx_csv_free(&d);
+    cli_csv_free(&d);
 
     /* ... and with no feature names. */
     po.feature_names = NULL;
     po.class_names = NULL;
-    st = smx_csv_read_predict_buffer(&d, (const char *)data, size, "fuzz.csv", &po, &err);
+    st = cli_csv_read_predict_buffer(&d, (const char *)data, size, "fuzz.csv", &po, &err);
     check_result(st, &d, &err);
     CHECK(d.y == NULL);
-    smx_csv_free(&d);
+    cli_csv_free(&d);
     return 0;
 }

@@ -44,7 +44,7 @@ typedef struct csv_parser {
     size_t fields_cap;
     size_t store_max;   /* fields past this are counted, not stored */
     size_t record_line; /* line where the record starts */
-    smx_io_error *err;
+    cli_io_error *err;
 } csv_parser;
 
 static int is_blank(char c, char sep)
@@ -54,7 +54,7 @@ static int is_blank(char c, char sep)
 
 static int nomem(csv_parser *p)
 {
-    smx__io_fail(p->err, SMX_IO_ERR_NOMEM, p->source, p->line, 0, "out of memory");
+    cli_io_fail(p->err, CLI_IO_ERR_NOMEM, p->source, p->line, 0, "out of memory");
     return -1;
 }
 
@@ -62,7 +62,7 @@ static int append(csv_parser *p, const char *s, size_t n)
 {
     if (p->buf_cap - p->buf_len <= n) {
         size_t want, cap = p->buf_cap ? p->buf_cap : 256;
-        if (smx__add_size(p->buf_len, n + 1, &want))
+        if (cli_add_size(p->buf_len, n + 1, &want))
             return nomem(p);
         while (cap < want) {
             if (cap > SIZE_MAX / 2)
@@ -136,8 +136,8 @@ static int read_quoted(csv_parser *p, int store)
         if (store && append(p, s, (size_t)(p->p - s)) < 0)
             return -1;
         if (p->p >= p->end) {
-            smx__io_fail(p->err, SMX_IO_ERR_SYNTAX, p->source, open_line, column,
-                         "quoted field %zu starts here but its closing quote is missing", column);
+            cli_io_fail(p->err, CLI_IO_ERR_SYNTAX, p->source, open_line, column,
+                        "quoted field %zu starts here but its closing quote is missing", column);
             return -1;
         }
         if (p->p + 1 < p->end && p->p[1] == '"') { /* "" is one quote */
@@ -154,11 +154,11 @@ static int read_quoted(csv_parser *p, int store)
 static int after_quote_error(csv_parser *p)
 {
     char shown[16];
-    smx__io_quote(shown, sizeof shown, p->p, 1);
-    smx__io_fail(p->err, SMX_IO_ERR_SYNTAX, p->source, p->line, p->n_fields,
-                 "unexpected %s after the closing quote of field %zu (a quote inside a quoted "
-                 "field is written \"\")",
-                 shown, p->n_fields);
+    cli_io_quote(shown, sizeof shown, p->p, 1);
+    cli_io_fail(p->err, CLI_IO_ERR_SYNTAX, p->source, p->line, p->n_fields,
+                "unexpected %s after the closing quote of field %zu (a quote inside a quoted "
+                "field is written \"\")",
+                shown, p->n_fields);
     return -1;
 }
 
@@ -274,8 +274,8 @@ static size_t line_at(const char *data, size_t pos)
 
 /* Checks the size and NUL bytes, skips the BOM and leading blank lines
  * and picks the separator from the first line left. */
-static smx_io_status parser_init(csv_parser *p, const char *data, size_t size, const char *source,
-                                 size_t max_bytes, smx_io_error *err)
+static cli_io_status parser_init(csv_parser *p, const char *data, size_t size, const char *source,
+                                 size_t max_bytes, cli_io_error *err)
 {
     memset(p, 0, sizeof *p);
     p->source = source;
@@ -283,9 +283,9 @@ static smx_io_status parser_init(csv_parser *p, const char *data, size_t size, c
     p->line = 1;
     if (size > max_bytes) {
         char limit[32];
-        smx__io_format_size(limit, sizeof limit, max_bytes);
-        return smx__io_fail(err, SMX_IO_ERR_TOO_LARGE, source, 0, 0,
-                            "the input is larger than the %s limit (%zu bytes)", limit, size);
+        cli_io_format_size(limit, sizeof limit, max_bytes);
+        return cli_io_fail(err, CLI_IO_ERR_TOO_LARGE, source, 0, 0,
+                           "the input is larger than the %s limit (%zu bytes)", limit, size);
     }
     const char *nul = size ? memchr(data, '\0', size) : NULL;
     if (nul) {
@@ -294,10 +294,10 @@ static smx_io_status parser_init(csv_parser *p, const char *data, size_t size, c
         while (start > 0 && data[start - 1] != '\n' && data[start - 1] != '\r')
             start--;
         const size_t line = line_at(data, pos), column = pos - start + 1;
-        return smx__io_fail(err, SMX_IO_ERR_NUL, source, line, column,
-                            "NUL byte at line %zu, column %zu: this is not a text file (or it "
-                            "is UTF-16; save it as UTF-8)",
-                            line, column);
+        return cli_io_fail(err, CLI_IO_ERR_NUL, source, line, column,
+                           "NUL byte at line %zu, column %zu: this is not a text file (or it "
+                           "is UTF-16; save it as UTF-8)",
+                           line, column);
     }
     p->p = data;
     p->end = data + size;
@@ -331,7 +331,7 @@ static smx_io_status parser_init(csv_parser *p, const char *data, size_t size, c
             tab = 1;
     }
     p->sep = comma ? ',' : tab ? '\t' : ' ';
-    return SMX_IO_OK;
+    return CLI_IO_OK;
 }
 
 static void parser_free(csv_parser *p)
@@ -346,21 +346,21 @@ static void parser_free(csv_parser *p)
 /* Shared by the readers                                                */
 /* ------------------------------------------------------------------ */
 
-static smx_csv_limits resolve_limits(const smx_csv_limits *in)
+static cli_csv_limits resolve_limits(const cli_csv_limits *in)
 {
-    smx_csv_limits l = {0};
+    cli_csv_limits l = {0};
     if (in)
         l = *in;
     if (!l.max_bytes)
-        l.max_bytes = SMX_CSV_DEFAULT_MAX_BYTES;
+        l.max_bytes = CLI_CSV_DEFAULT_MAX_BYTES;
     if (!l.max_columns)
-        l.max_columns = SMX_CSV_DEFAULT_MAX_COLUMNS;
+        l.max_columns = CLI_CSV_DEFAULT_MAX_COLUMNS;
     if (!l.max_rows)
-        l.max_rows = SMX_CSV_DEFAULT_MAX_ROWS;
+        l.max_rows = CLI_CSV_DEFAULT_MAX_ROWS;
     if (!l.max_cells)
-        l.max_cells = SMX_CSV_DEFAULT_MAX_CELLS;
+        l.max_cells = CLI_CSV_DEFAULT_MAX_CELLS;
     if (!l.max_classes)
-        l.max_classes = SMX_CSV_DEFAULT_MAX_CLASSES;
+        l.max_classes = CLI_CSV_DEFAULT_MAX_CLASSES;
     /* Labels are int32_t and the field array is sized max_columns + 1. */
     if (l.max_classes > (size_t)INT32_MAX)
         l.max_classes = (size_t)INT32_MAX;
@@ -370,19 +370,19 @@ static smx_csv_limits resolve_limits(const smx_csv_limits *in)
 }
 
 /* Reads the header record: fails on an empty input or too many columns. */
-static smx_io_status read_header(csv_parser *p, const smx_csv_limits *lim)
+static cli_io_status read_header(csv_parser *p, const cli_csv_limits *lim)
 {
     p->store_max = lim->max_columns + 1;
     const int r = next_record(p);
     if (r < 0)
         return p->err->status;
     if (r == 0)
-        return smx__io_fail(p->err, SMX_IO_ERR_EMPTY, p->source, 0, 0,
-                            "the input is empty: expected a header line of column names");
+        return cli_io_fail(p->err, CLI_IO_ERR_EMPTY, p->source, 0, 0,
+                           "the input is empty: expected a header line of column names");
     if (p->n_fields > lim->max_columns)
-        return smx__io_fail(p->err, SMX_IO_ERR_TOO_LARGE, p->source, p->record_line, 0,
-                            "the header has more than %zu columns", lim->max_columns);
-    return SMX_IO_OK;
+        return cli_io_fail(p->err, CLI_IO_ERR_TOO_LARGE, p->source, p->record_line, 0,
+                           "the header has more than %zu columns", lim->max_columns);
+    return CLI_IO_OK;
 }
 
 typedef struct name_index {
@@ -398,7 +398,7 @@ static int cmp_name_index(const void *a, const void *b)
 }
 
 /* Checks the header's names: valid UTF-8, non-empty, distinct. */
-static smx_io_status check_header_names(csv_parser *p)
+static cli_io_status check_header_names(csv_parser *p)
 {
     const size_t n = p->n_fields;
     for (size_t i = 0; i < n; i++) {
@@ -406,34 +406,34 @@ static smx_io_status check_header_names(csv_parser *p)
         const size_t len = p->fields[i].len;
         size_t bad;
         if (len == 0)
-            return smx__io_fail(p->err, SMX_IO_ERR_HEADER, p->source, p->fields[i].line, i + 1,
-                                "column %zu has an empty name in the header: every column "
-                                "needs a name",
-                                i + 1);
-        if (!smx__utf8_valid(s, len, &bad))
-            return smx__io_fail(p->err, SMX_IO_ERR_ENCODING, p->source, p->fields[i].line,
-                                i + 1,
-                                "the name of column %zu is not valid UTF-8 (byte %zu); save "
-                                "the file as UTF-8",
-                                i + 1, bad + 1);
+            return cli_io_fail(p->err, CLI_IO_ERR_HEADER, p->source, p->fields[i].line, i + 1,
+                               "column %zu has an empty name in the header: every column "
+                               "needs a name",
+                               i + 1);
+        if (!cli_utf8_valid(s, len, &bad))
+            return cli_io_fail(p->err, CLI_IO_ERR_ENCODING, p->source, p->fields[i].line,
+                               i + 1,
+                               "the name of column %zu is not valid UTF-8 (byte %zu); save "
+                               "the file as UTF-8",
+                               i + 1, bad + 1);
     }
     /* Distinct: sort by name, compare neighbours — n log n, as a header
      * may have tens of thousands of columns. */
     name_index *idx = malloc(n * sizeof *idx);
     if (!idx)
-        return smx__io_fail(p->err, SMX_IO_ERR_NOMEM, p->source, 0, 0, "out of memory");
+        return cli_io_fail(p->err, CLI_IO_ERR_NOMEM, p->source, 0, 0, "out of memory");
     for (size_t i = 0; i < n; i++)
         idx[i] = (name_index){field_text(p, i), i};
     qsort(idx, n, sizeof *idx, cmp_name_index);
-    smx_io_status st = SMX_IO_OK;
+    cli_io_status st = CLI_IO_OK;
     for (size_t k = 1; k < n; k++) {
         if (strcmp(idx[k - 1].name, idx[k].name) == 0) {
             char shown[64];
             const size_t c = idx[k].index;
-            smx__io_quote(shown, sizeof shown, idx[k].name, strlen(idx[k].name));
-            st = smx__io_fail(p->err, SMX_IO_ERR_HEADER, p->source, p->fields[c].line, c + 1,
-                              "duplicate column name %s (columns %zu and %zu)", shown,
-                              idx[k - 1].index + 1, c + 1);
+            cli_io_quote(shown, sizeof shown, idx[k].name, strlen(idx[k].name));
+            st = cli_io_fail(p->err, CLI_IO_ERR_HEADER, p->source, p->fields[c].line, c + 1,
+                             "duplicate column name %s (columns %zu and %zu)", shown,
+                             idx[k - 1].index + 1, c + 1);
             break;
         }
     }
@@ -458,42 +458,42 @@ static void column_list(char *dst, size_t cap, const csv_parser *p)
 }
 
 /* The error for a feature cell that did not parse. */
-static smx_io_status cell_error(csv_parser *p, size_t col, const char *name,
-                                smx_parse_status ps)
+static cli_io_status cell_error(csv_parser *p, size_t col, const char *name,
+                                cli_parse_status ps)
 {
     const csv_field *f = &p->fields[col];
     char shown_name[64], shown[64];
-    smx__io_quote(shown_name, sizeof shown_name, name, strlen(name));
-    smx__io_quote(shown, sizeof shown, field_text(p, col), f->len);
+    cli_io_quote(shown_name, sizeof shown_name, name, strlen(name));
+    cli_io_quote(shown, sizeof shown, field_text(p, col), f->len);
     switch (ps) {
-    case SMX_PARSE_EMPTY:
-        return smx__io_fail(p->err, SMX_IO_ERR_MISSING, p->source, f->line, col + 1,
-                            "missing value in feature column %zu %s", col + 1, shown_name);
-    case SMX_PARSE_NONFINITE:
-        return smx__io_fail(p->err, SMX_IO_ERR_NOT_NUMBER, p->source, f->line, col + 1,
-                            "%s in feature column %zu %s: features must be finite numbers",
-                            shown, col + 1, shown_name);
-    case SMX_PARSE_RANGE:
-        return smx__io_fail(p->err, SMX_IO_ERR_NOT_NUMBER, p->source, f->line, col + 1,
-                            "value %s in feature column %zu %s is out of float range", shown,
-                            col + 1, shown_name);
-    case SMX_PARSE_TOO_LONG:
-        return smx__io_fail(p->err, SMX_IO_ERR_NOT_NUMBER, p->source, f->line, col + 1,
-                            "value %s in feature column %zu %s is longer than %d characters",
-                            shown, col + 1, shown_name, SMX_PARSE_MAX_LEN);
+    case CLI_PARSE_EMPTY:
+        return cli_io_fail(p->err, CLI_IO_ERR_MISSING, p->source, f->line, col + 1,
+                           "missing value in feature column %zu %s", col + 1, shown_name);
+    case CLI_PARSE_NONFINITE:
+        return cli_io_fail(p->err, CLI_IO_ERR_NOT_NUMBER, p->source, f->line, col + 1,
+                           "%s in feature column %zu %s: features must be finite numbers",
+                           shown, col + 1, shown_name);
+    case CLI_PARSE_RANGE:
+        return cli_io_fail(p->err, CLI_IO_ERR_NOT_NUMBER, p->source, f->line, col + 1,
+                           "value %s in feature column %zu %s is out of float range", shown,
+                           col + 1, shown_name);
+    case CLI_PARSE_TOO_LONG:
+        return cli_io_fail(p->err, CLI_IO_ERR_NOT_NUMBER, p->source, f->line, col + 1,
+                           "value %s in feature column %zu %s is longer than %d characters",
+                           shown, col + 1, shown_name, CLI_PARSE_MAX_LEN);
     default:
-        return smx__io_fail(p->err, SMX_IO_ERR_NOT_NUMBER, p->source, f->line, col + 1,
-                            "non-numeric value %s in feature column %zu %s", shown, col + 1,
-                            shown_name);
+        return cli_io_fail(p->err, CLI_IO_ERR_NOT_NUMBER, p->source, f->line, col + 1,
+                           "non-numeric value %s in feature column %zu %s", shown, col + 1,
+                           shown_name);
     }
 }
 
-static smx_io_status ragged_error(csv_parser *p, size_t expected, const char *what)
+static cli_io_status ragged_error(csv_parser *p, size_t expected, const char *what)
 {
     const size_t got = p->n_fields;
-    return smx__io_fail(p->err, SMX_IO_ERR_RAGGED, p->source, p->record_line,
-                        (got < expected ? got : expected) + 1,
-                        "expected %zu fields %s, got %zu", expected, what, got);
+    return cli_io_fail(p->err, CLI_IO_ERR_RAGGED, p->source, p->record_line,
+                       (got < expected ? got : expected) + 1,
+                       "expected %zu fields %s, got %zu", expected, what, got);
 }
 
 /* Grows x (and y when want_y) to hold one more row of `width` floats,
@@ -504,43 +504,43 @@ typedef struct row_store {
     size_t rows, cap, width;
 } row_store;
 
-static smx_io_status grow_rows(csv_parser *p, row_store *s, int want_y,
-                               const smx_csv_limits *lim)
+static cli_io_status grow_rows(csv_parser *p, row_store *s, int want_y,
+                               const cli_csv_limits *lim)
 {
     if (s->rows >= lim->max_rows)
-        return smx__io_fail(p->err, SMX_IO_ERR_TOO_LARGE, p->source, p->record_line, 0,
-                            "more than %zu data rows", lim->max_rows);
+        return cli_io_fail(p->err, CLI_IO_ERR_TOO_LARGE, p->source, p->record_line, 0,
+                           "more than %zu data rows", lim->max_rows);
     size_t cells;
-    if (smx__mul_size(s->rows + 1, s->width, &cells) || cells > lim->max_cells)
-        return smx__io_fail(p->err, SMX_IO_ERR_TOO_LARGE, p->source, p->record_line, 0,
-                            "more than %zu cells (rows x features = %zu x %zu)", lim->max_cells,
-                            s->rows + 1, s->width);
+    if (cli_mul_size(s->rows + 1, s->width, &cells) || cells > lim->max_cells)
+        return cli_io_fail(p->err, CLI_IO_ERR_TOO_LARGE, p->source, p->record_line, 0,
+                           "more than %zu cells (rows x features = %zu x %zu)", lim->max_cells,
+                           s->rows + 1, s->width);
     if (s->rows < s->cap)
-        return SMX_IO_OK;
+        return CLI_IO_OK;
     size_t cap = s->cap ? s->cap * 2 : 64;
     if (cap > lim->max_rows)
         cap = lim->max_rows;
     size_t xbytes, ybytes;
     if (s->width && cap > lim->max_cells / s->width)
         cap = lim->max_cells / s->width; /* >= rows + 1, checked above */
-    if (smx__mul_size(cap, s->width, &xbytes) || smx__mul_size(xbytes, sizeof(float), &xbytes) ||
-        smx__mul_size(cap, sizeof(int32_t), &ybytes))
-        return smx__io_fail(p->err, SMX_IO_ERR_TOO_LARGE, p->source, p->record_line, 0,
-                            "the data is too large for this machine");
+    if (cli_mul_size(cap, s->width, &xbytes) || cli_mul_size(xbytes, sizeof(float), &xbytes) ||
+        cli_mul_size(cap, sizeof(int32_t), &ybytes))
+        return cli_io_fail(p->err, CLI_IO_ERR_TOO_LARGE, p->source, p->record_line, 0,
+                           "the data is too large for this machine");
     float *x = realloc(s->x, xbytes ? xbytes : 1);
     if (!x)
-        return smx__io_fail(p->err, SMX_IO_ERR_NOMEM, p->source, p->record_line, 0,
-                            "out of memory at %zu rows", s->rows);
+        return cli_io_fail(p->err, CLI_IO_ERR_NOMEM, p->source, p->record_line, 0,
+                           "out of memory at %zu rows", s->rows);
     s->x = x;
     if (want_y) {
         int32_t *y = realloc(s->y, ybytes);
         if (!y)
-            return smx__io_fail(p->err, SMX_IO_ERR_NOMEM, p->source, p->record_line, 0,
-                                "out of memory at %zu rows", s->rows);
+            return cli_io_fail(p->err, CLI_IO_ERR_NOMEM, p->source, p->record_line, 0,
+                               "out of memory at %zu rows", s->rows);
         s->y = y;
     }
     s->cap = cap;
-    return SMX_IO_OK;
+    return CLI_IO_OK;
 }
 
 /* Shrinks the arrays to the rows read. */
@@ -636,12 +636,12 @@ static int map_lookup_add(label_map *m, const char *s, size_t len, size_t max_cl
         m->cap = cap;
     }
     label_entry *e = &m->e[m->n];
-    e->name = smx__strndup(s, len);
+    e->name = cli_strndup(s, len);
     if (!e->name)
         return -1;
     e->len = len;
     e->hash = h;
-    e->is_int = smx_parse_i64(&e->value, s, len) == SMX_PARSE_OK;
+    e->is_int = cli_parse_i64(&e->value, s, len) == CLI_PARSE_OK;
     if (!e->is_int)
         m->all_int = 0;
     m->n++;
@@ -686,8 +686,8 @@ static int cmp_label_str(const void *a, const void *b)
 }
 
 /* Sorts the classes (csv.h) and renumbers y[0..rows). */
-static smx_io_status finish_classes(label_map *m, int32_t *y, size_t rows, char ***names_out,
-                                    size_t *n_out, const char *source, smx_io_error *err)
+static cli_io_status finish_classes(label_map *m, int32_t *y, size_t rows, char ***names_out,
+                                    size_t *n_out, const char *source, cli_io_error *err)
 {
     const size_t n = m->n;
     label_entry **order = malloc(n * sizeof *order);
@@ -705,9 +705,9 @@ static smx_io_status finish_classes(label_map *m, int32_t *y, size_t rows, char 
             if (m->all_int) {
                 char tmp[32];
                 snprintf(tmp, sizeof tmp, "%" PRId64, order[k]->value);
-                names[classes] = smx__strndup(tmp, strlen(tmp));
+                names[classes] = cli_strndup(tmp, strlen(tmp));
             } else {
-                names[classes] = smx__strndup(order[k]->name, order[k]->len);
+                names[classes] = cli_strndup(order[k]->name, order[k]->len);
             }
             if (!names[classes])
                 goto oom;
@@ -721,7 +721,7 @@ static smx_io_status finish_classes(label_map *m, int32_t *y, size_t rows, char 
     free(remap);
     *names_out = names;
     *n_out = classes;
-    return SMX_IO_OK;
+    return CLI_IO_OK;
 oom:
     if (names)
         for (size_t k = 0; k < n; k++)
@@ -729,14 +729,14 @@ oom:
     free(names);
     free(order);
     free(remap);
-    return smx__io_fail(err, SMX_IO_ERR_NOMEM, source, 0, 0, "out of memory");
+    return cli_io_fail(err, CLI_IO_ERR_NOMEM, source, 0, 0, "out of memory");
 }
 
 /* ------------------------------------------------------------------ */
 /* Datasets                                                             */
 /* ------------------------------------------------------------------ */
 
-void smx_csv_free(smx_csv_dataset *d)
+void cli_csv_free(cli_csv_dataset *d)
 {
     if (!d)
         return;
@@ -755,53 +755,53 @@ void smx_csv_free(smx_csv_dataset *d)
     memset(d, 0, sizeof *d);
 }
 
-smx_io_status smx_csv_check_classes(const smx_csv_dataset *d, smx_io_error *err)
+cli_io_status cli_csv_check_classes(const cli_csv_dataset *d, cli_io_error *err)
 {
     if (!d)
-        return smx__io_fail(err, SMX_IO_ERR_ARG, NULL, 0, 0, "no data set");
-    smx__io_ok(err);
+        return cli_io_fail(err, CLI_IO_ERR_ARG, NULL, 0, 0, "no data set");
+    cli_io_ok(err);
     if (d->n_classes >= 2)
-        return SMX_IO_OK;
+        return CLI_IO_OK;
     const char *target = d->target_name ? d->target_name : "";
     char shown_t[64], shown_c[64];
-    smx__io_quote(shown_t, sizeof shown_t, target, strlen(target));
+    cli_io_quote(shown_t, sizeof shown_t, target, strlen(target));
     if (d->n_classes == 1) {
-        smx__io_quote(shown_c, sizeof shown_c, d->class_names[0], strlen(d->class_names[0]));
-        return smx__io_fail(err, SMX_IO_ERR_ONE_CLASS, d->source, 0, d->target_column,
-                            "the target column %zu %s holds only one class, %s: training needs "
-                            "at least two",
-                            d->target_column, shown_t, shown_c);
+        cli_io_quote(shown_c, sizeof shown_c, d->class_names[0], strlen(d->class_names[0]));
+        return cli_io_fail(err, CLI_IO_ERR_ONE_CLASS, d->source, 0, d->target_column,
+                           "the target column %zu %s holds only one class, %s: training needs "
+                           "at least two",
+                           d->target_column, shown_t, shown_c);
     }
-    return smx__io_fail(err, SMX_IO_ERR_ONE_CLASS, d->source, 0, d->target_column,
-                        "the target column %s holds no class: training needs at least two",
-                        shown_t);
+    return cli_io_fail(err, CLI_IO_ERR_ONE_CLASS, d->source, 0, d->target_column,
+                       "the target column %s holds no class: training needs at least two",
+                       shown_t);
 }
 
-static smx_io_status read_train(smx_csv_dataset *out, const char *data, size_t size,
-                                const char *source, const smx_csv_options *opt,
-                                smx_io_error *err)
+static cli_io_status read_train(cli_csv_dataset *out, const char *data, size_t size,
+                                const char *source, const cli_csv_options *opt,
+                                cli_io_error *err)
 {
-    smx_io_error scratch; /* the tokenizer reports through an error struct */
+    cli_io_error scratch; /* the tokenizer reports through an error struct */
     if (!err)
         err = &scratch;
-    const smx_csv_limits lim = resolve_limits(opt ? &opt->limits : NULL);
+    const cli_csv_limits lim = resolve_limits(opt ? &opt->limits : NULL);
     const char *target = opt ? opt->target : NULL;
-    smx_csv_dataset d;
+    cli_csv_dataset d;
     memset(&d, 0, sizeof d);
     csv_parser p;
     label_map labels;
     memset(&labels, 0, sizeof labels);
     labels.all_int = 1;
     row_store rs = {0};
-    smx_io_status st;
+    cli_io_status st;
 
-    d.source = smx__strndup(source, strlen(source));
+    d.source = cli_strndup(source, strlen(source));
     if (!d.source)
-        return smx__io_fail(err, SMX_IO_ERR_NOMEM, source, 0, 0, "out of memory");
+        return cli_io_fail(err, CLI_IO_ERR_NOMEM, source, 0, 0, "out of memory");
     st = parser_init(&p, data, size, source, lim.max_bytes, err);
-    if (st != SMX_IO_OK)
+    if (st != CLI_IO_OK)
         goto fail;
-    if ((st = read_header(&p, &lim)) != SMX_IO_OK || (st = check_header_names(&p)) != SMX_IO_OK)
+    if ((st = read_header(&p, &lim)) != CLI_IO_OK || (st = check_header_names(&p)) != CLI_IO_OK)
         goto fail;
 
     /* The target column and the feature names. */
@@ -814,30 +814,30 @@ static smx_io_status read_train(smx_csv_dataset *out, const char *data, size_t s
                 break;
         if (t == ncols) {
             char shown[64], list[256];
-            smx__io_quote(shown, sizeof shown, target, strlen(target));
+            cli_io_quote(shown, sizeof shown, target, strlen(target));
             column_list(list, sizeof list, &p);
-            st = smx__io_fail(err, SMX_IO_ERR_UNKNOWN_COLUMN, source, header_line, 0,
-                              "no column named %s for the target; the columns are: %s", shown,
-                              list);
+            st = cli_io_fail(err, CLI_IO_ERR_UNKNOWN_COLUMN, source, header_line, 0,
+                             "no column named %s for the target; the columns are: %s", shown,
+                             list);
             goto fail;
         }
     }
     if (ncols < 2) {
-        st = smx__io_fail(err, SMX_IO_ERR_HEADER, source, header_line, 0,
-                          "the header has only one column: need at least one feature column "
-                          "and the target column (is the separator a comma?)");
+        st = cli_io_fail(err, CLI_IO_ERR_HEADER, source, header_line, 0,
+                         "the header has only one column: need at least one feature column "
+                         "and the target column (is the separator a comma?)");
         goto fail;
     }
     d.features = ncols - 1;
     d.target_column = t + 1;
     d.feature_names = calloc(d.features, sizeof *d.feature_names);
-    d.target_name = smx__strndup(field_text(&p, t), p.fields[t].len);
+    d.target_name = cli_strndup(field_text(&p, t), p.fields[t].len);
     if (!d.feature_names || !d.target_name)
         goto oom;
     for (size_t c = 0, j = 0; c < ncols; c++) {
         if (c == t)
             continue;
-        if (!(d.feature_names[j++] = smx__strndup(field_text(&p, c), p.fields[c].len)))
+        if (!(d.feature_names[j++] = cli_strndup(field_text(&p, c), p.fields[c].len)))
             goto oom;
     }
 
@@ -850,15 +850,15 @@ static smx_io_status read_train(smx_csv_dataset *out, const char *data, size_t s
             st = ragged_error(&p, ncols, "as in the header");
             goto fail;
         }
-        if ((st = grow_rows(&p, &rs, 1, &lim)) != SMX_IO_OK)
+        if ((st = grow_rows(&p, &rs, 1, &lim)) != CLI_IO_OK)
             goto fail;
         float *xr = rs.x + rs.rows * rs.width;
         for (size_t c = 0, j = 0; c < ncols; c++) {
             if (c == t)
                 continue;
-            const smx_parse_status ps = smx_parse_f32(&xr[j], field_text(&p, c),
+            const cli_parse_status ps = cli_parse_f32(&xr[j], field_text(&p, c),
                                                       p.fields[c].len, 0);
-            if (ps != SMX_PARSE_OK) {
+            if (ps != CLI_PARSE_OK) {
                 st = cell_error(&p, c, d.feature_names[j], ps);
                 goto fail;
             }
@@ -867,9 +867,9 @@ static smx_io_status read_train(smx_csv_dataset *out, const char *data, size_t s
         const csv_field *tf = &p.fields[t];
         char shown_t[64];
         if (tf->len == 0) {
-            smx__io_quote(shown_t, sizeof shown_t, d.target_name, strlen(d.target_name));
-            st = smx__io_fail(err, SMX_IO_ERR_MISSING, source, tf->line, t + 1,
-                              "missing class label in target column %zu %s", t + 1, shown_t);
+            cli_io_quote(shown_t, sizeof shown_t, d.target_name, strlen(d.target_name));
+            st = cli_io_fail(err, CLI_IO_ERR_MISSING, source, tf->line, t + 1,
+                             "missing class label in target column %zu %s", t + 1, shown_t);
             goto fail;
         }
         int32_t id;
@@ -879,20 +879,20 @@ static smx_io_status read_train(smx_csv_dataset *out, const char *data, size_t s
         if (lr == -1)
             goto oom;
         if (lr == -2) {
-            smx__io_quote(shown_t, sizeof shown_t, d.target_name, strlen(d.target_name));
-            st = smx__io_fail(err, SMX_IO_ERR_TOO_LARGE, source, tf->line, t + 1,
-                              "more than %zu distinct classes in target column %zu %s (is it "
-                              "the right column?)",
-                              lim.max_classes, t + 1, shown_t);
+            cli_io_quote(shown_t, sizeof shown_t, d.target_name, strlen(d.target_name));
+            st = cli_io_fail(err, CLI_IO_ERR_TOO_LARGE, source, tf->line, t + 1,
+                             "more than %zu distinct classes in target column %zu %s (is it "
+                             "the right column?)",
+                             lim.max_classes, t + 1, shown_t);
             goto fail;
         }
         size_t bad;
-        if (is_new && !smx__utf8_valid(field_text(&p, t), tf->len, &bad)) {
-            smx__io_quote(shown_t, sizeof shown_t, d.target_name, strlen(d.target_name));
-            st = smx__io_fail(err, SMX_IO_ERR_ENCODING, source, tf->line, t + 1,
-                              "the class label in target column %zu %s is not valid UTF-8 "
-                              "(byte %zu); save the file as UTF-8",
-                              t + 1, shown_t, bad + 1);
+        if (is_new && !cli_utf8_valid(field_text(&p, t), tf->len, &bad)) {
+            cli_io_quote(shown_t, sizeof shown_t, d.target_name, strlen(d.target_name));
+            st = cli_io_fail(err, CLI_IO_ERR_ENCODING, source, tf->line, t + 1,
+                             "the class label in target column %zu %s is not valid UTF-8 "
+                             "(byte %zu); save the file as UTF-8",
+                             t + 1, shown_t, bad + 1);
             goto fail;
         }
         rs.y[rs.rows] = id;
@@ -903,8 +903,8 @@ static smx_io_status read_train(smx_csv_dataset *out, const char *data, size_t s
         goto fail;
     }
     if (rs.rows == 0) {
-        st = smx__io_fail(err, SMX_IO_ERR_NO_DATA, source, header_line, 0,
-                          "the file has a header but no data rows");
+        st = cli_io_fail(err, CLI_IO_ERR_NO_DATA, source, header_line, 0,
+                         "the file has a header but no data rows");
         goto fail;
     }
     trim_rows(&rs);
@@ -914,22 +914,22 @@ static smx_io_status read_train(smx_csv_dataset *out, const char *data, size_t s
     rs.x = NULL;
     rs.y = NULL;
     if ((st = finish_classes(&labels, d.y, d.rows, &d.class_names, &d.n_classes, source, err)) !=
-        SMX_IO_OK)
+        CLI_IO_OK)
         goto fail;
     map_free(&labels);
     parser_free(&p);
-    smx__io_ok(err);
+    cli_io_ok(err);
     *out = d;
-    return SMX_IO_OK;
+    return CLI_IO_OK;
 
 oom:
-    st = smx__io_fail(err, SMX_IO_ERR_NOMEM, source, 0, 0, "out of memory");
+    st = cli_io_fail(err, CLI_IO_ERR_NOMEM, source, 0, 0, "out of memory");
 fail:
     free(rs.x);
     free(rs.y);
     map_free(&labels);
     parser_free(&p);
-    smx_csv_free(&d);
+    cli_csv_free(&d);
     return st;
 }
 
@@ -939,27 +939,27 @@ static const char *source_of(const char *path)
     return (path == NULL || strcmp(path, "-") == 0) ? "<stdin>" : path;
 }
 
-smx_io_status smx_csv_read_buffer(smx_csv_dataset *out, const char *data, size_t size,
-                                  const char *source, const smx_csv_options *options,
-                                  smx_io_error *err)
+cli_io_status cli_csv_read_buffer(cli_csv_dataset *out, const char *data, size_t size,
+                                  const char *source, const cli_csv_options *options,
+                                  cli_io_error *err)
 {
     if (!out || (!data && size))
-        return smx__io_fail(err, SMX_IO_ERR_ARG, NULL, 0, 0, "smx_csv_read_buffer: NULL argument");
+        return cli_io_fail(err, CLI_IO_ERR_ARG, NULL, 0, 0, "cli_csv_read_buffer: NULL argument");
     memset(out, 0, sizeof *out);
     return read_train(out, data ? data : "", size, source ? source : "<buffer>", options, err);
 }
 
-smx_io_status smx_csv_read_file(smx_csv_dataset *out, const char *path,
-                                const smx_csv_options *options, smx_io_error *err)
+cli_io_status cli_csv_read_file(cli_csv_dataset *out, const char *path,
+                                const cli_csv_options *options, cli_io_error *err)
 {
     if (!out)
-        return smx__io_fail(err, SMX_IO_ERR_ARG, NULL, 0, 0, "smx_csv_read_file: NULL argument");
+        return cli_io_fail(err, CLI_IO_ERR_ARG, NULL, 0, 0, "cli_csv_read_file: NULL argument");
     memset(out, 0, sizeof *out);
-    const smx_csv_limits lim = resolve_limits(options ? &options->limits : NULL);
+    const cli_csv_limits lim = resolve_limits(options ? &options->limits : NULL);
     char *data;
     size_t size;
-    smx_io_status st = smx__io_read_all(path, lim.max_bytes, "CSV file", &data, &size, err);
-    if (st != SMX_IO_OK)
+    cli_io_status st = cli_io_read_all(path, lim.max_bytes, "CSV file", &data, &size, err);
+    if (st != CLI_IO_OK)
         return st;
     st = read_train(out, data, size, source_of(path), options, err);
     free(data);
@@ -971,18 +971,18 @@ smx_io_status smx_csv_read_file(smx_csv_dataset *out, const char *path,
 /* ------------------------------------------------------------------ */
 
 /* The class index of a label among the model's classes, or -1. */
-static int32_t match_class(const char *s, size_t len, const smx_csv_predict_options *o)
+static int32_t match_class(const char *s, size_t len, const cli_csv_predict_options *o)
 {
     for (size_t k = 0; k < o->n_classes; k++)
         if (o->class_names[k] && strlen(o->class_names[k]) == len &&
             memcmp(o->class_names[k], s, len) == 0)
             return (int32_t)k;
     int64_t v, w;
-    if (smx_parse_i64(&v, s, len) != SMX_PARSE_OK)
+    if (cli_parse_i64(&v, s, len) != CLI_PARSE_OK)
         return -1;
     for (size_t k = 0; k < o->n_classes; k++)
         if (o->class_names[k] &&
-            smx_parse_i64(&w, o->class_names[k], strlen(o->class_names[k])) == SMX_PARSE_OK &&
+            cli_parse_i64(&w, o->class_names[k], strlen(o->class_names[k])) == CLI_PARSE_OK &&
             v == w)
             return (int32_t)k;
     return -1;
@@ -991,32 +991,32 @@ static int32_t match_class(const char *s, size_t len, const smx_csv_predict_opti
 /* Column roles in prediction input. */
 enum { COL_TARGET = -1, COL_SKIP = -2 };
 
-static smx_io_status read_predict(smx_csv_dataset *out, const char *data, size_t size,
-                                  const char *source, const smx_csv_predict_options *o,
-                                  smx_io_error *err)
+static cli_io_status read_predict(cli_csv_dataset *out, const char *data, size_t size,
+                                  const char *source, const cli_csv_predict_options *o,
+                                  cli_io_error *err)
 {
-    smx_io_error scratch; /* the tokenizer reports through an error struct */
+    cli_io_error scratch; /* the tokenizer reports through an error struct */
     if (!err)
         err = &scratch;
-    const smx_csv_limits lim = resolve_limits(&o->limits);
+    const cli_csv_limits lim = resolve_limits(&o->limits);
     const size_t nf = o->n_features;
     const int want_labels = o->class_names != NULL;
-    smx_csv_dataset d;
+    cli_csv_dataset d;
     memset(&d, 0, sizeof d);
     csv_parser p;
     memset(&p, 0, sizeof p);
     row_store rs = {0};
     long *role = NULL; /* per column: feature index, COL_TARGET or COL_SKIP */
-    smx_io_status st;
+    cli_io_status st;
 
-    d.source = smx__strndup(source, strlen(source));
+    d.source = cli_strndup(source, strlen(source));
     d.features = nf;
     d.feature_names = calloc(nf, sizeof *d.feature_names);
     if (!d.source || !d.feature_names)
         goto oom;
-    if ((st = parser_init(&p, data, size, source, lim.max_bytes, err)) != SMX_IO_OK)
+    if ((st = parser_init(&p, data, size, source, lim.max_bytes, err)) != CLI_IO_OK)
         goto fail;
-    if ((st = read_header(&p, &lim)) != SMX_IO_OK)
+    if ((st = read_header(&p, &lim)) != CLI_IO_OK)
         goto fail;
     const size_t ncols = p.n_fields;
     const size_t first_line = p.record_line;
@@ -1035,7 +1035,7 @@ static smx_io_status read_predict(smx_csv_dataset *out, const char *data, size_t
     }
     for (size_t c = 0; !header && c < ncols && c < nf; c++) {
         float v;
-        if (smx_parse_f32(&v, field_text(&p, c), p.fields[c].len, 0) != SMX_PARSE_OK)
+        if (cli_parse_f32(&v, field_text(&p, c), p.fields[c].len, 0) != CLI_PARSE_OK)
             header = 1;
     }
 
@@ -1046,7 +1046,7 @@ static smx_io_status read_predict(smx_csv_dataset *out, const char *data, size_t
     int has_target = 0;
     size_t t = 0;
     if (header) {
-        if ((st = check_header_names(&p)) != SMX_IO_OK)
+        if ((st = check_header_names(&p)) != CLI_IO_OK)
             goto fail;
         size_t next = 0;
         for (size_t c = 0; c < ncols; c++) {
@@ -1064,7 +1064,7 @@ static smx_io_status read_predict(smx_csv_dataset *out, const char *data, size_t
                         role[c] = (long)j;
             } else if (next < nf) {
                 role[c] = (long)next;
-                d.feature_names[next] = smx__strndup(name, p.fields[c].len);
+                d.feature_names[next] = cli_strndup(name, p.fields[c].len);
                 if (!d.feature_names[next])
                     goto oom;
                 next++;
@@ -1073,13 +1073,13 @@ static smx_io_status read_predict(smx_csv_dataset *out, const char *data, size_t
             }
             if (role[c] == COL_SKIP && o->feature_names) {
                 char shown[64], shown_t[64];
-                smx__io_quote(shown, sizeof shown, name, p.fields[c].len);
+                cli_io_quote(shown, sizeof shown, name, p.fields[c].len);
                 if (o->target)
-                    smx__io_quote(shown_t, sizeof shown_t, o->target, strlen(o->target));
-                st = smx__io_fail(err, SMX_IO_ERR_UNKNOWN_COLUMN, source, first_line, c + 1,
-                                  "column %zu %s is neither a feature of the model nor its "
-                                  "target%s%s",
-                                  c + 1, shown, o->target ? " " : "", o->target ? shown_t : "");
+                    cli_io_quote(shown_t, sizeof shown_t, o->target, strlen(o->target));
+                st = cli_io_fail(err, CLI_IO_ERR_UNKNOWN_COLUMN, source, first_line, c + 1,
+                                 "column %zu %s is neither a feature of the model nor its "
+                                 "target%s%s",
+                                 c + 1, shown, o->target ? " " : "", o->target ? shown_t : "");
                 goto fail;
             }
         }
@@ -1090,18 +1090,18 @@ static smx_io_status read_predict(smx_csv_dataset *out, const char *data, size_t
                     c++;
                 if (c == ncols) {
                     char shown[64];
-                    smx__io_quote(shown, sizeof shown, o->feature_names[j],
-                                  strlen(o->feature_names[j]));
-                    st = smx__io_fail(err, SMX_IO_ERR_UNKNOWN_COLUMN, source, first_line, 0,
-                                      "the model's feature %zu %s is not a column of the header",
-                                      j + 1, shown);
+                    cli_io_quote(shown, sizeof shown, o->feature_names[j],
+                                 strlen(o->feature_names[j]));
+                    st = cli_io_fail(err, CLI_IO_ERR_UNKNOWN_COLUMN, source, first_line, 0,
+                                     "the model's feature %zu %s is not a column of the header",
+                                     j + 1, shown);
                     goto fail;
                 }
             }
         } else if (next != nf) {
-            st = smx__io_fail(err, SMX_IO_ERR_HEADER, source, first_line, 0,
-                              "the header has %zu feature columns, the model takes %zu", next,
-                              nf);
+            st = cli_io_fail(err, CLI_IO_ERR_HEADER, source, first_line, 0,
+                             "the header has %zu feature columns, the model takes %zu", next,
+                             nf);
             goto fail;
         }
     } else {
@@ -1123,12 +1123,12 @@ static smx_io_status read_predict(smx_csv_dataset *out, const char *data, size_t
     for (size_t j = 0; j < nf; j++)
         if (!d.feature_names[j]) {
             const char *name = o->feature_names ? o->feature_names[j] : "";
-            if (!(d.feature_names[j] = smx__strndup(name, strlen(name))))
+            if (!(d.feature_names[j] = cli_strndup(name, strlen(name))))
                 goto oom;
         }
     if (has_target) {
         const char *tn = header ? field_text(&p, t) : (o->target ? o->target : "");
-        d.target_name = smx__strndup(tn, strlen(tn));
+        d.target_name = cli_strndup(tn, strlen(tn));
         if (!d.target_name)
             goto oom;
         d.target_column = t + 1;
@@ -1144,34 +1144,34 @@ static smx_io_status read_predict(smx_csv_dataset *out, const char *data, size_t
             st = ragged_error(&p, expected, header ? "as in the header" : "as in the first row");
             goto fail;
         }
-        if ((st = grow_rows(&p, &rs, read_y, &lim)) != SMX_IO_OK)
+        if ((st = grow_rows(&p, &rs, read_y, &lim)) != CLI_IO_OK)
             goto fail;
         float *xr = rs.x + rs.rows * nf;
         for (size_t c = 0; c < ncols; c++) {
             if (role[c] >= 0) {
-                const smx_parse_status ps = smx_parse_f32(&xr[role[c]], field_text(&p, c),
+                const cli_parse_status ps = cli_parse_f32(&xr[role[c]], field_text(&p, c),
                                                           p.fields[c].len, 0);
-                if (ps != SMX_PARSE_OK) {
+                if (ps != CLI_PARSE_OK) {
                     st = cell_error(&p, c, d.feature_names[role[c]], ps);
                     goto fail;
                 }
             } else if (role[c] == COL_TARGET && read_y) {
                 const csv_field *tf = &p.fields[c];
                 char shown_t[64], shown[64];
-                smx__io_quote(shown_t, sizeof shown_t, d.target_name, strlen(d.target_name));
+                cli_io_quote(shown_t, sizeof shown_t, d.target_name, strlen(d.target_name));
                 if (tf->len == 0) {
-                    st = smx__io_fail(err, SMX_IO_ERR_MISSING, source, tf->line, c + 1,
-                                      "missing class label in target column %zu %s", c + 1,
-                                      shown_t);
+                    st = cli_io_fail(err, CLI_IO_ERR_MISSING, source, tf->line, c + 1,
+                                     "missing class label in target column %zu %s", c + 1,
+                                     shown_t);
                     goto fail;
                 }
                 const int32_t k = match_class(field_text(&p, c), tf->len, o);
                 if (k < 0) {
-                    smx__io_quote(shown, sizeof shown, field_text(&p, c), tf->len);
-                    st = smx__io_fail(err, SMX_IO_ERR_UNKNOWN_CLASS, source, tf->line, c + 1,
-                                      "class %s in target column %zu %s is not one of the "
-                                      "model's %zu classes",
-                                      shown, c + 1, shown_t, o->n_classes);
+                    cli_io_quote(shown, sizeof shown, field_text(&p, c), tf->len);
+                    st = cli_io_fail(err, CLI_IO_ERR_UNKNOWN_CLASS, source, tf->line, c + 1,
+                                     "class %s in target column %zu %s is not one of the "
+                                     "model's %zu classes",
+                                     shown, c + 1, shown_t, o->n_classes);
                     goto fail;
                 }
                 rs.y[rs.rows] = k;
@@ -1184,8 +1184,8 @@ static smx_io_status read_predict(smx_csv_dataset *out, const char *data, size_t
         goto fail;
     }
     if (rs.rows == 0) {
-        st = smx__io_fail(err, SMX_IO_ERR_NO_DATA, source, first_line, 0,
-                          "the file has a header but no data rows");
+        st = cli_io_fail(err, CLI_IO_ERR_NO_DATA, source, first_line, 0,
+                         "the file has a header but no data rows");
         goto fail;
     }
     trim_rows(&rs);
@@ -1194,67 +1194,67 @@ static smx_io_status read_predict(smx_csv_dataset *out, const char *data, size_t
     d.y = rs.y;
     free(role);
     parser_free(&p);
-    smx__io_ok(err);
+    cli_io_ok(err);
     *out = d;
-    return SMX_IO_OK;
+    return CLI_IO_OK;
 
 oom:
-    st = smx__io_fail(err, SMX_IO_ERR_NOMEM, source, 0, 0, "out of memory");
+    st = cli_io_fail(err, CLI_IO_ERR_NOMEM, source, 0, 0, "out of memory");
 fail:
     free(role);
     free(rs.x);
     free(rs.y);
     parser_free(&p);
-    smx_csv_free(&d);
+    cli_csv_free(&d);
     return st;
 }
 
-static smx_io_status check_predict_options(const smx_csv_predict_options *o, smx_io_error *err)
+static cli_io_status check_predict_options(const cli_csv_predict_options *o, cli_io_error *err)
 {
     if (!o || o->n_features == 0)
-        return smx__io_fail(err, SMX_IO_ERR_ARG, NULL, 0, 0,
-                            "prediction input needs the model's number of features");
+        return cli_io_fail(err, CLI_IO_ERR_ARG, NULL, 0, 0,
+                           "prediction input needs the model's number of features");
     if (o->feature_names)
         for (size_t j = 0; j < o->n_features; j++)
             if (!o->feature_names[j])
-                return smx__io_fail(err, SMX_IO_ERR_ARG, NULL, 0, 0, "feature name %zu is NULL",
-                                    j + 1);
+                return cli_io_fail(err, CLI_IO_ERR_ARG, NULL, 0, 0, "feature name %zu is NULL",
+                                   j + 1);
     if (o->class_names && o->n_classes > (size_t)INT32_MAX)
-        return smx__io_fail(err, SMX_IO_ERR_ARG, NULL, 0, 0, "too many classes");
-    return SMX_IO_OK;
+        return cli_io_fail(err, CLI_IO_ERR_ARG, NULL, 0, 0, "too many classes");
+    return CLI_IO_OK;
 }
 
-smx_io_status smx_csv_read_predict_buffer(smx_csv_dataset *out, const char *data, size_t size,
+cli_io_status cli_csv_read_predict_buffer(cli_csv_dataset *out, const char *data, size_t size,
                                           const char *source,
-                                          const smx_csv_predict_options *options,
-                                          smx_io_error *err)
+                                          const cli_csv_predict_options *options,
+                                          cli_io_error *err)
 {
     if (!out || (!data && size))
-        return smx__io_fail(err, SMX_IO_ERR_ARG, NULL, 0, 0,
-                            "smx_csv_read_predict_buffer: NULL argument");
+        return cli_io_fail(err, CLI_IO_ERR_ARG, NULL, 0, 0,
+                           "cli_csv_read_predict_buffer: NULL argument");
     memset(out, 0, sizeof *out);
-    smx_io_status st = check_predict_options(options, err);
-    if (st != SMX_IO_OK)
+    cli_io_status st = check_predict_options(options, err);
+    if (st != CLI_IO_OK)
         return st;
     return read_predict(out, data ? data : "", size, source ? source : "<buffer>", options, err);
 }
 
-smx_io_status smx_csv_read_predict_file(smx_csv_dataset *out, const char *path,
-                                        const smx_csv_predict_options *options,
-                                        smx_io_error *err)
+cli_io_status cli_csv_read_predict_file(cli_csv_dataset *out, const char *path,
+                                        const cli_csv_predict_options *options,
+                                        cli_io_error *err)
 {
     if (!out)
-        return smx__io_fail(err, SMX_IO_ERR_ARG, NULL, 0, 0,
-                            "smx_csv_read_predict_file: NULL argument");
+        return cli_io_fail(err, CLI_IO_ERR_ARG, NULL, 0, 0,
+                           "cli_csv_read_predict_file: NULL argument");
     memset(out, 0, sizeof *out);
-    smx_io_status st = check_predict_options(options, err);
-    if (st != SMX_IO_OK)
+    cli_io_status st = check_predict_options(options, err);
+    if (st != CLI_IO_OK)
         return st;
-    const smx_csv_limits lim = resolve_limits(&options->limits);
+    const cli_csv_limits lim = resolve_limits(&options->limits);
     char *data;
     size_t size;
-    st = smx__io_read_all(path, lim.max_bytes, "CSV file", &data, &size, err);
-    if (st != SMX_IO_OK)
+    st = cli_io_read_all(path, lim.max_bytes, "CSV file", &data, &size, err);
+    if (st != CLI_IO_OK)
         return st;
     st = read_predict(out, data, size, source_of(path), options, err);
     free(data);

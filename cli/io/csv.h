@@ -3,15 +3,15 @@
  *
  * Quick start (training):
  *
- *     smx_csv_dataset d;
- *     smx_io_error err;
- *     smx_csv_options opt = {0};
+ *     cli_csv_dataset d;
+ *     cli_io_error err;
+ *     cli_csv_options opt = {0};
  *     opt.target = "species";                 // NULL: the last column
- *     if (smx_csv_read_file(&d, "iris.csv", &opt, &err) != SMX_IO_OK ||
- *         smx_csv_check_classes(&d, &err) != SMX_IO_OK)
+ *     if (cli_csv_read_file(&d, "iris.csv", &opt, &err) != CLI_IO_OK ||
+ *         cli_csv_check_classes(&d, &err) != CLI_IO_OK)
  *         return cli_error(NULL, "%s", err.message);   // ... (iris.csv:14)
  *     ... d.x[r * d.features + j], d.y[r], d.class_names[d.y[r]] ...
- *     smx_csv_free(&d);
+ *     cli_csv_free(&d);
  *
  * The text, as read:
  *   - UTF-8; a byte-order mark at the start is skipped.  A NUL byte
@@ -31,8 +31,8 @@
  * The training set:
  *   - Every column but the target is a feature and holds numbers
  *     (number.h: finite, within float range; no inf/nan/NA — an empty
- *     cell is SMX_IO_ERR_MISSING, any other non-number
- *     SMX_IO_ERR_NOT_NUMBER, both naming line and column).
+ *     cell is CLI_IO_ERR_MISSING, any other non-number
+ *     CLI_IO_ERR_NOT_NUMBER, both naming line and column).
  *   - The target holds class labels: names or integers.  The classes
  *     are sorted, so the same data gives the same class indices whatever
  *     the row order: by value when every label is an integer (then the
@@ -42,44 +42,44 @@
  *   - Column names must be non-empty and distinct, and valid UTF-8, as
  *     must class labels (they go into the model's JSON metadata).
  *
- * Limits (smx_csv_limits; 0 takes the default): every one is checked
+ * Limits (cli_csv_limits; 0 takes the default): every one is checked
  * before the memory it guards is allocated, and every size product is
  * checked for overflow, so a huge or hostile file gets
- * SMX_IO_ERR_TOO_LARGE, never an out-of-memory crash.
+ * CLI_IO_ERR_TOO_LARGE, never an out-of-memory crash.
  */
-#ifndef SMX_CLI_IO_CSV_H
-#define SMX_CLI_IO_CSV_H
+#ifndef CLI_IO_CSV_H
+#define CLI_IO_CSV_H
 
 #include "status.h"
 
 #include <stddef.h>
 #include <stdint.h>
 
-/* Defaults for smx_csv_limits.  1 GiB of text is far beyond any data set
+/* Defaults for cli_csv_limits.  1 GiB of text is far beyond any data set
  * one trains with a command-line tool, while its floats still fit in
  * memory here (24 GiB); 2^28 cells are 1 GiB of floats. */
-#define SMX_CSV_DEFAULT_MAX_BYTES ((size_t)1 << 30)
-#define SMX_CSV_DEFAULT_MAX_COLUMNS ((size_t)1 << 16)
-#define SMX_CSV_DEFAULT_MAX_ROWS ((size_t)INT32_MAX)
-#define SMX_CSV_DEFAULT_MAX_CELLS ((size_t)1 << 28)
-#define SMX_CSV_DEFAULT_MAX_CLASSES ((size_t)1 << 16)
+#define CLI_CSV_DEFAULT_MAX_BYTES ((size_t)1 << 30)
+#define CLI_CSV_DEFAULT_MAX_COLUMNS ((size_t)1 << 16)
+#define CLI_CSV_DEFAULT_MAX_ROWS ((size_t)INT32_MAX)
+#define CLI_CSV_DEFAULT_MAX_CELLS ((size_t)1 << 28)
+#define CLI_CSV_DEFAULT_MAX_CLASSES ((size_t)1 << 16)
 
-typedef struct smx_csv_limits {
+typedef struct cli_csv_limits {
     size_t max_bytes;   /* size of the input text */
     size_t max_columns; /* fields in the header */
     size_t max_rows;    /* data rows */
     size_t max_cells;   /* rows × features */
     size_t max_classes; /* distinct target labels */
-} smx_csv_limits;
+} cli_csv_limits;
 
-typedef struct smx_csv_options {
+typedef struct cli_csv_options {
     const char *target;    /* name of the target column; NULL: the last column */
-    smx_csv_limits limits; /* zeros: the defaults above */
-} smx_csv_options;
+    cli_csv_limits limits; /* zeros: the defaults above */
+} cli_csv_options;
 
-/* A data set read from CSV.  Everything is owned by it; smx_csv_free()
+/* A data set read from CSV.  Everything is owned by it; cli_csv_free()
  * releases it (and is safe on a zeroed or already freed one). */
-typedef struct smx_csv_dataset {
+typedef struct cli_csv_dataset {
     size_t rows;          /* data rows */
     size_t features;      /* feature columns */
     float *x;             /* [rows][features], row-major; NULL when rows == 0 */
@@ -90,25 +90,25 @@ typedef struct smx_csv_dataset {
     char *target_name;    /* the target column's name; NULL when there was none */
     size_t target_column; /* its 1-based column number; 0 when there was none */
     char *source;         /* the name used in messages: path, "<stdin>", or as given */
-} smx_csv_dataset;
+} cli_csv_dataset;
 
 /* Reads a training set from `path` ("-": standard input).  On failure *out
  * is left zeroed and err says what and where. */
-smx_io_status smx_csv_read_file(smx_csv_dataset *out, const char *path,
-                                const smx_csv_options *options, smx_io_error *err);
+cli_io_status cli_csv_read_file(cli_csv_dataset *out, const char *path,
+                                const cli_csv_options *options, cli_io_error *err);
 
 /* The same from data[0..size) (need not be NUL-terminated); `source` names
  * it in messages (NULL: "<buffer>"). */
-smx_io_status smx_csv_read_buffer(smx_csv_dataset *out, const char *data, size_t size,
-                                  const char *source, const smx_csv_options *options,
-                                  smx_io_error *err);
+cli_io_status cli_csv_read_buffer(cli_csv_dataset *out, const char *data, size_t size,
+                                  const char *source, const cli_csv_options *options,
+                                  cli_io_error *err);
 
-/* Training needs at least two classes: SMX_IO_ERR_ONE_CLASS otherwise,
+/* Training needs at least two classes: CLI_IO_ERR_ONE_CLASS otherwise,
  * naming the target column and the one class.  Kept out of the readers
  * so that evaluation can read a file holding one class. */
-smx_io_status smx_csv_check_classes(const smx_csv_dataset *d, smx_io_error *err);
+cli_io_status cli_csv_check_classes(const cli_csv_dataset *d, cli_io_error *err);
 
-void smx_csv_free(smx_csv_dataset *d);
+void cli_csv_free(cli_csv_dataset *d);
 
 /* Prediction input: the features a model was trained on, and maybe its
  * target column for evaluation.
@@ -118,32 +118,32 @@ void smx_csv_free(smx_csv_dataset *d);
  * not a number; otherwise there is no header and it is data.
  *   - With a header, columns are matched by name, in any order; the
  *     column named `target` (if given and present) holds labels; any
- *     other column is SMX_IO_ERR_UNKNOWN_COLUMN, and a missing feature
+ *     other column is CLI_IO_ERR_UNKNOWN_COLUMN, and a missing feature
  *     too.  With feature_names NULL every column other than the target
  *     is a feature, in file order, and there must be n_features of them.
  *   - Without a header, a row holds the n_features features in model
  *     order, optionally followed by one more field: the label.
  * Labels are read only when class_names is given: each must be one of
  * them (exact match, or equal as integers when both are integers), else
- * SMX_IO_ERR_UNKNOWN_CLASS; out->y then holds their indices.  Without
+ * CLI_IO_ERR_UNKNOWN_CLASS; out->y then holds their indices.  Without
  * class_names labels are skipped and out->y is NULL.
  * out->feature_names holds the model's names (or the header's when
  * feature_names is NULL; "" without either). */
-typedef struct smx_csv_predict_options {
+typedef struct cli_csv_predict_options {
     size_t n_features;                 /* the model's input width, >= 1 */
     const char *const *feature_names;  /* [n_features] or NULL */
     const char *target;                /* the model's target column name, or NULL */
     size_t n_classes;
     const char *const *class_names;    /* [n_classes] or NULL: do not read labels */
-    smx_csv_limits limits;
-} smx_csv_predict_options;
+    cli_csv_limits limits;
+} cli_csv_predict_options;
 
-smx_io_status smx_csv_read_predict_file(smx_csv_dataset *out, const char *path,
-                                        const smx_csv_predict_options *options,
-                                        smx_io_error *err);
-smx_io_status smx_csv_read_predict_buffer(smx_csv_dataset *out, const char *data, size_t size,
+cli_io_status cli_csv_read_predict_file(cli_csv_dataset *out, const char *path,
+                                        const cli_csv_predict_options *options,
+                                        cli_io_error *err);
+cli_io_status cli_csv_read_predict_buffer(cli_csv_dataset *out, const char *data, size_t size,
                                           const char *source,
-                                          const smx_csv_predict_options *options,
-                                          smx_io_error *err);
+                                          const cli_csv_predict_options *options,
+                                          cli_io_error *err);
 
 #endif

@@ -15,15 +15,15 @@
 /* strtoll's long long is int64_t here, so its ERANGE is our range. */
 _Static_assert(LLONG_MAX == INT64_MAX && LLONG_MIN == INT64_MIN, "long long is not 64-bit");
 
-const char *smx_parse_strstatus(smx_parse_status status)
+const char *cli_parse_strstatus(cli_parse_status status)
 {
     switch (status) {
-    case SMX_PARSE_OK: return "ok";
-    case SMX_PARSE_EMPTY: return "empty";
-    case SMX_PARSE_SYNTAX: return "not a number";
-    case SMX_PARSE_NONFINITE: return "not a finite number";
-    case SMX_PARSE_RANGE: return "out of range";
-    case SMX_PARSE_TOO_LONG: return "too long for a number";
+    case CLI_PARSE_OK: return "ok";
+    case CLI_PARSE_EMPTY: return "empty";
+    case CLI_PARSE_SYNTAX: return "not a number";
+    case CLI_PARSE_NONFINITE: return "not a finite number";
+    case CLI_PARSE_RANGE: return "out of range";
+    case CLI_PARSE_TOO_LONG: return "too long for a number";
     }
     return "unknown parse status";
 }
@@ -71,12 +71,12 @@ typedef struct real_parts {
     int negative;
     int too_many;      /* more than 19 significant digits */
     uint64_t mantissa; /* the significant digits as an integer */
-    long exp10;        /* clamped to ±SMX__EXP10_CLAMP */
+    long exp10;        /* clamped to ±CLI_EXP10_CLAMP */
 } real_parts;
 
 /* Far past any exponent a float or double can reach, small enough that
  * sums of two stay within a long. */
-#define SMX__EXP10_CLAMP 100000L
+#define CLI_EXP10_CLAMP 100000L
 
 /* 0: s[0..len) is a real in the grammar of number.h (parts filled); 1:
  * inf or nan (*is_nan tells which); -1: neither. */
@@ -121,7 +121,7 @@ static int classify_real(const char *s, size_t len, real_parts *r, int *is_nan)
             break;
     }
     r->mantissa = m;
-    const long scale = fraction > (size_t)SMX__EXP10_CLAMP ? -SMX__EXP10_CLAMP : -(long)fraction;
+    const long scale = fraction > (size_t)CLI_EXP10_CLAMP ? -CLI_EXP10_CLAMP : -(long)fraction;
     if (digits == 0)
         return -1;
     long exp = 0;
@@ -132,7 +132,7 @@ static int classify_real(const char *s, size_t len, real_parts *r, int *is_nan)
             exp_negative = s[i++] == '-';
         size_t exp_digits = 0;
         for (; i < len && is_digit(s[i]); i++, exp_digits++)
-            if (exp < SMX__EXP10_CLAMP)
+            if (exp < CLI_EXP10_CLAMP)
                 exp = exp * 10 + (s[i] - '0');
         if (exp_digits == 0)
             return -1;
@@ -152,9 +152,9 @@ static int classify_real(const char *s, size_t len, real_parts *r, int *is_nan)
  * type's own precision (FLT_EVAL_METHOD 0: SSE, NEON), else x87's extra
  * precision would round twice. */
 #if defined(FLT_EVAL_METHOD) && FLT_EVAL_METHOD == 0
-#define SMX__FAST_PATH 1
+#define CLI_FAST_PATH 1
 #else
-#define SMX__FAST_PATH 0
+#define CLI_FAST_PATH 0
 #endif
 
 static const float POW10_F32[] = {1e0f, 1e1f, 1e2f, 1e3f, 1e4f, 1e5f,
@@ -165,7 +165,7 @@ static const double POW10_F64[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7
 
 static int fast_f32(const real_parts *r, float *out)
 {
-    if (!SMX__FAST_PATH || r->too_many)
+    if (!CLI_FAST_PATH || r->too_many)
         return 0;
     float v;
     if (r->mantissa == 0)
@@ -181,7 +181,7 @@ static int fast_f32(const real_parts *r, float *out)
 
 static int fast_f64(const real_parts *r, double *out)
 {
-    if (!SMX__FAST_PATH || r->too_many)
+    if (!CLI_FAST_PATH || r->too_many)
         return 0;
     double v;
     if (r->mantissa == 0)
@@ -198,108 +198,108 @@ static int fast_f64(const real_parts *r, double *out)
 /* Shared front half of the real parsers: trims, checks the grammar, and
  * then either resolves inf/nan into *special_value (*special = 1), or
  * fills *parts and points *text at the trimmed number (*special = 0). */
-static smx_parse_status prepare_real(const char *s, size_t len, unsigned flags,
+static cli_parse_status prepare_real(const char *s, size_t len, unsigned flags,
                                      real_parts *parts, int *special, double *special_value,
                                      const char **text, size_t *text_len)
 {
     if (!s)
-        return SMX_PARSE_EMPTY;
+        return CLI_PARSE_EMPTY;
     s = trim(s, &len);
     if (len == 0)
-        return SMX_PARSE_EMPTY;
+        return CLI_PARSE_EMPTY;
     int is_nan;
     const int kind = classify_real(s, len, parts, &is_nan);
     if (kind < 0)
-        return SMX_PARSE_SYNTAX;
+        return CLI_PARSE_SYNTAX;
     if (kind == 1) {
-        if (!(flags & SMX_PARSE_ALLOW_NONFINITE))
-            return SMX_PARSE_NONFINITE;
+        if (!(flags & CLI_PARSE_ALLOW_NONFINITE))
+            return CLI_PARSE_NONFINITE;
         *special = 1;
         *special_value = is_nan ? NAN : (parts->negative ? -INFINITY : INFINITY);
-        return SMX_PARSE_OK;
+        return CLI_PARSE_OK;
     }
-    if (len > SMX_PARSE_MAX_LEN)
-        return SMX_PARSE_TOO_LONG;
+    if (len > CLI_PARSE_MAX_LEN)
+        return CLI_PARSE_TOO_LONG;
     *special = 0;
     *text = s;
     *text_len = len;
-    return SMX_PARSE_OK;
+    return CLI_PARSE_OK;
 }
 
 /* A NUL-terminated copy of the trimmed number for strtof/strtod. */
-static const char *c_string(char buf[SMX_PARSE_MAX_LEN + 1], const char *s, size_t len)
+static const char *c_string(char buf[CLI_PARSE_MAX_LEN + 1], const char *s, size_t len)
 {
     memcpy(buf, s, len);
     buf[len] = '\0';
     return buf;
 }
 
-smx_parse_status smx_parse_f32(float *out, const char *s, size_t len, unsigned flags)
+cli_parse_status cli_parse_f32(float *out, const char *s, size_t len, unsigned flags)
 {
-    char buf[SMX_PARSE_MAX_LEN + 1];
+    char buf[CLI_PARSE_MAX_LEN + 1];
     real_parts parts;
     int special;
     double sv = 0;
     const char *text;
     size_t text_len;
-    smx_parse_status st = prepare_real(s, len, flags, &parts, &special, &sv, &text, &text_len);
-    if (st != SMX_PARSE_OK)
+    cli_parse_status st = prepare_real(s, len, flags, &parts, &special, &sv, &text, &text_len);
+    if (st != CLI_PARSE_OK)
         return st;
     if (special) {
         *out = (float)sv;
-        return SMX_PARSE_OK;
+        return CLI_PARSE_OK;
     }
     if (fast_f32(&parts, out))
-        return SMX_PARSE_OK;
+        return CLI_PARSE_OK;
     char *end;
     errno = 0;
     const float v = strtof(c_string(buf, text, text_len), &end);
     if (*end != '\0')
-        return SMX_PARSE_SYNTAX; /* a locale whose decimal point is not "." */
+        return CLI_PARSE_SYNTAX; /* a locale whose decimal point is not "." */
     if (errno == ERANGE && isinf(v))
-        return SMX_PARSE_RANGE;
+        return CLI_PARSE_RANGE;
     *out = v;
-    return SMX_PARSE_OK;
+    return CLI_PARSE_OK;
 }
 
-smx_parse_status smx_parse_f64(double *out, const char *s, size_t len, unsigned flags)
+cli_parse_status cli_parse_f64(double *out, const char *s, size_t len, unsigned flags)
 {
-    char buf[SMX_PARSE_MAX_LEN + 1];
+    char buf[CLI_PARSE_MAX_LEN + 1];
     real_parts parts;
     int special;
     double sv = 0;
     const char *text;
     size_t text_len;
-    smx_parse_status st = prepare_real(s, len, flags, &parts, &special, &sv, &text, &text_len);
-    if (st != SMX_PARSE_OK)
+    cli_parse_status st = prepare_real(s, len, flags, &parts, &special, &sv, &text, &text_len);
+    if (st != CLI_PARSE_OK)
         return st;
     if (special) {
         *out = sv;
-        return SMX_PARSE_OK;
+        return CLI_PARSE_OK;
     }
     if (fast_f64(&parts, out))
-        return SMX_PARSE_OK;
+        return CLI_PARSE_OK;
     char *end;
     errno = 0;
     const double v = strtod(c_string(buf, text, text_len), &end);
     if (*end != '\0')
-        return SMX_PARSE_SYNTAX;
+        return CLI_PARSE_SYNTAX;
     if (errno == ERANGE && isinf(v))
-        return SMX_PARSE_RANGE;
+        return CLI_PARSE_RANGE;
     *out = v;
-    return SMX_PARSE_OK;
+    return CLI_PARSE_OK;
 }
 
 /* Trims and checks [+-]?digits; copies into buf.  *negative tells the
  * sign. */
-static smx_parse_status prepare_integer(char buf[SMX_PARSE_MAX_LEN + 1], const char *s,
+static cli_parse_status prepare_integer(char buf[CLI_PARSE_MAX_LEN + 1], const char *s,
                                         size_t len, int *negative)
 {
     if (!s)
-        return SMX_PARSE_EMPTY;
+        return CLI_PARSE_EMPTY;
     s = trim(s, &len);
     if (len == 0)
-        return SMX_PARSE_EMPTY;
+        return CLI_PARSE_EMPTY;
     size_t i = 0;
     *negative = 0;
     if (s[0] == '+' || s[0] == '-') {
@@ -307,53 +307,53 @@ static smx_parse_status prepare_integer(char buf[SMX_PARSE_MAX_LEN + 1], const c
         i++;
     }
     if (i == len)
-        return SMX_PARSE_SYNTAX;
+        return CLI_PARSE_SYNTAX;
     for (; i < len; i++)
         if (!is_digit(s[i]))
-            return SMX_PARSE_SYNTAX;
-    if (len > SMX_PARSE_MAX_LEN)
-        return SMX_PARSE_TOO_LONG;
+            return CLI_PARSE_SYNTAX;
+    if (len > CLI_PARSE_MAX_LEN)
+        return CLI_PARSE_TOO_LONG;
     memcpy(buf, s, len);
     buf[len] = '\0';
-    return SMX_PARSE_OK;
+    return CLI_PARSE_OK;
 }
 
-smx_parse_status smx_parse_i64(int64_t *out, const char *s, size_t len)
+cli_parse_status cli_parse_i64(int64_t *out, const char *s, size_t len)
 {
-    char buf[SMX_PARSE_MAX_LEN + 1];
+    char buf[CLI_PARSE_MAX_LEN + 1];
     int negative;
-    smx_parse_status st = prepare_integer(buf, s, len, &negative);
-    if (st != SMX_PARSE_OK)
+    cli_parse_status st = prepare_integer(buf, s, len, &negative);
+    if (st != CLI_PARSE_OK)
         return st;
     char *end;
     errno = 0;
     const long long v = strtoll(buf, &end, 10);
     if (*end != '\0')
-        return SMX_PARSE_SYNTAX;
+        return CLI_PARSE_SYNTAX;
     if (errno == ERANGE)
-        return SMX_PARSE_RANGE;
+        return CLI_PARSE_RANGE;
     *out = (int64_t)v;
-    return SMX_PARSE_OK;
+    return CLI_PARSE_OK;
 }
 
-smx_parse_status smx_parse_i32(int32_t *out, const char *s, size_t len)
+cli_parse_status cli_parse_i32(int32_t *out, const char *s, size_t len)
 {
     int64_t v;
-    smx_parse_status st = smx_parse_i64(&v, s, len);
-    if (st != SMX_PARSE_OK)
+    cli_parse_status st = cli_parse_i64(&v, s, len);
+    if (st != CLI_PARSE_OK)
         return st;
     if (v < INT32_MIN || v > INT32_MAX)
-        return SMX_PARSE_RANGE;
+        return CLI_PARSE_RANGE;
     *out = (int32_t)v;
-    return SMX_PARSE_OK;
+    return CLI_PARSE_OK;
 }
 
-smx_parse_status smx_parse_size(size_t *out, const char *s, size_t len)
+cli_parse_status cli_parse_size(size_t *out, const char *s, size_t len)
 {
-    char buf[SMX_PARSE_MAX_LEN + 1];
+    char buf[CLI_PARSE_MAX_LEN + 1];
     int negative;
-    smx_parse_status st = prepare_integer(buf, s, len, &negative);
-    if (st != SMX_PARSE_OK)
+    cli_parse_status st = prepare_integer(buf, s, len, &negative);
+    if (st != CLI_PARSE_OK)
         return st;
     /* Skip the sign ourselves: strtoull would wrap "-1" to the maximum. */
     const char *digits = buf + (buf[0] == '+' || buf[0] == '-');
@@ -361,15 +361,15 @@ smx_parse_status smx_parse_size(size_t *out, const char *s, size_t len)
     errno = 0;
     const unsigned long long v = strtoull(digits, &end, 10);
     if (*end != '\0')
-        return SMX_PARSE_SYNTAX;
+        return CLI_PARSE_SYNTAX;
     if (negative && v != 0)
-        return SMX_PARSE_RANGE;
+        return CLI_PARSE_RANGE;
     if (errno == ERANGE)
-        return SMX_PARSE_RANGE;
+        return CLI_PARSE_RANGE;
 #if ULLONG_MAX > SIZE_MAX
     if (v > SIZE_MAX)
-        return SMX_PARSE_RANGE;
+        return CLI_PARSE_RANGE;
 #endif
     *out = (size_t)v;
-    return SMX_PARSE_OK;
+    return CLI_PARSE_OK;
 }

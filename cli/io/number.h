@@ -11,50 +11,50 @@
  *
  * No hexadecimal, no thousands separators, no decimal comma, and "inf",
  * "infinity", "nan" (any case, optional sign) only with
- * SMX_PARSE_ALLOW_NONFINITE — data cells never allow them.  The grammar
+ * CLI_PARSE_ALLOW_NONFINITE — data cells never allow them.  The grammar
  * is checked here, then strtof/strtod convert (correctly rounded in
  * glibc), so the result does not depend on the locale as long as
  * LC_NUMERIC is "C" (the smx command never changes it; a locale whose
- * decimal point is not "." would make every fraction SMX_PARSE_SYNTAX,
+ * decimal point is not "." would make every fraction CLI_PARSE_SYNTAX,
  * never a wrong value).
  *
  * Overflow (a finite decimal beyond the type's range) is
- * SMX_PARSE_RANGE.  Underflow is not an error: 1e-50 parses as float to
+ * CLI_PARSE_RANGE.  Underflow is not an error: 1e-50 parses as float to
  * 0, as a decimal that small means zero in a data file.
  *
  * On any failure *out is left untouched.
  */
-#ifndef SMX_CLI_IO_NUMBER_H
-#define SMX_CLI_IO_NUMBER_H
+#ifndef CLI_IO_NUMBER_H
+#define CLI_IO_NUMBER_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-typedef enum smx_parse_status {
-    SMX_PARSE_OK = 0,
-    SMX_PARSE_EMPTY,     /* nothing but blanks */
-    SMX_PARSE_SYNTAX,    /* not a number in the grammar above */
-    SMX_PARSE_NONFINITE, /* inf or nan without SMX_PARSE_ALLOW_NONFINITE */
-    SMX_PARSE_RANGE,     /* beyond the type's range (or negative for size) */
-    SMX_PARSE_TOO_LONG   /* more than SMX_PARSE_MAX_LEN characters after trimming */
-} smx_parse_status;
+typedef enum cli_parse_status {
+    CLI_PARSE_OK = 0,
+    CLI_PARSE_EMPTY,     /* nothing but blanks */
+    CLI_PARSE_SYNTAX,    /* not a number in the grammar above */
+    CLI_PARSE_NONFINITE, /* inf or nan without CLI_PARSE_ALLOW_NONFINITE */
+    CLI_PARSE_RANGE,     /* beyond the type's range (or negative for size) */
+    CLI_PARSE_TOO_LONG   /* more than CLI_PARSE_MAX_LEN characters after trimming */
+} cli_parse_status;
 
-/* Flags for smx_parse_f32/f64. */
-enum { SMX_PARSE_ALLOW_NONFINITE = 1u };
+/* Flags for cli_parse_f32/f64. */
+enum { CLI_PARSE_ALLOW_NONFINITE = 1u };
 
 /* The longest number accepted, in characters after trimming blanks: 17
  * significant digits need about 25, and 255 leaves room for any zero
  * padding a program writes without copying a field to the heap. */
-#define SMX_PARSE_MAX_LEN 255
+#define CLI_PARSE_MAX_LEN 255
 
 /* "not a number", "empty", ... — never NULL. */
-const char *smx_parse_strstatus(smx_parse_status status);
+const char *cli_parse_strstatus(cli_parse_status status);
 
-smx_parse_status smx_parse_f32(float *out, const char *s, size_t len, unsigned flags);
-smx_parse_status smx_parse_f64(double *out, const char *s, size_t len, unsigned flags);
-smx_parse_status smx_parse_i64(int64_t *out, const char *s, size_t len);
-smx_parse_status smx_parse_i32(int32_t *out, const char *s, size_t len);
+cli_parse_status cli_parse_f32(float *out, const char *s, size_t len, unsigned flags);
+cli_parse_status cli_parse_f64(double *out, const char *s, size_t len, unsigned flags);
+cli_parse_status cli_parse_i64(int64_t *out, const char *s, size_t len);
+cli_parse_status cli_parse_i32(int32_t *out, const char *s, size_t len);
 /* A non-negative integer that fits size_t ("+5" allowed, "-0" too). */
-smx_parse_status smx_parse_size(size_t *out, const char *s, size_t len);
+cli_parse_status cli_parse_size(size_t *out, const char *s, size_t len);
 
 #endif

@@ -18,8 +18,8 @@
 /* JSON numbers are doubles: integers up to 2^53 are exact.  Past 10^15
  * cJSON would print them in exponent form, which readers refuse for an
  * integer, so the writer keeps every number below that (a petabyte). */
-#define SMX__ST_MAX_JSON_INT 999999999999999.0
-#define SMX__ST_MAX_JSON_INT_Z ((size_t)999999999999999ull)
+#define CLI_ST_MAX_JSON_INT 999999999999999.0
+#define CLI_ST_MAX_JSON_INT_Z ((size_t)999999999999999ull)
 
 static const char METADATA_KEY[] = "__metadata__";
 
@@ -101,32 +101,32 @@ static size_t find_duplicate(const char *const *names, size_t n)
 
 static void quote(char *dst, size_t cap, const char *s)
 {
-    smx__io_quote(dst, cap, s, strlen(s));
+    cli_io_quote(dst, cap, s, strlen(s));
 }
 
 /* ------------------------------------------------------------------ */
 /* Writing                                                              */
 /* ------------------------------------------------------------------ */
 
-static smx_io_status check_utf8_arg(const char *s, const char *what, size_t i, smx_io_error *err)
+static cli_io_status check_utf8_arg(const char *s, const char *what, size_t i, cli_io_error *err)
 {
     size_t bad;
     if (!s)
-        return smx__io_fail(err, SMX_IO_ERR_ARG, NULL, 0, 0, "%s %zu is NULL", what, i + 1);
-    if (!smx__utf8_valid(s, strlen(s), &bad))
-        return smx__io_fail(err, SMX_IO_ERR_ENCODING, NULL, 0, 0,
-                            "%s %zu is not valid UTF-8 (byte %zu)", what, i + 1, bad + 1);
-    return SMX_IO_OK;
+        return cli_io_fail(err, CLI_IO_ERR_ARG, NULL, 0, 0, "%s %zu is NULL", what, i + 1);
+    if (!cli_utf8_valid(s, strlen(s), &bad))
+        return cli_io_fail(err, CLI_IO_ERR_ENCODING, NULL, 0, 0,
+                           "%s %zu is not valid UTF-8 (byte %zu)", what, i + 1, bad + 1);
+    return CLI_IO_OK;
 }
 
-smx_io_status smx_st_write_buffer(unsigned char **out, size_t *out_size,
-                                  const smx_st_entry *tensors, size_t n_tensors,
-                                  const smx_st_kv *metadata, size_t n_metadata,
-                                  smx_io_error *err)
+cli_io_status cli_st_write_buffer(unsigned char **out, size_t *out_size,
+                                  const cli_st_entry *tensors, size_t n_tensors,
+                                  const cli_st_kv *metadata, size_t n_metadata,
+                                  cli_io_error *err)
 {
     if (!out || !out_size || (n_tensors && !tensors) || (n_metadata && !metadata))
-        return smx__io_fail(err, SMX_IO_ERR_ARG, NULL, 0, 0, "smx_st_write_buffer: NULL argument");
-    smx_io_status st;
+        return cli_io_fail(err, CLI_IO_ERR_ARG, NULL, 0, 0, "cli_st_write_buffer: NULL argument");
+    cli_io_status st;
     const char **names = malloc((n_tensors + n_metadata + 1) * sizeof *names);
     size_t *offsets = malloc((n_tensors + 1) * sizeof *offsets);
     cJSON *root = NULL;
@@ -138,38 +138,38 @@ smx_io_status smx_st_write_buffer(unsigned char **out, size_t *out_size,
     /* Check the arguments and lay the tensors out. */
     size_t data_bytes = 0;
     for (size_t i = 0; i < n_tensors; i++) {
-        const smx_st_entry *t = &tensors[i];
-        if ((st = check_utf8_arg(t->name, "tensor name", i, err)) != SMX_IO_OK)
+        const cli_st_entry *t = &tensors[i];
+        if ((st = check_utf8_arg(t->name, "tensor name", i, err)) != CLI_IO_OK)
             goto fail;
         char shown[64];
         quote(shown, sizeof shown, t->name);
         if (strcmp(t->name, METADATA_KEY) == 0) {
-            st = smx__io_fail(err, SMX_IO_ERR_ARG, NULL, 0, 0,
-                              "tensor %zu: the name %s is reserved", i + 1, shown);
+            st = cli_io_fail(err, CLI_IO_ERR_ARG, NULL, 0, 0,
+                             "tensor %zu: the name %s is reserved", i + 1, shown);
             goto fail;
         }
-        if (t->ndim > SMX_ST_MAX_DIMS || (t->ndim && !t->shape)) {
-            st = smx__io_fail(err, SMX_IO_ERR_ARG, NULL, 0, 0,
-                              "tensor %s: %zu dimensions (at most %d, with a shape)", shown,
-                              t->ndim, SMX_ST_MAX_DIMS);
+        if (t->ndim > CLI_ST_MAX_DIMS || (t->ndim && !t->shape)) {
+            st = cli_io_fail(err, CLI_IO_ERR_ARG, NULL, 0, 0,
+                             "tensor %s: %zu dimensions (at most %d, with a shape)", shown,
+                             t->ndim, CLI_ST_MAX_DIMS);
             goto fail;
         }
         size_t count = 1, bytes, end;
         for (size_t k = 0; k < t->ndim; k++) {
-            if (t->shape[k] > SMX__ST_MAX_JSON_INT_Z || smx__mul_size(count, t->shape[k], &count)) {
-                st = smx__io_fail(err, SMX_IO_ERR_TOO_LARGE, NULL, 0, 0,
-                                  "tensor %s: the shape is too large", shown);
+            if (t->shape[k] > CLI_ST_MAX_JSON_INT_Z || cli_mul_size(count, t->shape[k], &count)) {
+                st = cli_io_fail(err, CLI_IO_ERR_TOO_LARGE, NULL, 0, 0,
+                                 "tensor %s: the shape is too large", shown);
                 goto fail;
             }
         }
-        if (smx__mul_size(count, sizeof(float), &bytes) ||
-            smx__add_size(data_bytes, bytes, &end) || end > SMX__ST_MAX_JSON_INT_Z) {
-            st = smx__io_fail(err, SMX_IO_ERR_TOO_LARGE, NULL, 0, 0,
-                              "tensor %s: the tensors are too large for one file", shown);
+        if (cli_mul_size(count, sizeof(float), &bytes) ||
+            cli_add_size(data_bytes, bytes, &end) || end > CLI_ST_MAX_JSON_INT_Z) {
+            st = cli_io_fail(err, CLI_IO_ERR_TOO_LARGE, NULL, 0, 0,
+                             "tensor %s: the tensors are too large for one file", shown);
             goto fail;
         }
         if (count && !t->data) {
-            st = smx__io_fail(err, SMX_IO_ERR_ARG, NULL, 0, 0, "tensor %s: data is NULL", shown);
+            st = cli_io_fail(err, CLI_IO_ERR_ARG, NULL, 0, 0, "tensor %s: data is NULL", shown);
             goto fail;
         }
         offsets[i] = data_bytes;
@@ -183,12 +183,12 @@ smx_io_status smx_st_write_buffer(unsigned char **out, size_t *out_size,
     if (dup != SIZE_MAX) {
         char shown[64];
         quote(shown, sizeof shown, names[dup]);
-        st = smx__io_fail(err, SMX_IO_ERR_ARG, NULL, 0, 0, "two tensors are named %s", shown);
+        st = cli_io_fail(err, CLI_IO_ERR_ARG, NULL, 0, 0, "two tensors are named %s", shown);
         goto fail;
     }
     for (size_t i = 0; i < n_metadata; i++) {
-        if ((st = check_utf8_arg(metadata[i].key, "metadata key", i, err)) != SMX_IO_OK ||
-            (st = check_utf8_arg(metadata[i].value, "metadata value", i, err)) != SMX_IO_OK)
+        if ((st = check_utf8_arg(metadata[i].key, "metadata key", i, err)) != CLI_IO_OK ||
+            (st = check_utf8_arg(metadata[i].value, "metadata value", i, err)) != CLI_IO_OK)
             goto fail;
         names[i] = metadata[i].key;
     }
@@ -198,8 +198,8 @@ smx_io_status smx_st_write_buffer(unsigned char **out, size_t *out_size,
     if (dup != SIZE_MAX) {
         char shown[64];
         quote(shown, sizeof shown, names[dup]);
-        st = smx__io_fail(err, SMX_IO_ERR_ARG, NULL, 0, 0, "metadata key %s is given twice",
-                          shown);
+        st = cli_io_fail(err, CLI_IO_ERR_ARG, NULL, 0, 0, "metadata key %s is given twice",
+                         shown);
         goto fail;
     }
 
@@ -216,7 +216,7 @@ smx_io_status smx_st_write_buffer(unsigned char **out, size_t *out_size,
                 goto oom;
     }
     for (size_t i = 0; i < n_tensors; i++) {
-        const smx_st_entry *t = &tensors[i];
+        const cli_st_entry *t = &tensors[i];
         cJSON *obj = cJSON_AddObjectToObject(root, t->name);
         if (!obj || !cJSON_AddStringToObject(obj, "dtype", "F32"))
             goto oom;
@@ -248,7 +248,7 @@ smx_io_status smx_st_write_buffer(unsigned char **out, size_t *out_size,
     /* Pad with spaces so that the data section starts 8-byte aligned. */
     const size_t header_len = (json_len + 7) / 8 * 8;
     size_t total;
-    if (smx__add_size(8 + header_len, data_bytes, &total))
+    if (cli_add_size(8 + header_len, data_bytes, &total))
         goto oom;
     buf = malloc(total ? total : 1);
     if (!buf)
@@ -266,13 +266,13 @@ smx_io_status smx_st_write_buffer(unsigned char **out, size_t *out_size,
     cJSON_Delete(root);
     free(names);
     free(offsets);
-    smx__io_ok(err);
+    cli_io_ok(err);
     *out = buf;
     *out_size = total;
-    return SMX_IO_OK;
+    return CLI_IO_OK;
 
 oom:
-    st = smx__io_fail(err, SMX_IO_ERR_NOMEM, NULL, 0, 0, "out of memory writing a model");
+    st = cli_io_fail(err, CLI_IO_ERR_NOMEM, NULL, 0, 0, "out of memory writing a model");
 fail:
     if (json)
         cJSON_free(json);
@@ -283,30 +283,30 @@ fail:
     return st;
 }
 
-smx_io_status smx_st_write_file(const char *path, const smx_st_entry *tensors, size_t n_tensors,
-                                const smx_st_kv *metadata, size_t n_metadata,
-                                smx_io_error *err)
+cli_io_status cli_st_write_file(const char *path, const cli_st_entry *tensors, size_t n_tensors,
+                                const cli_st_kv *metadata, size_t n_metadata,
+                                cli_io_error *err)
 {
     if (!path || !*path)
-        return smx__io_fail(err, SMX_IO_ERR_ARG, NULL, 0, 0, "no file name to save the model");
+        return cli_io_fail(err, CLI_IO_ERR_ARG, NULL, 0, 0, "no file name to save the model");
     unsigned char *buf;
     size_t size;
-    smx_io_status st = smx_st_write_buffer(&buf, &size, tensors, n_tensors, metadata, n_metadata,
+    cli_io_status st = cli_st_write_buffer(&buf, &size, tensors, n_tensors, metadata, n_metadata,
                                            err);
-    if (st != SMX_IO_OK)
+    if (st != CLI_IO_OK)
         return st;
     const size_t plen = strlen(path);
     char *tmp = malloc(plen + 5);
     if (!tmp) {
         free(buf);
-        return smx__io_fail(err, SMX_IO_ERR_NOMEM, path, 0, 0, "out of memory");
+        return cli_io_fail(err, CLI_IO_ERR_NOMEM, path, 0, 0, "out of memory");
     }
     memcpy(tmp, path, plen);
     memcpy(tmp + plen, ".tmp", 5);
     FILE *f = fopen(tmp, "wb");
     if (!f) {
-        st = smx__io_fail(err, SMX_IO_ERR_WRITE, NULL, 0, 0, "cannot create '%s': %s", tmp,
-                          strerror(errno));
+        st = cli_io_fail(err, CLI_IO_ERR_WRITE, NULL, 0, 0, "cannot create '%s': %s", tmp,
+                         strerror(errno));
         goto done;
     }
     const int wrote = fwrite(buf, 1, size, f) == size;
@@ -318,18 +318,18 @@ smx_io_status smx_st_write_file(const char *path, const smx_st_entry *tensors, s
     if (wrote && flushed && !closed)
         saved = errno;
     if (!wrote || !flushed || !closed) {
-        st = smx__io_fail(err, SMX_IO_ERR_WRITE, NULL, 0, 0, "cannot write '%s': %s", tmp,
-                          strerror(saved));
+        st = cli_io_fail(err, CLI_IO_ERR_WRITE, NULL, 0, 0, "cannot write '%s': %s", tmp,
+                         strerror(saved));
         remove(tmp);
         goto done;
     }
     if (rename(tmp, path) != 0) {
-        st = smx__io_fail(err, SMX_IO_ERR_WRITE, NULL, 0, 0, "cannot rename '%s' to '%s': %s",
-                          tmp, path, strerror(errno));
+        st = cli_io_fail(err, CLI_IO_ERR_WRITE, NULL, 0, 0, "cannot rename '%s' to '%s': %s",
+                         tmp, path, strerror(errno));
         remove(tmp);
         goto done;
     }
-    smx__io_ok(err);
+    cli_io_ok(err);
 done:
     free(tmp);
     free(buf);
@@ -340,7 +340,7 @@ done:
 /* Reading                                                              */
 /* ------------------------------------------------------------------ */
 
-void smx_st_free(smx_st_file *f)
+void cli_st_free(cli_st_file *f)
 {
     if (!f)
         return;
@@ -365,7 +365,7 @@ static int json_size(const cJSON *v, size_t *out)
     if (!cJSON_IsNumber(v))
         return 0;
     const double d = v->valuedouble;
-    if (!(d >= 0.0 && d <= SMX__ST_MAX_JSON_INT))
+    if (!(d >= 0.0 && d <= CLI_ST_MAX_JSON_INT))
         return 0;
     const uint64_t u = (uint64_t)d;
     if ((double)u != d)
@@ -376,15 +376,15 @@ static int json_size(const cJSON *v, size_t *out)
 
 typedef struct reader {
     const char *source;
-    smx_io_error *err;
-    unsigned flags; /* SMX_ST_UNCLAIMED_LATER */
+    cli_io_error *err;
+    unsigned flags; /* CLI_ST_UNCLAIMED_LATER */
 } reader;
 
 /* Every number in a header is a shape extent or a data offset, and must
  * be written as digits: 4.0, 4e0 and -0 equal an integer in a double but
  * are not one in JSON (the reference reader, serde, refuses them too).
  * The header is valid JSON here; strings are skipped whole. */
-static smx_io_status check_integer_syntax(const reader *r, const char *h, size_t n)
+static cli_io_status check_integer_syntax(const reader *r, const char *h, size_t n)
 {
     int depth = 0;
     const char *key[3] = {NULL, NULL, NULL}, *str = NULL;
@@ -421,27 +421,27 @@ static smx_io_status check_integer_syntax(const reader *r, const char *h, size_t
             if (!plain && depth == 3 && key[1] && key[2] &&
                 !(key_len[1] == strlen(METADATA_KEY) &&
                   !memcmp(key[1], METADATA_KEY, key_len[1])))
-                return smx__io_fail(r->err, SMX_IO_ERR_FORMAT, r->source, 0, 0,
-                                    "tensor \"%.*s\": \"%.*s\" entry %zu is %.*s, not an "
-                                    "integer written as digits",
-                                    (int)(key_len[1] > 48 ? 48 : key_len[1]), key[1],
-                                    (int)(key_len[2] > 16 ? 16 : key_len[2]), key[2], entry,
-                                    (int)(j - i > 32 ? 32 : j - i), h + i);
+                return cli_io_fail(r->err, CLI_IO_ERR_FORMAT, r->source, 0, 0,
+                                   "tensor \"%.*s\": \"%.*s\" entry %zu is %.*s, not an "
+                                   "integer written as digits",
+                                   (int)(key_len[1] > 48 ? 48 : key_len[1]), key[1],
+                                   (int)(key_len[2] > 16 ? 16 : key_len[2]), key[2], entry,
+                                   (int)(j - i > 32 ? 32 : j - i), h + i);
             i = j - 1;
         }
     }
-    return SMX_IO_OK;
+    return CLI_IO_OK;
 }
 
 /* Reads one tensor's entry into *t (name already set). */
-static smx_io_status read_tensor(const reader *r, const cJSON *entry, smx_st_tensor *t,
+static cli_io_status read_tensor(const reader *r, const cJSON *entry, cli_st_tensor *t,
                                  size_t data_size)
 {
     char shown[64];
     quote(shown, sizeof shown, t->name);
     if (!cJSON_IsObject(entry))
-        return smx__io_fail(r->err, SMX_IO_ERR_FORMAT, r->source, 0, 0,
-                            "tensor %s: its entry is not a JSON object", shown);
+        return cli_io_fail(r->err, CLI_IO_ERR_FORMAT, r->source, 0, 0,
+                           "tensor %s: its entry is not a JSON object", shown);
     const cJSON *dtype = NULL, *shape = NULL, *offs = NULL;
     for (const cJSON *f = entry->child; f; f = f->next) {
         const cJSON **slot = NULL;
@@ -454,22 +454,22 @@ static smx_io_status read_tensor(const reader *r, const cJSON *entry, smx_st_ten
         char shown_f[64];
         quote(shown_f, sizeof shown_f, f->string ? f->string : "");
         if (!slot)
-            return smx__io_fail(r->err, SMX_IO_ERR_FORMAT, r->source, 0, 0,
-                                "tensor %s: unknown field %s", shown, shown_f);
+            return cli_io_fail(r->err, CLI_IO_ERR_FORMAT, r->source, 0, 0,
+                               "tensor %s: unknown field %s", shown, shown_f);
         if (*slot)
-            return smx__io_fail(r->err, SMX_IO_ERR_FORMAT, r->source, 0, 0,
-                                "tensor %s: field %s is given twice", shown, shown_f);
+            return cli_io_fail(r->err, CLI_IO_ERR_FORMAT, r->source, 0, 0,
+                               "tensor %s: field %s is given twice", shown, shown_f);
         *slot = f;
     }
     if (!dtype || !shape || !offs)
-        return smx__io_fail(r->err, SMX_IO_ERR_FORMAT, r->source, 0, 0,
-                            "tensor %s: field \"%s\" is missing", shown,
-                            !dtype ? "dtype" : !shape ? "shape" : "data_offsets");
+        return cli_io_fail(r->err, CLI_IO_ERR_FORMAT, r->source, 0, 0,
+                           "tensor %s: field \"%s\" is missing", shown,
+                           !dtype ? "dtype" : !shape ? "shape" : "data_offsets");
 
     /* dtype */
     if (!cJSON_IsString(dtype))
-        return smx__io_fail(r->err, SMX_IO_ERR_FORMAT, r->source, 0, 0,
-                            "tensor %s: \"dtype\" is not a string", shown);
+        return cli_io_fail(r->err, CLI_IO_ERR_FORMAT, r->source, 0, 0,
+                           "tensor %s: \"dtype\" is not a string", shown);
     size_t k = 0;
     const size_t n_dtypes = sizeof DTYPES / sizeof DTYPES[0];
     while (k < n_dtypes && strcmp(DTYPES[k].name, dtype->valuestring) != 0)
@@ -477,30 +477,30 @@ static smx_io_status read_tensor(const reader *r, const cJSON *entry, smx_st_ten
     char shown_d[64];
     quote(shown_d, sizeof shown_d, dtype->valuestring);
     if (k == n_dtypes)
-        return smx__io_fail(r->err, SMX_IO_ERR_FORMAT, r->source, 0, 0,
-                            "tensor %s: unknown dtype %s", shown, shown_d);
+        return cli_io_fail(r->err, CLI_IO_ERR_FORMAT, r->source, 0, 0,
+                           "tensor %s: unknown dtype %s", shown, shown_d);
     if (strcmp(DTYPES[k].name, "F32") != 0)
-        return smx__io_fail(r->err, SMX_IO_ERR_DTYPE, r->source, 0, 0,
-                            "tensor %s: dtype %s (%u-bit) is not supported: smx models hold F32",
-                            shown, DTYPES[k].name, DTYPES[k].bits);
+        return cli_io_fail(r->err, CLI_IO_ERR_DTYPE, r->source, 0, 0,
+                           "tensor %s: dtype %s (%u-bit) is not supported: smx models hold F32",
+                           shown, DTYPES[k].name, DTYPES[k].bits);
 
     /* shape */
     if (!cJSON_IsArray(shape))
-        return smx__io_fail(r->err, SMX_IO_ERR_FORMAT, r->source, 0, 0,
-                            "tensor %s: \"shape\" is not an array", shown);
+        return cli_io_fail(r->err, CLI_IO_ERR_FORMAT, r->source, 0, 0,
+                           "tensor %s: \"shape\" is not an array", shown);
     const int ndim = cJSON_GetArraySize(shape);
-    if (ndim > SMX_ST_MAX_DIMS)
-        return smx__io_fail(r->err, SMX_IO_ERR_FORMAT, r->source, 0, 0,
-                            "tensor %s: \"shape\" has %d dimensions, at most %d are supported",
-                            shown, ndim, SMX_ST_MAX_DIMS);
+    if (ndim > CLI_ST_MAX_DIMS)
+        return cli_io_fail(r->err, CLI_IO_ERR_FORMAT, r->source, 0, 0,
+                           "tensor %s: \"shape\" has %d dimensions, at most %d are supported",
+                           shown, ndim, CLI_ST_MAX_DIMS);
     t->ndim = (size_t)ndim;
     size_t count = 1, overflow = 0, dim = 0;
     for (const cJSON *v = shape->child; v; v = v->next, dim++) {
         if (!json_size(v, &t->shape[dim]))
-            return smx__io_fail(r->err, SMX_IO_ERR_FORMAT, r->source, 0, 0,
-                                "tensor %s: \"shape\" entry %zu is not a non-negative integer",
-                                shown, dim + 1);
-        if (smx__mul_size(count, t->shape[dim], &count))
+            return cli_io_fail(r->err, CLI_IO_ERR_FORMAT, r->source, 0, 0,
+                               "tensor %s: \"shape\" entry %zu is not a non-negative integer",
+                               shown, dim + 1);
+        if (cli_mul_size(count, t->shape[dim], &count))
             overflow = 1;
     }
     /* A zero extent makes the count 0 even after an overflow. */
@@ -508,40 +508,40 @@ static smx_io_status read_tensor(const reader *r, const cJSON *entry, smx_st_ten
         if (t->shape[d] == 0)
             count = 0, overflow = 0;
     size_t bytes = 0;
-    if (overflow || smx__mul_size(count, sizeof(float), &bytes))
-        return smx__io_fail(r->err, SMX_IO_ERR_FORMAT, r->source, 0, 0,
-                            "tensor %s: \"shape\" has more elements than memory can hold",
-                            shown);
+    if (overflow || cli_mul_size(count, sizeof(float), &bytes))
+        return cli_io_fail(r->err, CLI_IO_ERR_FORMAT, r->source, 0, 0,
+                           "tensor %s: \"shape\" has more elements than memory can hold",
+                           shown);
     t->count = count;
 
     /* data_offsets */
     if (!cJSON_IsArray(offs) || cJSON_GetArraySize(offs) != 2 ||
         !json_size(offs->child, &t->begin) || !json_size(offs->child->next, &t->end))
-        return smx__io_fail(r->err, SMX_IO_ERR_FORMAT, r->source, 0, 0,
-                            "tensor %s: \"data_offsets\" is not two non-negative integers "
-                            "[begin, end]",
-                            shown);
+        return cli_io_fail(r->err, CLI_IO_ERR_FORMAT, r->source, 0, 0,
+                           "tensor %s: \"data_offsets\" is not two non-negative integers "
+                           "[begin, end]",
+                           shown);
     if (t->end < t->begin)
-        return smx__io_fail(r->err, SMX_IO_ERR_FORMAT, r->source, 0, 0,
-                            "tensor %s: \"data_offsets\" [%zu, %zu] end before they begin", shown,
-                            t->begin, t->end);
+        return cli_io_fail(r->err, CLI_IO_ERR_FORMAT, r->source, 0, 0,
+                           "tensor %s: \"data_offsets\" [%zu, %zu] end before they begin", shown,
+                           t->begin, t->end);
     if (t->end - t->begin != bytes)
-        return smx__io_fail(r->err, SMX_IO_ERR_FORMAT, r->source, 0, 0,
-                            "tensor %s: \"shape\" holds %zu floats (%zu bytes) but "
-                            "\"data_offsets\" [%zu, %zu] span %zu bytes",
-                            shown, count, bytes, t->begin, t->end, t->end - t->begin);
+        return cli_io_fail(r->err, CLI_IO_ERR_FORMAT, r->source, 0, 0,
+                           "tensor %s: \"shape\" holds %zu floats (%zu bytes) but "
+                           "\"data_offsets\" [%zu, %zu] span %zu bytes",
+                           shown, count, bytes, t->begin, t->end, t->end - t->begin);
     if (t->end > data_size)
-        return smx__io_fail(r->err, SMX_IO_ERR_TRUNCATED, r->source, 0, 0,
-                            "tensor %s: \"data_offsets\" [%zu, %zu] end past the data section "
-                            "(%zu bytes): truncated file?",
-                            shown, t->begin, t->end, data_size);
-    return SMX_IO_OK;
+        return cli_io_fail(r->err, CLI_IO_ERR_TRUNCATED, r->source, 0, 0,
+                           "tensor %s: \"data_offsets\" [%zu, %zu] end past the data section "
+                           "(%zu bytes): truncated file?",
+                           shown, t->begin, t->end, data_size);
+    return CLI_IO_OK;
 }
 
 static int cmp_tensor_offsets(const void *a, const void *b)
 {
-    const smx_st_tensor *x = *(const smx_st_tensor *const *)a;
-    const smx_st_tensor *y = *(const smx_st_tensor *const *)b;
+    const cli_st_tensor *x = *(const cli_st_tensor *const *)a;
+    const cli_st_tensor *y = *(const cli_st_tensor *const *)b;
     if (x->begin != y->begin)
         return x->begin < y->begin ? -1 : 1;
     if (x->end != y->end)
@@ -550,141 +550,141 @@ static int cmp_tensor_offsets(const void *a, const void *b)
 }
 
 /* The tensors, sorted by offset, must tile [0, data_size) exactly; with
- * SMX_ST_UNCLAIMED_LATER, only overlaps are refused here. */
-static smx_io_status check_coverage(const reader *r, const smx_st_tensor *t, size_t n,
+ * CLI_ST_UNCLAIMED_LATER, only overlaps are refused here. */
+static cli_io_status check_coverage(const reader *r, const cli_st_tensor *t, size_t n,
                                     size_t data_size)
 {
-    const int gaps_later = (r->flags & SMX_ST_UNCLAIMED_LATER) != 0;
-    const smx_st_tensor **order = malloc((n ? n : 1) * sizeof *order);
+    const int gaps_later = (r->flags & CLI_ST_UNCLAIMED_LATER) != 0;
+    const cli_st_tensor **order = malloc((n ? n : 1) * sizeof *order);
     if (!order)
-        return smx__io_fail(r->err, SMX_IO_ERR_NOMEM, r->source, 0, 0, "out of memory");
+        return cli_io_fail(r->err, CLI_IO_ERR_NOMEM, r->source, 0, 0, "out of memory");
     for (size_t i = 0; i < n; i++)
         order[i] = &t[i];
     qsort(order, n, sizeof *order, cmp_tensor_offsets);
-    smx_io_status st = SMX_IO_OK;
+    cli_io_status st = CLI_IO_OK;
     size_t pos = 0;
-    const smx_st_tensor *prev = NULL;
-    for (size_t i = 0; i < n && st == SMX_IO_OK; i++) {
+    const cli_st_tensor *prev = NULL;
+    for (size_t i = 0; i < n && st == CLI_IO_OK; i++) {
         char shown[64], shown_p[64];
         quote(shown, sizeof shown, order[i]->name);
         if (order[i]->begin > pos && !gaps_later)
-            st = smx__io_fail(r->err, SMX_IO_ERR_FORMAT, r->source, 0, 0,
-                              "bytes [%zu, %zu) of the data section belong to no tensor "
-                              "(before tensor %s)",
-                              pos, order[i]->begin, shown);
+            st = cli_io_fail(r->err, CLI_IO_ERR_FORMAT, r->source, 0, 0,
+                             "bytes [%zu, %zu) of the data section belong to no tensor "
+                             "(before tensor %s)",
+                             pos, order[i]->begin, shown);
         else if (order[i]->begin < pos) {
             quote(shown_p, sizeof shown_p, prev->name);
-            st = smx__io_fail(r->err, SMX_IO_ERR_FORMAT, r->source, 0, 0,
-                              "tensor %s (bytes [%zu, %zu)) overlaps tensor %s (bytes [%zu, "
-                              "%zu))",
-                              shown, order[i]->begin, order[i]->end, shown_p, prev->begin,
-                              prev->end);
+            st = cli_io_fail(r->err, CLI_IO_ERR_FORMAT, r->source, 0, 0,
+                             "tensor %s (bytes [%zu, %zu)) overlaps tensor %s (bytes [%zu, "
+                             "%zu))",
+                             shown, order[i]->begin, order[i]->end, shown_p, prev->begin,
+                             prev->end);
         }
         pos = order[i]->end > pos ? order[i]->end : pos;
         prev = order[i];
     }
-    if (st == SMX_IO_OK && pos != data_size && !gaps_later)
-        st = smx__io_fail(r->err, SMX_IO_ERR_FORMAT, r->source, 0, 0,
-                          "the last %zu bytes of the data section belong to no tensor",
-                          data_size - pos);
+    if (st == CLI_IO_OK && pos != data_size && !gaps_later)
+        st = cli_io_fail(r->err, CLI_IO_ERR_FORMAT, r->source, 0, 0,
+                         "the last %zu bytes of the data section belong to no tensor",
+                         data_size - pos);
     free(order);
     return st;
 }
 
-smx_io_status smx_st_check_coverage(const smx_st_file *f, smx_io_error *err)
+cli_io_status cli_st_check_coverage(const cli_st_file *f, cli_io_error *err)
 {
     if (!f)
-        return smx__io_fail(err, SMX_IO_ERR_ARG, NULL, 0, 0, "smx_st_check_coverage: NULL");
+        return cli_io_fail(err, CLI_IO_ERR_ARG, NULL, 0, 0, "cli_st_check_coverage: NULL");
     const reader r = {f->source ? f->source : "<buffer>", err, 0};
-    const smx_io_status st = check_coverage(&r, f->tensors, f->n_tensors, f->data_size);
-    if (st == SMX_IO_OK)
-        smx__io_ok(err);
+    const cli_io_status st = check_coverage(&r, f->tensors, f->n_tensors, f->data_size);
+    if (st == CLI_IO_OK)
+        cli_io_ok(err);
     return st;
 }
 
-static smx_io_status read_image(smx_st_file *out, const unsigned char *data, size_t size,
-                                const char *source, unsigned flags, smx_io_error *err)
+static cli_io_status read_image(cli_st_file *out, const unsigned char *data, size_t size,
+                                const char *source, unsigned flags, cli_io_error *err)
 {
     const reader r = {source, err, flags};
-    smx_st_file f;
+    cli_st_file f;
     memset(&f, 0, sizeof f);
     char *hdr = NULL;
     cJSON *root = NULL;
-    smx_io_status st;
+    cli_io_status st;
 
-    if (!(f.source = smx__strndup(source, strlen(source))))
+    if (!(f.source = cli_strndup(source, strlen(source))))
         goto oom;
     if (size < 8) {
-        st = smx__io_fail(err, SMX_IO_ERR_TRUNCATED, source, 0, 0,
-                          "the file has %zu bytes, too few for a safetensors file (it starts "
-                          "with an 8-byte header length): truncated file?",
-                          size);
+        st = cli_io_fail(err, CLI_IO_ERR_TRUNCATED, source, 0, 0,
+                         "the file has %zu bytes, too few for a safetensors file (it starts "
+                         "with an 8-byte header length): truncated file?",
+                         size);
         goto fail;
     }
     const uint64_t n64 = get_le64(data);
-    if (n64 > SMX_ST_MAX_HEADER) {
-        st = smx__io_fail(err, SMX_IO_ERR_FORMAT, source, 0, 0,
-                          "header length %llu is over the 100 MB limit: not a safetensors file?",
-                          (unsigned long long)n64);
+    if (n64 > CLI_ST_MAX_HEADER) {
+        st = cli_io_fail(err, CLI_IO_ERR_FORMAT, source, 0, 0,
+                         "header length %llu is over the 100 MB limit: not a safetensors file?",
+                         (unsigned long long)n64);
         goto fail;
     }
     const size_t n = (size_t)n64;
     if (n > size - 8) {
-        st = smx__io_fail(err, SMX_IO_ERR_TRUNCATED, source, 0, 0,
-                          "header length %zu runs past the end of the file (%zu bytes): "
-                          "truncated file?",
-                          n, size);
+        st = cli_io_fail(err, CLI_IO_ERR_TRUNCATED, source, 0, 0,
+                         "header length %zu runs past the end of the file (%zu bytes): "
+                         "truncated file?",
+                         n, size);
         goto fail;
     }
     const unsigned char *h = data + 8;
     if (n < 2) {
-        st = smx__io_fail(err, SMX_IO_ERR_FORMAT, source, 0, 0,
-                          "header length %zu is too short for a JSON object", n);
+        st = cli_io_fail(err, CLI_IO_ERR_FORMAT, source, 0, 0,
+                         "header length %zu is too short for a JSON object", n);
         goto fail;
     }
     if (h[0] != '{') {
-        st = smx__io_fail(err, SMX_IO_ERR_FORMAT, source, 0, 0,
-                          "the header (%zu bytes at byte 8) does not start with '{': not a "
-                          "safetensors file?",
-                          n);
+        st = cli_io_fail(err, CLI_IO_ERR_FORMAT, source, 0, 0,
+                         "the header (%zu bytes at byte 8) does not start with '{': not a "
+                         "safetensors file?",
+                         n);
         goto fail;
     }
     size_t bad;
     const unsigned char *nul = memchr(h, 0, n);
     if (nul) {
-        st = smx__io_fail(err, SMX_IO_ERR_FORMAT, source, 0, 0,
-                          "the header holds a NUL byte at byte %zu", (size_t)(nul - data));
+        st = cli_io_fail(err, CLI_IO_ERR_FORMAT, source, 0, 0,
+                         "the header holds a NUL byte at byte %zu", (size_t)(nul - data));
         goto fail;
     }
-    if (!smx__utf8_valid((const char *)h, n, &bad)) {
-        st = smx__io_fail(err, SMX_IO_ERR_FORMAT, source, 0, 0,
-                          "the header is not valid UTF-8 at byte %zu", 8 + bad);
+    if (!cli_utf8_valid((const char *)h, n, &bad)) {
+        st = cli_io_fail(err, CLI_IO_ERR_FORMAT, source, 0, 0,
+                         "the header is not valid UTF-8 at byte %zu", 8 + bad);
         goto fail;
     }
     /* cJSON gets a NUL-terminated copy: it must never see past the header. */
-    if (!(hdr = smx__strndup((const char *)h, n)))
+    if (!(hdr = cli_strndup((const char *)h, n)))
         goto oom;
     const char *end = NULL;
     root = cJSON_ParseWithLengthOpts(hdr, n, &end, 0);
     if (!root) {
         const size_t at = end && end >= hdr && end <= hdr + n ? (size_t)(end - hdr) : 0;
-        st = smx__io_fail(err, SMX_IO_ERR_FORMAT, source, 0, 0,
-                          "the header is not valid JSON (error near byte %zu)", 8 + at);
+        st = cli_io_fail(err, CLI_IO_ERR_FORMAT, source, 0, 0,
+                         "the header is not valid JSON (error near byte %zu)", 8 + at);
         goto fail;
     }
     for (const char *q = end; q < hdr + n; q++)
         if (*q != ' ' && *q != '\t' && *q != '\n' && *q != '\r') {
-            st = smx__io_fail(err, SMX_IO_ERR_FORMAT, source, 0, 0,
-                              "the header has text after its JSON object, at byte %zu",
-                              8 + (size_t)(q - hdr));
+            st = cli_io_fail(err, CLI_IO_ERR_FORMAT, source, 0, 0,
+                             "the header has text after its JSON object, at byte %zu",
+                             8 + (size_t)(q - hdr));
             goto fail;
         }
     if (!cJSON_IsObject(root)) {
-        st = smx__io_fail(err, SMX_IO_ERR_FORMAT, source, 0, 0,
-                          "the header is not a JSON object");
+        st = cli_io_fail(err, CLI_IO_ERR_FORMAT, source, 0, 0,
+                         "the header is not a JSON object");
         goto fail;
     }
-    if ((st = check_integer_syntax(&r, hdr, n)) != SMX_IO_OK)
+    if ((st = check_integer_syntax(&r, hdr, n)) != CLI_IO_OK)
         goto fail;
     f.header_size = n;
     f.data_size = size - 8 - n;
@@ -710,8 +710,8 @@ static smx_io_status read_image(smx_st_file *out, const unsigned char *data, siz
             char shown[64];
             quote(shown, sizeof shown, keys[dup]);
             free(keys);
-            st = smx__io_fail(err, SMX_IO_ERR_FORMAT, source, 0, 0,
-                              "the header names %s twice", shown);
+            st = cli_io_fail(err, CLI_IO_ERR_FORMAT, source, 0, 0,
+                             "the header names %s twice", shown);
             goto fail;
         }
         free(keys);
@@ -726,8 +726,8 @@ static smx_io_status read_image(smx_st_file *out, const unsigned char *data, siz
     /* __metadata__ */
     if (meta) {
         if (!cJSON_IsObject(meta)) {
-            st = smx__io_fail(err, SMX_IO_ERR_FORMAT, source, 0, 0,
-                              "\"__metadata__\" is not a JSON object");
+            st = cli_io_fail(err, CLI_IO_ERR_FORMAT, source, 0, 0,
+                             "\"__metadata__\" is not a JSON object");
             goto fail;
         }
         size_t n_meta = 0;
@@ -741,13 +741,13 @@ static smx_io_status read_image(smx_st_file *out, const unsigned char *data, siz
             char shown[64];
             quote(shown, sizeof shown, key);
             if (!cJSON_IsString(e)) {
-                st = smx__io_fail(err, SMX_IO_ERR_FORMAT, source, 0, 0,
-                                  "\"__metadata__\" value for %s is not a string", shown);
+                st = cli_io_fail(err, CLI_IO_ERR_FORMAT, source, 0, 0,
+                                 "\"__metadata__\" value for %s is not a string", shown);
                 goto fail;
             }
-            smx_st_kv *kv = &f.metadata[f.n_metadata];
-            kv->key = smx__strndup(key, strlen(key));
-            kv->value = smx__strndup(e->valuestring, strlen(e->valuestring));
+            cli_st_kv *kv = &f.metadata[f.n_metadata];
+            kv->key = cli_strndup(key, strlen(key));
+            kv->value = cli_strndup(e->valuestring, strlen(e->valuestring));
             f.n_metadata++;
             if (!kv->key || !kv->value)
                 goto oom;
@@ -764,8 +764,8 @@ static smx_io_status read_image(smx_st_file *out, const unsigned char *data, siz
         if (dup != SIZE_MAX) {
             char shown[64];
             quote(shown, sizeof shown, f.metadata[dup].key);
-            st = smx__io_fail(err, SMX_IO_ERR_FORMAT, source, 0, 0,
-                              "\"__metadata__\" names %s twice", shown);
+            st = cli_io_fail(err, CLI_IO_ERR_FORMAT, source, 0, 0,
+                             "\"__metadata__\" names %s twice", shown);
             goto fail;
         }
     }
@@ -777,15 +777,15 @@ static smx_io_status read_image(smx_st_file *out, const unsigned char *data, siz
     for (const cJSON *e = root->child; e; e = e->next) {
         if (e == meta)
             continue;
-        smx_st_tensor *t = &f.tensors[f.n_tensors];
+        cli_st_tensor *t = &f.tensors[f.n_tensors];
         const char *name = e->string ? e->string : "";
-        if (!(t->name = smx__strndup(name, strlen(name))))
+        if (!(t->name = cli_strndup(name, strlen(name))))
             goto oom;
         f.n_tensors++;
-        if ((st = read_tensor(&r, e, t, f.data_size)) != SMX_IO_OK)
+        if ((st = read_tensor(&r, e, t, f.data_size)) != CLI_IO_OK)
             goto fail;
     }
-    if ((st = check_coverage(&r, f.tensors, f.n_tensors, f.data_size)) != SMX_IO_OK)
+    if ((st = check_coverage(&r, f.tensors, f.n_tensors, f.data_size)) != CLI_IO_OK)
         goto fail;
 
     /* The data, in host order, tensor after tensor in one array: they do
@@ -798,7 +798,7 @@ static smx_io_status read_image(smx_st_file *out, const unsigned char *data, siz
         goto oom;
     const unsigned char *d = data + 8 + n;
     for (size_t i = 0, at = 0; i < f.n_tensors; i++) {
-        smx_st_tensor *t = &f.tensors[i];
+        cli_st_tensor *t = &f.tensors[i];
         for (size_t k = 0; k < t->count; k++)
             f.floats_[at + k] = get_f32_le(d + t->begin + 4 * k);
         t->data = t->count ? f.floats_ + at : NULL;
@@ -807,43 +807,43 @@ static smx_io_status read_image(smx_st_file *out, const unsigned char *data, siz
 
     free(hdr);
     cJSON_Delete(root);
-    smx__io_ok(err);
+    cli_io_ok(err);
     *out = f;
-    return SMX_IO_OK;
+    return CLI_IO_OK;
 
 oom:
-    st = smx__io_fail(err, SMX_IO_ERR_NOMEM, source, 0, 0, "out of memory reading the model");
+    st = cli_io_fail(err, CLI_IO_ERR_NOMEM, source, 0, 0, "out of memory reading the model");
 fail:
     free(hdr);
     cJSON_Delete(root);
-    smx_st_free(&f);
+    cli_st_free(&f);
     return st;
 }
 
-smx_io_status smx_st_read_buffer(smx_st_file *out, const void *data, size_t size,
-                                 const char *source, smx_io_error *err)
+cli_io_status cli_st_read_buffer(cli_st_file *out, const void *data, size_t size,
+                                 const char *source, cli_io_error *err)
 {
     if (!out || (!data && size))
-        return smx__io_fail(err, SMX_IO_ERR_ARG, NULL, 0, 0, "smx_st_read_buffer: NULL argument");
+        return cli_io_fail(err, CLI_IO_ERR_ARG, NULL, 0, 0, "cli_st_read_buffer: NULL argument");
     memset(out, 0, sizeof *out);
     return read_image(out, data ? data : "", size, source ? source : "<buffer>", 0, err);
 }
 
-smx_io_status smx_st_read_file(smx_st_file *out, const char *path, smx_io_error *err)
+cli_io_status cli_st_read_file(cli_st_file *out, const char *path, cli_io_error *err)
 {
-    return smx_st_read_file_with(out, path, 0, err);
+    return cli_st_read_file_with(out, path, 0, err);
 }
 
-smx_io_status smx_st_read_file_with(smx_st_file *out, const char *path, unsigned flags,
-                                    smx_io_error *err)
+cli_io_status cli_st_read_file_with(cli_st_file *out, const char *path, unsigned flags,
+                                    cli_io_error *err)
 {
     if (!out)
-        return smx__io_fail(err, SMX_IO_ERR_ARG, NULL, 0, 0, "smx_st_read_file: NULL argument");
+        return cli_io_fail(err, CLI_IO_ERR_ARG, NULL, 0, 0, "cli_st_read_file: NULL argument");
     memset(out, 0, sizeof *out);
     char *data;
     size_t size;
-    smx_io_status st = smx__io_read_all(path, SMX_ST_MAX_FILE, "model file", &data, &size, err);
-    if (st != SMX_IO_OK)
+    cli_io_status st = cli_io_read_all(path, CLI_ST_MAX_FILE, "model file", &data, &size, err);
+    if (st != CLI_IO_OK)
         return st;
     const char *source = (path == NULL || strcmp(path, "-") == 0) ? "<stdin>" : path;
     st = read_image(out, (const unsigned char *)data, size, source, flags, err);
@@ -851,7 +851,7 @@ smx_io_status smx_st_read_file_with(smx_st_file *out, const char *path, unsigned
     return st;
 }
 
-const smx_st_tensor *smx_st_find(const smx_st_file *f, const char *name)
+const cli_st_tensor *cli_st_find(const cli_st_file *f, const char *name)
 {
     if (!f || !name)
         return NULL;
@@ -861,13 +861,13 @@ const smx_st_tensor *smx_st_find(const smx_st_file *f, const char *name)
     return NULL;
 }
 
-/* "[4, 16]" with "*" for SMX_ST_ANY. */
+/* "[4, 16]" with "*" for CLI_ST_ANY. */
 static void format_shape(char *dst, size_t cap, size_t ndim, const size_t *shape)
 {
     size_t o = 0;
     o += (size_t)snprintf(dst, cap, "[");
     for (size_t k = 0; k < ndim && o < cap; k++) {
-        if (shape[k] == SMX_ST_ANY)
+        if (shape[k] == CLI_ST_ANY)
             o += (size_t)snprintf(dst + o, cap - o, "%s*", k ? ", " : "");
         else
             o += (size_t)snprintf(dst + o, cap - o, "%s%zu", k ? ", " : "", shape[k]);
@@ -876,34 +876,34 @@ static void format_shape(char *dst, size_t cap, size_t ndim, const size_t *shape
         snprintf(dst + o, cap - o, "]");
 }
 
-smx_io_status smx_st_get_f32(const smx_st_file *f, const char *name, size_t ndim,
-                             const size_t *shape, const smx_st_tensor **out, smx_io_error *err)
+cli_io_status cli_st_get_f32(const cli_st_file *f, const char *name, size_t ndim,
+                             const size_t *shape, const cli_st_tensor **out, cli_io_error *err)
 {
     if (!f || !name || !out || (ndim && !shape))
-        return smx__io_fail(err, SMX_IO_ERR_ARG, NULL, 0, 0, "smx_st_get_f32: NULL argument");
+        return cli_io_fail(err, CLI_IO_ERR_ARG, NULL, 0, 0, "cli_st_get_f32: NULL argument");
     const char *source = f->source ? f->source : "<model>";
     char shown[64];
     quote(shown, sizeof shown, name);
-    const smx_st_tensor *t = smx_st_find(f, name);
+    const cli_st_tensor *t = cli_st_find(f, name);
     if (!t)
-        return smx__io_fail(err, SMX_IO_ERR_NOT_FOUND, source, 0, 0,
-                            "the model has no tensor %s", shown);
+        return cli_io_fail(err, CLI_IO_ERR_NOT_FOUND, source, 0, 0,
+                           "the model has no tensor %s", shown);
     int ok = t->ndim == ndim;
     for (size_t k = 0; ok && k < ndim; k++)
-        ok = shape[k] == SMX_ST_ANY || shape[k] == t->shape[k];
+        ok = shape[k] == CLI_ST_ANY || shape[k] == t->shape[k];
     if (!ok) {
         char have[160], want[160];
         format_shape(have, sizeof have, t->ndim, t->shape);
-        format_shape(want, sizeof want, ndim < SMX_ST_MAX_DIMS ? ndim : SMX_ST_MAX_DIMS, shape);
-        return smx__io_fail(err, SMX_IO_ERR_SHAPE, source, 0, 0,
-                            "tensor %s has shape %s, expected %s", shown, have, want);
+        format_shape(want, sizeof want, ndim < CLI_ST_MAX_DIMS ? ndim : CLI_ST_MAX_DIMS, shape);
+        return cli_io_fail(err, CLI_IO_ERR_SHAPE, source, 0, 0,
+                           "tensor %s has shape %s, expected %s", shown, have, want);
     }
-    smx__io_ok(err);
+    cli_io_ok(err);
     *out = t;
-    return SMX_IO_OK;
+    return CLI_IO_OK;
 }
 
-const char *smx_st_meta(const smx_st_file *f, const char *key)
+const char *cli_st_meta(const cli_st_file *f, const char *key)
 {
     if (!f || !key)
         return NULL;

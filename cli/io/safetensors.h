@@ -24,7 +24,7 @@
  *
  * Reading checks everything a hostile or damaged file could get wrong
  * and names the tensor and field at fault: the file holds the 8 bytes of
- * N; N is at most SMX_ST_MAX_HEADER and fits the file; the header is
+ * N; N is at most CLI_ST_MAX_HEADER and fits the file; the header is
  * valid UTF-8 and a JSON object (parsed by cJSON) starting with "{"; keys
  * are distinct; each tensor has exactly dtype, shape and data_offsets;
  * the dtype is F32 (other safetensors dtypes are recognised and refused
@@ -37,104 +37,104 @@
  * Tensor data is copied out in host order, so lookups return aligned
  * floats.
  */
-#ifndef SMX_CLI_IO_SAFETENSORS_H
-#define SMX_CLI_IO_SAFETENSORS_H
+#ifndef CLI_IO_SAFETENSORS_H
+#define CLI_IO_SAFETENSORS_H
 
 #include "status.h"
 
 #include <stddef.h>
 
 /* The reference implementation refuses headers over 100,000,000 bytes. */
-#define SMX_ST_MAX_HEADER ((size_t)100000000)
+#define CLI_ST_MAX_HEADER ((size_t)100000000)
 /* A model file is read whole; 1 GiB is far beyond the MLPs smx trains. */
-#define SMX_ST_MAX_FILE ((size_t)1 << 30)
+#define CLI_ST_MAX_FILE ((size_t)1 << 30)
 /* Dimensions per tensor; smx writes 1 and 2, readers accept up to 8. */
-#define SMX_ST_MAX_DIMS 8
-/* In an expected shape (smx_st_get_f32): any extent. */
-#define SMX_ST_ANY ((size_t)-1)
+#define CLI_ST_MAX_DIMS 8
+/* In an expected shape (cli_st_get_f32): any extent. */
+#define CLI_ST_ANY ((size_t)-1)
 
 /* A tensor to write: name, shape, and count = product(shape) floats. */
-typedef struct smx_st_entry {
+typedef struct cli_st_entry {
     const char *name;
-    size_t ndim;         /* 0 (a scalar) .. SMX_ST_MAX_DIMS */
+    size_t ndim;         /* 0 (a scalar) .. CLI_ST_MAX_DIMS */
     const size_t *shape; /* [ndim]; may be NULL when ndim == 0 */
     const float *data;   /* row-major; may be NULL when the count is 0 */
-} smx_st_entry;
+} cli_st_entry;
 
 /* A metadata pair, both valid UTF-8. */
-typedef struct smx_st_kv {
+typedef struct cli_st_kv {
     const char *key;
     const char *value;
-} smx_st_kv;
+} cli_st_kv;
 
 /* Writes the file image into a fresh buffer (*out, for free()). */
-smx_io_status smx_st_write_buffer(unsigned char **out, size_t *out_size,
-                                  const smx_st_entry *tensors, size_t n_tensors,
-                                  const smx_st_kv *metadata, size_t n_metadata,
-                                  smx_io_error *err);
+cli_io_status cli_st_write_buffer(unsigned char **out, size_t *out_size,
+                                  const cli_st_entry *tensors, size_t n_tensors,
+                                  const cli_st_kv *metadata, size_t n_metadata,
+                                  cli_io_error *err);
 
 /* Writes the file at path (via "<path>.tmp" and rename). */
-smx_io_status smx_st_write_file(const char *path, const smx_st_entry *tensors, size_t n_tensors,
-                                const smx_st_kv *metadata, size_t n_metadata,
-                                smx_io_error *err);
+cli_io_status cli_st_write_file(const char *path, const cli_st_entry *tensors, size_t n_tensors,
+                                const cli_st_kv *metadata, size_t n_metadata,
+                                cli_io_error *err);
 
 /* A tensor read from a file. */
-typedef struct smx_st_tensor {
+typedef struct cli_st_tensor {
     const char *name;
     size_t ndim;
-    size_t shape[SMX_ST_MAX_DIMS];
+    size_t shape[CLI_ST_MAX_DIMS];
     size_t count;       /* product of shape */
     const float *data;  /* [count] in host order; NULL when count == 0 */
     size_t begin, end;  /* data_offsets as in the header */
-} smx_st_tensor;
+} cli_st_tensor;
 
-/* A file read whole.  smx_st_free() releases it. */
-typedef struct smx_st_file {
-    smx_st_tensor *tensors; /* in header order */
+/* A file read whole.  cli_st_free() releases it. */
+typedef struct cli_st_file {
+    cli_st_tensor *tensors; /* in header order */
     size_t n_tensors;
-    smx_st_kv *metadata;    /* in header order */
+    cli_st_kv *metadata;    /* in header order */
     size_t n_metadata;
     size_t header_size;     /* N */
     size_t data_size;       /* bytes of the data section */
     char *source;           /* the name used in messages */
     /* private */
     float *floats_;
-} smx_st_file;
+} cli_st_file;
 
 /* Reads and checks the file at path ("-": standard input).  On failure
  * *out is zeroed and err names what and where. */
-smx_io_status smx_st_read_file(smx_st_file *out, const char *path, smx_io_error *err);
+cli_io_status cli_st_read_file(cli_st_file *out, const char *path, cli_io_error *err);
 
-/* For smx_st_read_file_with: bytes of the data section that no tensor
- * claims are not refused on reading but by smx_st_check_coverage, so that
+/* For cli_st_read_file_with: bytes of the data section that no tensor
+ * claims are not refused on reading but by cli_st_check_coverage, so that
  * a reader expecting certain tensors can first name one that is missing
  * from the header (its bytes left behind) by its name. */
-enum { SMX_ST_UNCLAIMED_LATER = 1u };
+enum { CLI_ST_UNCLAIMED_LATER = 1u };
 
-smx_io_status smx_st_read_file_with(smx_st_file *out, const char *path, unsigned flags,
-                                    smx_io_error *err);
+cli_io_status cli_st_read_file_with(cli_st_file *out, const char *path, unsigned flags,
+                                    cli_io_error *err);
 
-/* The coverage check that SMX_ST_UNCLAIMED_LATER put off: the tensors,
+/* The coverage check that CLI_ST_UNCLAIMED_LATER put off: the tensors,
  * sorted by offset, tile the data section exactly. */
-smx_io_status smx_st_check_coverage(const smx_st_file *f, smx_io_error *err);
+cli_io_status cli_st_check_coverage(const cli_st_file *f, cli_io_error *err);
 
 /* The same from data[0..size); source names it in messages (NULL:
  * "<buffer>"). */
-smx_io_status smx_st_read_buffer(smx_st_file *out, const void *data, size_t size,
-                                 const char *source, smx_io_error *err);
+cli_io_status cli_st_read_buffer(cli_st_file *out, const void *data, size_t size,
+                                 const char *source, cli_io_error *err);
 
-void smx_st_free(smx_st_file *f);
+void cli_st_free(cli_st_file *f);
 
 /* The tensor named `name`, or NULL. */
-const smx_st_tensor *smx_st_find(const smx_st_file *f, const char *name);
+const cli_st_tensor *cli_st_find(const cli_st_file *f, const char *name);
 
 /* The tensor named `name` if its shape is `shape` (ndim entries; an entry
- * SMX_ST_ANY matches any extent): SMX_IO_ERR_NOT_FOUND or
- * SMX_IO_ERR_SHAPE otherwise, with a message naming both shapes. */
-smx_io_status smx_st_get_f32(const smx_st_file *f, const char *name, size_t ndim,
-                             const size_t *shape, const smx_st_tensor **out, smx_io_error *err);
+ * CLI_ST_ANY matches any extent): CLI_IO_ERR_NOT_FOUND or
+ * CLI_IO_ERR_SHAPE otherwise, with a message naming both shapes. */
+cli_io_status cli_st_get_f32(const cli_st_file *f, const char *name, size_t ndim,
+                             const size_t *shape, const cli_st_tensor **out, cli_io_error *err);
 
 /* The metadata value for key, or NULL. */
-const char *smx_st_meta(const smx_st_file *f, const char *key);
+const char *cli_st_meta(const cli_st_file *f, const char *key);
 
 #endif

@@ -16,49 +16,49 @@
 #include <string.h>
 #include <sys/stat.h>
 
-const char *smx_io_strstatus(smx_io_status status)
+const char *cli_io_strstatus(cli_io_status status)
 {
     switch (status) {
-    case SMX_IO_OK: return "ok";
-    case SMX_IO_ERR_ARG: return "bad argument";
-    case SMX_IO_ERR_NOMEM: return "out of memory";
-    case SMX_IO_ERR_OPEN: return "cannot open file";
-    case SMX_IO_ERR_READ: return "read error";
-    case SMX_IO_ERR_WRITE: return "write error";
-    case SMX_IO_ERR_TOO_LARGE: return "input too large";
-    case SMX_IO_ERR_NUL: return "NUL byte in text";
-    case SMX_IO_ERR_ENCODING: return "invalid UTF-8";
-    case SMX_IO_ERR_EMPTY: return "empty input";
-    case SMX_IO_ERR_NO_DATA: return "no data rows";
-    case SMX_IO_ERR_SYNTAX: return "malformed CSV";
-    case SMX_IO_ERR_HEADER: return "bad header";
-    case SMX_IO_ERR_UNKNOWN_COLUMN: return "unknown column";
-    case SMX_IO_ERR_RAGGED: return "ragged row";
-    case SMX_IO_ERR_MISSING: return "missing value";
-    case SMX_IO_ERR_NOT_NUMBER: return "not a number";
-    case SMX_IO_ERR_UNKNOWN_CLASS: return "unknown class";
-    case SMX_IO_ERR_ONE_CLASS: return "fewer than two classes";
-    case SMX_IO_ERR_FORMAT: return "malformed safetensors file";
-    case SMX_IO_ERR_TRUNCATED: return "truncated file";
-    case SMX_IO_ERR_DTYPE: return "unsupported dtype";
-    case SMX_IO_ERR_NOT_FOUND: return "tensor not found";
-    case SMX_IO_ERR_SHAPE: return "unexpected tensor shape";
+    case CLI_IO_OK: return "ok";
+    case CLI_IO_ERR_ARG: return "bad argument";
+    case CLI_IO_ERR_NOMEM: return "out of memory";
+    case CLI_IO_ERR_OPEN: return "cannot open file";
+    case CLI_IO_ERR_READ: return "read error";
+    case CLI_IO_ERR_WRITE: return "write error";
+    case CLI_IO_ERR_TOO_LARGE: return "input too large";
+    case CLI_IO_ERR_NUL: return "NUL byte in text";
+    case CLI_IO_ERR_ENCODING: return "invalid UTF-8";
+    case CLI_IO_ERR_EMPTY: return "empty input";
+    case CLI_IO_ERR_NO_DATA: return "no data rows";
+    case CLI_IO_ERR_SYNTAX: return "malformed CSV";
+    case CLI_IO_ERR_HEADER: return "bad header";
+    case CLI_IO_ERR_UNKNOWN_COLUMN: return "unknown column";
+    case CLI_IO_ERR_RAGGED: return "ragged row";
+    case CLI_IO_ERR_MISSING: return "missing value";
+    case CLI_IO_ERR_NOT_NUMBER: return "not a number";
+    case CLI_IO_ERR_UNKNOWN_CLASS: return "unknown class";
+    case CLI_IO_ERR_ONE_CLASS: return "fewer than two classes";
+    case CLI_IO_ERR_FORMAT: return "malformed safetensors file";
+    case CLI_IO_ERR_TRUNCATED: return "truncated file";
+    case CLI_IO_ERR_DTYPE: return "unsupported dtype";
+    case CLI_IO_ERR_NOT_FOUND: return "tensor not found";
+    case CLI_IO_ERR_SHAPE: return "unexpected tensor shape";
     }
     return "unknown status";
 }
 
-void smx__io_ok(smx_io_error *err)
+void cli_io_ok(cli_io_error *err)
 {
     if (err) {
-        err->status = SMX_IO_OK;
+        err->status = CLI_IO_OK;
         err->line = 0;
         err->column = 0;
         err->message[0] = '\0';
     }
 }
 
-smx_io_status smx__io_fail(smx_io_error *err, smx_io_status status, const char *source,
-                           size_t line, size_t column, const char *fmt, ...)
+cli_io_status cli_io_fail(cli_io_error *err, cli_io_status status, const char *source,
+                          size_t line, size_t column, const char *fmt, ...)
 {
     if (!err)
         return status;
@@ -83,7 +83,7 @@ smx_io_status smx__io_fail(smx_io_error *err, smx_io_status status, const char *
     return status;
 }
 
-int smx__mul_size(size_t a, size_t b, size_t *out)
+int cli_mul_size(size_t a, size_t b, size_t *out)
 {
     if (a != 0 && b > SIZE_MAX / a)
         return 1;
@@ -91,7 +91,7 @@ int smx__mul_size(size_t a, size_t b, size_t *out)
     return 0;
 }
 
-int smx__add_size(size_t a, size_t b, size_t *out)
+int cli_add_size(size_t a, size_t b, size_t *out)
 {
     if (b > SIZE_MAX - a)
         return 1;
@@ -101,15 +101,15 @@ int smx__add_size(size_t a, size_t b, size_t *out)
 
 /* Messages show at most this many bytes of a value: enough to recognise
  * it, short enough to keep the line within a terminal. */
-#define SMX__QUOTE_BYTES 40
+#define CLI_QUOTE_BYTES 40
 
-void smx__io_quote(char *dst, size_t cap, const char *s, size_t len)
+void cli_io_quote(char *dst, size_t cap, const char *s, size_t len)
 {
     size_t o = 0;
     const size_t room = cap - 5; /* closing quote, "...", NUL */
     dst[o++] = '"';
     size_t i = 0;
-    for (; i < len && i < SMX__QUOTE_BYTES; i++) {
+    for (; i < len && i < CLI_QUOTE_BYTES; i++) {
         const unsigned char c = (unsigned char)s[i];
         char tmp[8];
         size_t k;
@@ -141,7 +141,7 @@ void smx__io_quote(char *dst, size_t cap, const char *s, size_t len)
     dst[o] = '\0';
 }
 
-int smx__utf8_valid(const char *s, size_t len, size_t *bad)
+int cli_utf8_valid(const char *s, size_t len, size_t *bad)
 {
     const unsigned char *u = (const unsigned char *)s;
     size_t i = 0;
@@ -179,7 +179,7 @@ fail:
     return 0;
 }
 
-char *smx__strndup(const char *s, size_t n)
+char *cli_strndup(const char *s, size_t n)
 {
     if (n == SIZE_MAX)
         return NULL;
@@ -192,7 +192,7 @@ char *smx__strndup(const char *s, size_t n)
     return d;
 }
 
-void smx__io_format_size(char *dst, size_t cap, size_t bytes)
+void cli_io_format_size(char *dst, size_t cap, size_t bytes)
 {
     const size_t gib = (size_t)1 << 30, mib = (size_t)1 << 20;
     if (bytes >= gib && bytes % gib == 0)
@@ -205,20 +205,20 @@ void smx__io_format_size(char *dst, size_t cap, size_t bytes)
         snprintf(dst, cap, "%zu bytes", bytes);
 }
 
-smx_io_status smx__io_read_all(const char *path, size_t max_bytes, const char *what,
-                               char **data, size_t *size, smx_io_error *err)
+cli_io_status cli_io_read_all(const char *path, size_t max_bytes, const char *what,
+                              char **data, size_t *size, cli_io_error *err)
 {
     if (max_bytes > SIZE_MAX / 2)
         max_bytes = SIZE_MAX / 2; /* keeps max_bytes + 2 below from wrapping */
     const int is_stdin = path == NULL || strcmp(path, "-") == 0;
     const char *source = is_stdin ? "<stdin>" : path;
     char limit[32];
-    smx__io_format_size(limit, sizeof limit, max_bytes);
+    cli_io_format_size(limit, sizeof limit, max_bytes);
 
     FILE *f = is_stdin ? stdin : fopen(path, "rb");
     if (!f)
-        return smx__io_fail(err, SMX_IO_ERR_OPEN, NULL, 0, 0, "cannot open %s '%s': %s", what,
-                            path, strerror(errno));
+        return cli_io_fail(err, CLI_IO_ERR_OPEN, NULL, 0, 0, "cannot open %s '%s': %s", what,
+                           path, strerror(errno));
 
     size_t cap = 1 << 16;
     struct stat st;
@@ -226,16 +226,16 @@ smx_io_status smx__io_read_all(const char *path, size_t max_bytes, const char *w
         if (S_ISDIR(st.st_mode)) {
             if (!is_stdin)
                 fclose(f);
-            return smx__io_fail(err, SMX_IO_ERR_OPEN, NULL, 0, 0,
-                                "cannot read %s '%s': it is a directory", what, source);
+            return cli_io_fail(err, CLI_IO_ERR_OPEN, NULL, 0, 0,
+                               "cannot read %s '%s': it is a directory", what, source);
         }
         if (S_ISREG(st.st_mode)) {
             if ((unsigned long long)st.st_size > (unsigned long long)max_bytes) {
                 if (!is_stdin)
                     fclose(f);
-                return smx__io_fail(err, SMX_IO_ERR_TOO_LARGE, source, 0, 0,
-                                    "%s is larger than the %s limit (%lld bytes)", what, limit,
-                                    (long long)st.st_size);
+                return cli_io_fail(err, CLI_IO_ERR_TOO_LARGE, source, 0, 0,
+                                   "%s is larger than the %s limit (%lld bytes)", what, limit,
+                                   (long long)st.st_size);
             }
             /* Room for the whole file, its NUL and one byte to see EOF. */
             cap = (size_t)st.st_size + 2;
@@ -244,10 +244,10 @@ smx_io_status smx__io_read_all(const char *path, size_t max_bytes, const char *w
 
     char *buf = malloc(cap);
     size_t n = 0;
-    smx_io_status status = SMX_IO_OK;
+    cli_io_status status = CLI_IO_OK;
     if (!buf) {
-        status = smx__io_fail(err, SMX_IO_ERR_NOMEM, source, 0, 0, "out of memory reading %s",
-                              what);
+        status = cli_io_fail(err, CLI_IO_ERR_NOMEM, source, 0, 0, "out of memory reading %s",
+                             what);
         goto done;
     }
     for (;;) {
@@ -255,17 +255,17 @@ smx_io_status smx__io_read_all(const char *path, size_t max_bytes, const char *w
             /* Grow by half; never past max_bytes + 2 (enough to see that
              * the input is over the limit). */
             size_t grow = cap / 2, next;
-            if (smx__add_size(cap, grow, &next) || next > max_bytes + 2)
+            if (cli_add_size(cap, grow, &next) || next > max_bytes + 2)
                 next = max_bytes + 2;
             if (next <= cap) {
-                status = smx__io_fail(err, SMX_IO_ERR_TOO_LARGE, source, 0, 0,
-                                      "%s is larger than the %s limit", what, limit);
+                status = cli_io_fail(err, CLI_IO_ERR_TOO_LARGE, source, 0, 0,
+                                     "%s is larger than the %s limit", what, limit);
                 goto done;
             }
             char *p = realloc(buf, next);
             if (!p) {
-                status = smx__io_fail(err, SMX_IO_ERR_NOMEM, source, 0, 0,
-                                      "out of memory reading %s", what);
+                status = cli_io_fail(err, CLI_IO_ERR_NOMEM, source, 0, 0,
+                                     "out of memory reading %s", what);
                 goto done;
             }
             buf = p;
@@ -274,26 +274,26 @@ smx_io_status smx__io_read_all(const char *path, size_t max_bytes, const char *w
         const size_t got = fread(buf + n, 1, cap - 1 - n, f);
         n += got;
         if (n > max_bytes) {
-            status = smx__io_fail(err, SMX_IO_ERR_TOO_LARGE, source, 0, 0,
-                                  "%s is larger than the %s limit", what, limit);
+            status = cli_io_fail(err, CLI_IO_ERR_TOO_LARGE, source, 0, 0,
+                                 "%s is larger than the %s limit", what, limit);
             goto done;
         }
         if (got == 0) {
             if (ferror(f))
-                status = smx__io_fail(err, SMX_IO_ERR_READ, source, 0, 0, "cannot read %s: %s",
-                                      what, strerror(errno));
+                status = cli_io_fail(err, CLI_IO_ERR_READ, source, 0, 0, "cannot read %s: %s",
+                                     what, strerror(errno));
             break;
         }
     }
 done:
     if (!is_stdin)
         fclose(f);
-    if (status != SMX_IO_OK) {
+    if (status != CLI_IO_OK) {
         free(buf);
         return status;
     }
     buf[n] = '\0';
     *data = buf;
     *size = n;
-    return SMX_IO_OK;
+    return CLI_IO_OK;
 }

@@ -3,39 +3,40 @@
  * shuffle, the stratified train/test split, row gathering,
  * standardisation, and the confusion-matrix metrics.
  */
-#include "smx_nn.h"
+#include "nn.h"
+#include "nn_internal.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-void smx_nn_permutation(size_t *perm, size_t n, smx_nn_rng *rng)
+void nn_permutation(size_t *perm, size_t n, nn_rng *rng)
 {
     for (size_t i = 0; i < n; i++)
         perm[i] = i;
     /* Fisher-Yates, from the end: every permutation equally likely. */
     for (size_t i = n; i > 1; i--) {
-        const size_t j = (size_t)smx_nn_rng_below(rng, i);
+        const size_t j = (size_t)nn_rng_below(rng, i);
         const size_t t = perm[i - 1];
         perm[i - 1] = perm[j];
         perm[j] = t;
     }
 }
 
-smx_nn_status smx_nn_shuffle(float *x, int32_t *y, size_t rows, size_t features,
-                             uint64_t seed)
+nn_status nn_shuffle(float *x, int32_t *y, size_t rows, size_t features,
+                     uint64_t seed)
 {
     if (rows == 0)
-        return SMX_NN_OK;
+        return NN_OK;
     if (!x && features > 0)
-        return SMX_NN_ERR_NULL_POINTER;
+        return NN_ERR_NULL_POINTER;
     float *tmp = malloc((features ? features : 1) * sizeof *tmp);
     if (!tmp)
-        return SMX_NN_ERR_NO_MEMORY;
-    smx_nn_rng rng;
-    smx_nn_rng_seed(&rng, seed);
+        return NN_ERR_NO_MEMORY;
+    nn_rng rng;
+    nn_rng_seed(&rng, seed);
     for (size_t i = rows; i > 1; i--) {
-        const size_t j = (size_t)smx_nn_rng_below(&rng, i);
+        const size_t j = (size_t)nn_rng_below(&rng, i);
         if (j == i - 1)
             continue;
         if (features > 0) {
@@ -51,7 +52,7 @@ smx_nn_status smx_nn_shuffle(float *x, int32_t *y, size_t rows, size_t features,
         }
     }
     free(tmp);
-    return SMX_NN_OK;
+    return NN_OK;
 }
 
 /* Largest-remainder apportionment of `total` test rows to the classes in
@@ -82,28 +83,45 @@ static void apportion(size_t *take, size_t *rem, const size_t *count, size_t cla
     }
 }
 
-smx_nn_status smx_nn_split_stratified(size_t *idx, size_t *n_test, const int32_t *y,
-                                      size_t rows, size_t classes, double test_fraction,
-                                      uint64_t seed)
+nn_status nn_split_stratified(size_t *idx, size_t *n_test, const int32_t *y,
+                              size_t rows, size_t classes, double test_fraction,
+                              uint64_t seed)
 {
     if (!idx || !n_test || (!y && rows > 0))
-        return SMX_NN_ERR_NULL_POINTER;
+        return NN_ERR_NULL_POINTER;
     if (!(test_fraction > 0.0 && test_fraction < 1.0))
-        return SMX_NN_ERR_BAD_CONFIG;
+        return NN_ERR_BAD_CONFIG;
     if (classes == 0 || classes > SIZE_MAX / 4)
-        return SMX_NN_ERR_BAD_SIZE;
+        return NN_ERR_BAD_SIZE;
+    if (!nn_labels_in_range(y, rows, classes))
+        return NN_ERR_BAD_LABEL;
+    return nn_split_rows(idx, n_test, y, rows, classes, test_fraction, seed);
+}
+
+int nn_labels_in_range(const int32_t *y, size_t rows, size_t classes)
+{
     for (size_t r = 0; r < rows; r++)
         if (y[r] < 0 || (size_t)y[r] >= classes)
-            return SMX_NN_ERR_BAD_LABEL;
+            return 0;
+    return 1;
+}
+
+nn_status nn_split_rows(size_t *idx, size_t *n_test, const int32_t *y, size_t rows,
+                        size_t classes, double test_fraction, uint64_t seed)
+{
+    if (!(test_fraction > 0.0 && test_fraction < 1.0))
+        return NN_ERR_BAD_CONFIG;
+    if (classes == 0 || classes > SIZE_MAX / 4)
+        return NN_ERR_BAD_SIZE;
     /* ceil(f * rows), computed so that 0.2 * 150 is 30, not 31: the
      * product is rounded to a near integer first when it is one. */
     const double want = test_fraction * (double)rows;
     size_t total = (size_t)ceil(want - 1e-9 * want);
     if (total == 0 || total >= rows)
-        return SMX_NN_ERR_TOO_FEW_ROWS;
+        return NN_ERR_TOO_FEW_ROWS;
     /* Guard the products count * total in apportion(). */
     if (rows > SIZE_MAX / rows)
-        return SMX_NN_ERR_BAD_SIZE;
+        return NN_ERR_BAD_SIZE;
 
     /* count, take, start, rem (per class), a per-class list of rows, and
      * a test flag per row. */
@@ -114,7 +132,7 @@ smx_nn_status smx_nn_split_stratified(size_t *idx, size_t *n_test, const int32_t
         free(count);
         free(by_class);
         free(is_test);
-        return SMX_NN_ERR_NO_MEMORY;
+        return NN_ERR_NO_MEMORY;
     }
     size_t *take = count + classes, *start = count + 2 * classes, *rem = count + 3 * classes;
     for (size_t r = 0; r < rows; r++)
@@ -132,12 +150,12 @@ smx_nn_status smx_nn_split_stratified(size_t *idx, size_t *n_test, const int32_t
     /* Within each class, a partial Fisher-Yates draws take[k] rows without
      * replacement; classes are drawn in order from one stream, so the
      * result depends only on the seed and the labels. */
-    smx_nn_rng rng;
-    smx_nn_rng_seed(&rng, seed);
+    nn_rng rng;
+    nn_rng_seed(&rng, seed);
     for (size_t k = 0; k < classes; k++) {
         size_t *list = by_class + start[k];
         for (size_t i = 0; i < take[k]; i++) {
-            const size_t j = i + (size_t)smx_nn_rng_below(&rng, count[k] - i);
+            const size_t j = i + (size_t)nn_rng_below(&rng, count[k] - i);
             const size_t t = list[i];
             list[i] = list[j];
             list[j] = t;
@@ -158,11 +176,11 @@ smx_nn_status smx_nn_split_stratified(size_t *idx, size_t *n_test, const int32_t
     free(count);
     free(by_class);
     free(is_test);
-    return SMX_NN_OK;
+    return NN_OK;
 }
 
-void smx_nn_gather(float *xo, int32_t *yo, const float *x, const int32_t *y, const size_t *idx,
-                   size_t n, size_t features)
+void nn_gather(float *xo, int32_t *yo, const float *x, const int32_t *y, const size_t *idx,
+               size_t n, size_t features)
 {
     for (size_t k = 0; k < n; k++) {
         if (features > 0)
@@ -172,18 +190,18 @@ void smx_nn_gather(float *xo, int32_t *yo, const float *x, const int32_t *y, con
     }
 }
 
-smx_nn_status smx_nn_standardize_fit(float *mean, float *std, const float *x, size_t rows,
-                                     size_t features)
+nn_status nn_standardize_fit(float *mean, float *std, const float *x, size_t rows,
+                             size_t features)
 {
     if (features == 0)
-        return SMX_NN_OK;
+        return NN_OK;
     if (!mean || !std || !x)
-        return SMX_NN_ERR_NULL_POINTER;
+        return NN_ERR_NULL_POINTER;
     if (rows == 0)
-        return SMX_NN_ERR_BAD_SIZE;
+        return NN_ERR_BAD_SIZE;
     for (size_t i = 0; i < rows * features; i++)
         if (!isfinite(x[i]))
-            return SMX_NN_ERR_NOT_FINITE;
+            return NN_ERR_NOT_FINITE;
     /* Two passes in double: the mean, then the squared deviations from it
      * (no catastrophic cancellation of E[x^2] - E[x]^2 on data far from 0). */
     for (size_t j = 0; j < features; j++) {
@@ -202,35 +220,35 @@ smx_nn_status smx_nn_standardize_fit(float *mean, float *std, const float *x, si
          * centred: dividing by 0 would make NaN of every row. */
         std[j] = (sd > 0.0f && isfinite(sd)) ? sd : 1.0f;
     }
-    return SMX_NN_OK;
+    return NN_OK;
 }
 
-void smx_nn_standardize_apply(float *out, const float *x, size_t rows, size_t features,
-                              const float *mean, const float *std)
+void nn_standardize_apply(float *out, const float *x, size_t rows, size_t features,
+                          const float *mean, const float *std)
 {
     for (size_t r = 0; r < rows; r++)
         for (size_t j = 0; j < features; j++)
             out[r * features + j] = (x[r * features + j] - mean[j]) / std[j];
 }
 
-smx_nn_status smx_nn_confusion(size_t *confusion, const int32_t *y_true, const int32_t *y_pred,
-                               size_t rows, size_t classes)
+nn_status nn_confusion(size_t *confusion, const int32_t *y_true, const int32_t *y_pred,
+                       size_t rows, size_t classes)
 {
     if (!confusion || (rows > 0 && (!y_true || !y_pred)))
-        return SMX_NN_ERR_NULL_POINTER;
+        return NN_ERR_NULL_POINTER;
     for (size_t r = 0; r < rows; r++)
         if (y_true[r] < 0 || (size_t)y_true[r] >= classes || y_pred[r] < 0 ||
             (size_t)y_pred[r] >= classes)
-            return SMX_NN_ERR_BAD_LABEL;
+            return NN_ERR_BAD_LABEL;
     for (size_t i = 0; i < classes * classes; i++)
         confusion[i] = 0;
     for (size_t r = 0; r < rows; r++)
         confusion[(size_t)y_true[r] * classes + (size_t)y_pred[r]]++;
-    return SMX_NN_OK;
+    return NN_OK;
 }
 
-void smx_nn_precision_recall(double *precision, double *recall, const size_t *confusion,
-                             size_t classes)
+void nn_precision_recall(double *precision, double *recall, const size_t *confusion,
+                         size_t classes)
 {
     for (size_t k = 0; k < classes; k++) {
         size_t predicted = 0, actual = 0;

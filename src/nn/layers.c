@@ -11,7 +11,7 @@
  * (whose inner loops of constant length it does vectorise) and a scalar
  * tail.
  */
-#include "smx_nn.h"
+#include "nn.h"
 
 #include <math.h>
 
@@ -25,15 +25,15 @@
  * cross-entropy in both).  The weights stay W[out][in] (PyTorch's and the
  * model file's layout).
  *
- * Each kernel works on blocks of SMX_NN__COLS columns kept in an array of
+ * Each kernel works on blocks of NN_COLS columns kept in an array of
  * accumulators, written element by element: the vectoriser turns the block
  * into vector registers, and the order of every sum is fixed by the code
  * (terms in index order; for reductions over the batch, four lane sums
  * combined pairwise), so results are the same bit for bit whether or not
  * it vectorises, and the scalar tails use the same order. */
-#define SMX_NN__COLS 8  /* columns per block in forward and dinp: two SSE vectors
+#define NN_COLS 8  /* columns per block in forward and dinp: two SSE vectors
                            (16 measured 20 % slower: the accumulators spill) */
-#define SMX_NN__LANES 4 /* partial sums per reduction over the batch */
+#define NN_LANES 4 /* partial sums per reduction over the batch */
 
 /* ------------------------------------------------------------------------ */
 /* Dense                                                                     */
@@ -41,24 +41,24 @@
 
 /* out[o][r] = b[o] + sum_i W[o][i] inp[i][r]   (Z = W A + b 1^T)
  * out [nout][B], inp [nin][B], W [nout][nin], b [nout]. */
-void smx_nn_dense_forward(float *out, const float *inp, const float *W, const float *b,
-                          size_t B, size_t nin, size_t nout)
+void nn_dense_forward(float *out, const float *inp, const float *W, const float *b,
+                      size_t B, size_t nin, size_t nout)
 {
     for (size_t o = 0; o < nout; o++) {
         const float *w = W + o * nin;
         float *z = out + o * B;
         size_t r = 0;
-        for (; r + SMX_NN__COLS <= B; r += SMX_NN__COLS) {
-            float acc[SMX_NN__COLS];
-            for (size_t k = 0; k < SMX_NN__COLS; k++)
+        for (; r + NN_COLS <= B; r += NN_COLS) {
+            float acc[NN_COLS];
+            for (size_t k = 0; k < NN_COLS; k++)
                 acc[k] = b[o];
             for (size_t i = 0; i < nin; i++) {
                 const float wi = w[i];
                 const float *a = inp + i * B + r;
-                for (size_t k = 0; k < SMX_NN__COLS; k++)
+                for (size_t k = 0; k < NN_COLS; k++)
                     acc[k] += wi * a[k];
             }
-            for (size_t k = 0; k < SMX_NN__COLS; k++)
+            for (size_t k = 0; k < NN_COLS; k++)
                 z[r + k] = acc[k];
         }
         for (; r < B; r++) {
@@ -70,16 +70,16 @@ void smx_nn_dense_forward(float *out, const float *inp, const float *W, const fl
     }
 }
 
-/* sum_r x[r] y[r] over a row of the batch: SMX_NN__LANES partial sums over
+/* sum_r x[r] y[r] over a row of the batch: NN_LANES partial sums over
  * blocks, combined pairwise, then the tail.  dot_x4 computes four such
  * dots sharing x, the same way (so the same bits), with four independent
  * accumulators to hide the latency of the additions. */
 static inline float dot(const float *x, const float *y, size_t n)
 {
-    float acc[SMX_NN__LANES] = {0.0f, 0.0f, 0.0f, 0.0f};
+    float acc[NN_LANES] = {0.0f, 0.0f, 0.0f, 0.0f};
     size_t r = 0;
-    for (; r + SMX_NN__LANES <= n; r += SMX_NN__LANES)
-        for (size_t k = 0; k < SMX_NN__LANES; k++)
+    for (; r + NN_LANES <= n; r += NN_LANES)
+        for (size_t k = 0; k < NN_LANES; k++)
             acc[k] += x[r + k] * y[r + k];
     float s = (acc[0] + acc[1]) + (acc[2] + acc[3]);
     for (; r < n; r++)
@@ -90,13 +90,13 @@ static inline float dot(const float *x, const float *y, size_t n)
 static inline void dot_x4(float out[4], const float *x, const float *y0, const float *y1,
                           const float *y2, const float *y3, size_t n)
 {
-    float a0[SMX_NN__LANES] = {0.0f, 0.0f, 0.0f, 0.0f};
-    float a1[SMX_NN__LANES] = {0.0f, 0.0f, 0.0f, 0.0f};
-    float a2[SMX_NN__LANES] = {0.0f, 0.0f, 0.0f, 0.0f};
-    float a3[SMX_NN__LANES] = {0.0f, 0.0f, 0.0f, 0.0f};
+    float a0[NN_LANES] = {0.0f, 0.0f, 0.0f, 0.0f};
+    float a1[NN_LANES] = {0.0f, 0.0f, 0.0f, 0.0f};
+    float a2[NN_LANES] = {0.0f, 0.0f, 0.0f, 0.0f};
+    float a3[NN_LANES] = {0.0f, 0.0f, 0.0f, 0.0f};
     size_t r = 0;
-    for (; r + SMX_NN__LANES <= n; r += SMX_NN__LANES)
-        for (size_t k = 0; k < SMX_NN__LANES; k++) {
+    for (; r + NN_LANES <= n; r += NN_LANES)
+        for (size_t k = 0; k < NN_LANES; k++) {
             const float xk = x[r + k];
             a0[k] += xk * y0[r + k];
             a1[k] += xk * y1[r + k];
@@ -119,14 +119,14 @@ static inline void dot_x4(float out[4], const float *x, const float *y0, const f
     out[3] = s3;
 }
 
-/* Backward of smx_nn_dense_forward(out, inp, W, b, B, nin, nout):
+/* Backward of nn_dense_forward(out, inp, W, b, B, nin, nout):
  *     Z = W A + b 1^T
  *     dA = W^T dZ        dinp[i][r] = sum_o W[o][i] dout[o][r]   (skipped if dinp is NULL)
  *     dW = dZ A^T        dW[o][i]   = sum_r dout[o][r] inp[i][r]
  *     db = dZ 1          db[o]      = sum_r dout[o][r]
  * dW and db are overwritten, not accumulated. */
-void smx_nn_dense_backward(float *dinp, float *dW, float *db, const float *dout,
-                           const float *inp, const float *W, size_t B, size_t nin, size_t nout)
+void nn_dense_backward(float *dinp, float *dW, float *db, const float *dout,
+                       const float *inp, const float *W, size_t B, size_t nin, size_t nout)
 {
     for (size_t o = 0; o < nout; o++) {
         const float *g = dout + o * B;
@@ -139,10 +139,10 @@ void smx_nn_dense_backward(float *dinp, float *dW, float *db, const float *dout,
         for (; i < nin; i++)
             dw[i] = dot(g, inp + i * B, B);
         /* sum_r g[r] = dot(g, ones) in the same order, without the ones */
-        float acc[SMX_NN__LANES] = {0.0f, 0.0f, 0.0f, 0.0f};
+        float acc[NN_LANES] = {0.0f, 0.0f, 0.0f, 0.0f};
         size_t r = 0;
-        for (; r + SMX_NN__LANES <= B; r += SMX_NN__LANES)
-            for (size_t k = 0; k < SMX_NN__LANES; k++)
+        for (; r + NN_LANES <= B; r += NN_LANES)
+            for (size_t k = 0; k < NN_LANES; k++)
                 acc[k] += g[r + k];
         float s = (acc[0] + acc[1]) + (acc[2] + acc[3]);
         for (; r < B; r++)
@@ -159,18 +159,18 @@ void smx_nn_dense_backward(float *dinp, float *dW, float *db, const float *dout,
     for (size_t i = 0; i < nin; i++) {
         float *d = dinp + i * B;
         size_t r = 0;
-        for (; r + SMX_NN__COLS <= B; r += SMX_NN__COLS) {
-            float acc[SMX_NN__COLS];
+        for (; r + NN_COLS <= B; r += NN_COLS) {
+            float acc[NN_COLS];
             const float w0 = W[i];
-            for (size_t k = 0; k < SMX_NN__COLS; k++)
+            for (size_t k = 0; k < NN_COLS; k++)
                 acc[k] = w0 * dout[r + k];
             for (size_t o = 1; o < nout; o++) {
                 const float wo = W[o * nin + i];
                 const float *g = dout + o * B + r;
-                for (size_t k = 0; k < SMX_NN__COLS; k++)
+                for (size_t k = 0; k < NN_COLS; k++)
                     acc[k] += wo * g[k];
             }
-            for (size_t k = 0; k < SMX_NN__COLS; k++)
+            for (size_t k = 0; k < NN_COLS; k++)
                 d[r + k] = acc[k];
         }
         for (; r < B; r++) {
@@ -202,78 +202,78 @@ static inline float softplus(float z)
     return (z > 0.0f ? z : 0.0f) + log1pf(expf(-fabsf(z)));
 }
 
-void smx_nn_activation_forward(float *y, const float *x, size_t n, smx_nn_activation act)
+void nn_activation_forward(float *y, const float *x, size_t n, nn_activation act)
 {
     switch (act) {
-    case SMX_NN_RELU: {
+    case NN_RELU: {
         /* z < 0 ? 0 : z, not z > 0 ? z : 0, so that a NaN passes through
          * and divergence shows in the loss instead of being zeroed.
          * Blocks of constant length, as in the dense kernels, so that -O2
          * vectorises the comparison. */
         size_t i = 0;
-        for (; i + SMX_NN__COLS <= n; i += SMX_NN__COLS) {
+        for (; i + NN_COLS <= n; i += NN_COLS) {
             /* all loads before all stores: y may be x, and the vectoriser
              * may then still load and store whole blocks */
-            float t[SMX_NN__COLS];
-            for (size_t k = 0; k < SMX_NN__COLS; k++)
+            float t[NN_COLS];
+            for (size_t k = 0; k < NN_COLS; k++)
                 t[k] = x[i + k];
-            for (size_t k = 0; k < SMX_NN__COLS; k++)
+            for (size_t k = 0; k < NN_COLS; k++)
                 y[i + k] = t[k] < 0.0f ? 0.0f : t[k];
         }
         for (; i < n; i++)
             y[i] = x[i] < 0.0f ? 0.0f : x[i];
         break;
     }
-    case SMX_NN_TANH:
+    case NN_TANH:
         for (size_t i = 0; i < n; i++)
             y[i] = tanhf(x[i]);
         break;
-    case SMX_NN_SIGMOID:
+    case NN_SIGMOID:
         for (size_t i = 0; i < n; i++)
             y[i] = sigmoid(x[i]);
         break;
-    case SMX_NN_SOFTPLUS:
+    case NN_SOFTPLUS:
         for (size_t i = 0; i < n; i++)
             y[i] = softplus(x[i]);
         break;
     }
 }
 
-/* Backward of smx_nn_activation_forward(y, x, n, act), from the output
+/* Backward of nn_activation_forward(y, x, n, act), from the output
  * (the forward may have overwritten x with y):
  *     relu:     y = max(0, x)          dy/dx = [y > 0]  (0 at the kink, as PyTorch)
  *     tanh:     y = tanh x             dy/dx = 1 - y^2
  *     sigmoid:  y = 1 / (1 + e^-x)     dy/dx = y (1 - y)
  *     softplus: y = log(1 + e^x)       dy/dx = sigmoid(x) = 1 - e^-y = -expm1(-y)
  * (-expm1 keeps the derivative accurate where it is tiny, y near 0.) */
-void smx_nn_activation_backward(float *dx, const float *y, const float *dy, size_t n,
-                                smx_nn_activation act)
+void nn_activation_backward(float *dx, const float *y, const float *dy, size_t n,
+                            nn_activation act)
 {
     switch (act) {
-    case SMX_NN_RELU: {
+    case NN_RELU: {
         size_t i = 0;
-        for (; i + SMX_NN__COLS <= n; i += SMX_NN__COLS) {
-            float t[SMX_NN__COLS], g[SMX_NN__COLS]; /* dx may be dy: loads first */
-            for (size_t k = 0; k < SMX_NN__COLS; k++) {
+        for (; i + NN_COLS <= n; i += NN_COLS) {
+            float t[NN_COLS], g[NN_COLS]; /* dx may be dy: loads first */
+            for (size_t k = 0; k < NN_COLS; k++) {
                 t[k] = y[i + k];
                 g[k] = dy[i + k];
             }
-            for (size_t k = 0; k < SMX_NN__COLS; k++)
+            for (size_t k = 0; k < NN_COLS; k++)
                 dx[i + k] = t[k] > 0.0f ? g[k] : 0.0f;
         }
         for (; i < n; i++)
             dx[i] = y[i] > 0.0f ? dy[i] : 0.0f;
         break;
     }
-    case SMX_NN_TANH:
+    case NN_TANH:
         for (size_t i = 0; i < n; i++)
             dx[i] = dy[i] * (1.0f - y[i] * y[i]);
         break;
-    case SMX_NN_SIGMOID:
+    case NN_SIGMOID:
         for (size_t i = 0; i < n; i++)
             dx[i] = dy[i] * (y[i] * (1.0f - y[i]));
         break;
-    case SMX_NN_SOFTPLUS:
+    case NN_SOFTPLUS:
         for (size_t i = 0; i < n; i++)
             dx[i] = dy[i] * -expm1f(-y[i]);
         break;

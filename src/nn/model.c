@@ -22,31 +22,31 @@
 /* Names                                                                     */
 /* ------------------------------------------------------------------------ */
 
-const char *smx_nn_strerror(smx_nn_status status)
+const char *nn_strerror(nn_status status)
 {
     switch (status) {
-    case SMX_NN_OK:
+    case NN_OK:
         return "success";
-    case SMX_NN_ERR_NULL_POINTER:
+    case NN_ERR_NULL_POINTER:
         return "a required pointer is NULL";
-    case SMX_NN_ERR_NO_MEMORY:
+    case NN_ERR_NO_MEMORY:
         return "out of memory";
-    case SMX_NN_ERR_BAD_SIZE:
+    case NN_ERR_BAD_SIZE:
         return "a size is zero or too large";
-    case SMX_NN_ERR_BAD_LABEL:
+    case NN_ERR_BAD_LABEL:
         return "a label is outside [0, classes)";
-    case SMX_NN_ERR_BAD_CONFIG:
+    case NN_ERR_BAD_CONFIG:
         return "a training setting is out of range";
-    case SMX_NN_ERR_TOO_FEW_ROWS:
+    case NN_ERR_TOO_FEW_ROWS:
         return "too few rows to split: one side would be empty";
-    case SMX_NN_ERR_NOT_FINITE:
+    case NN_ERR_NOT_FINITE:
         return "a feature value is NaN or infinite";
-    case SMX_NN_ERR_DIVERGED:
+    case NN_ERR_DIVERGED:
         return "training diverged: the loss became NaN or infinite (lower the learning rate)";
-    case SMX_NN_ERR_LIBRARY:
+    case NN_ERR_LIBRARY:
         return "libsmx refused a call (internal error)";
     }
-    return "unknown smx_nn_status";
+    return "unknown nn_status";
 }
 
 static const char *const activation_names[] = {"relu", "tanh", "sigmoid", "softplus"};
@@ -55,17 +55,17 @@ static const char *const optimizer_names[] = {"sgd", "momentum", "adam"};
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
-const char *smx_nn_activation_name(smx_nn_activation a)
+const char *nn_activation_name(nn_activation a)
 {
     return (size_t)a < COUNT(activation_names) ? activation_names[a] : "unknown";
 }
 
-const char *smx_nn_loss_name(smx_nn_loss l)
+const char *nn_loss_name(nn_loss l)
 {
     return (size_t)l < COUNT(loss_names) ? loss_names[l] : "unknown";
 }
 
-const char *smx_nn_optimizer_name(smx_nn_optimizer o)
+const char *nn_optimizer_name(nn_optimizer o)
 {
     return (size_t)o < COUNT(optimizer_names) ? optimizer_names[o] : "unknown";
 }
@@ -80,32 +80,32 @@ static int find_name(const char *const *names, size_t n, const char *name)
     return -1;
 }
 
-int smx_nn_activation_parse(smx_nn_activation *out, const char *name)
+int nn_activation_parse(nn_activation *out, const char *name)
 {
     const int i = find_name(activation_names, COUNT(activation_names), name);
     if (i < 0 || !out)
         return -1;
-    *out = (smx_nn_activation)i;
+    *out = (nn_activation)i;
     return 0;
 }
 
-int smx_nn_loss_parse(smx_nn_loss *out, const char *name)
+int nn_loss_parse(nn_loss *out, const char *name)
 {
     int i = find_name(loss_names, COUNT(loss_names), name);
     if (i < 0 && name && (strcmp(name, "ce") == 0 || strcmp(name, "cross_entropy") == 0))
-        i = SMX_NN_LOSS_CROSS_ENTROPY;
+        i = NN_LOSS_CROSS_ENTROPY;
     if (i < 0 || !out)
         return -1;
-    *out = (smx_nn_loss)i;
+    *out = (nn_loss)i;
     return 0;
 }
 
-int smx_nn_optimizer_parse(smx_nn_optimizer *out, const char *name)
+int nn_optimizer_parse(nn_optimizer *out, const char *name)
 {
     const int i = find_name(optimizer_names, COUNT(optimizer_names), name);
     if (i < 0 || !out)
         return -1;
-    *out = (smx_nn_optimizer)i;
+    *out = (nn_optimizer)i;
     return 0;
 }
 
@@ -122,39 +122,39 @@ static int mul_add(size_t *out, size_t a, size_t b, size_t c)
     return 1;
 }
 
-smx_nn_status smx_nn_model_init(smx_nn_model *model, const size_t *sizes, size_t n_sizes,
-                                smx_nn_activation activation)
+nn_status nn_model_init(nn_model *model, const size_t *sizes, size_t n_sizes,
+                        nn_activation activation)
 {
     if (!model)
-        return SMX_NN_ERR_NULL_POINTER;
-    *model = (smx_nn_model){0};
+        return NN_ERR_NULL_POINTER;
+    *model = (nn_model){0};
     if (!sizes)
-        return SMX_NN_ERR_NULL_POINTER;
-    if (n_sizes < 2 || n_sizes > SMX_NN_MAX_LAYERS + 1)
-        return SMX_NN_ERR_BAD_SIZE;
+        return NN_ERR_NULL_POINTER;
+    if (n_sizes < 2 || n_sizes > NN_MAX_LAYERS + 1)
+        return NN_ERR_BAD_SIZE;
     if ((size_t)activation >= COUNT(activation_names))
-        return SMX_NN_ERR_BAD_CONFIG;
+        return NN_ERR_BAD_CONFIG;
     size_t n_params = 0;
     for (size_t l = 0; l + 1 < n_sizes; l++) {
         size_t layer;
         if (sizes[l] == 0 || sizes[l + 1] == 0)
-            return SMX_NN_ERR_BAD_SIZE;
+            return NN_ERR_BAD_SIZE;
         /* out * in + out, then the running total */
         if (!mul_add(&layer, sizes[l + 1], sizes[l], sizes[l + 1]) ||
             !mul_add(&n_params, 1, n_params, layer) || n_params > SIZE_MAX / sizeof(float))
-            return SMX_NN_ERR_BAD_SIZE;
+            return NN_ERR_BAD_SIZE;
     }
     const size_t features = sizes[0];
     if (features > SIZE_MAX / (2 * sizeof(float)))
-        return SMX_NN_ERR_BAD_SIZE;
+        return NN_ERR_BAD_SIZE;
 
-    smx_nn_model m = {0};
+    nn_model m = {0};
     m.params = calloc(n_params, sizeof *m.params);
     m.mean = malloc(2 * features * sizeof *m.mean);
     if (!m.params || !m.mean) {
         free(m.params);
         free(m.mean);
-        return SMX_NN_ERR_NO_MEMORY;
+        return NN_ERR_NO_MEMORY;
     }
     m.std = m.mean + features;
     for (size_t j = 0; j < features; j++) {
@@ -168,7 +168,7 @@ smx_nn_status smx_nn_model_init(smx_nn_model *model, const size_t *sizes, size_t
     m.n_params = n_params;
     float *p = m.params;
     for (size_t l = 0; l < m.n_layers; l++) {
-        smx_nn_layer *L = &m.layers[l];
+        nn_layer *L = &m.layers[l];
         L->in = sizes[l];
         L->out = sizes[l + 1];
         L->weight = p;
@@ -177,74 +177,66 @@ smx_nn_status smx_nn_model_init(smx_nn_model *model, const size_t *sizes, size_t
         p += L->out;
     }
     *model = m;
-    return SMX_NN_OK;
+    return NN_OK;
 }
 
-void smx_nn_model_free(smx_nn_model *model)
+void nn_model_free(nn_model *model)
 {
     if (!model)
         return;
     free(model->params);
     free(model->mean); /* std lives in the same block */
-    *model = (smx_nn_model){0};
+    *model = (nn_model){0};
 }
 
-void smx_nn_model_randomize(smx_nn_model *model, uint64_t seed)
+void nn_model_randomize(nn_model *model, uint64_t seed)
 {
-    smx_nn_rng rng;
-    smx_nn_rng_seed(&rng, seed);
-    const int he = model->activation == SMX_NN_RELU || model->activation == SMX_NN_SOFTPLUS;
+    nn_rng rng;
+    nn_rng_seed(&rng, seed);
+    const int he = model->activation == NN_RELU || model->activation == NN_SOFTPLUS;
     for (size_t l = 0; l < model->n_layers; l++) {
-        smx_nn_layer *L = &model->layers[l];
+        nn_layer *L = &model->layers[l];
         const size_t n = L->out * L->in;
         if (he) {
             const double sd = sqrt(2.0 / (double)L->in);
             for (size_t i = 0; i < n; i++)
-                L->weight[i] = (float)(sd * smx_nn_rng_normal(&rng));
+                L->weight[i] = (float)(sd * nn_rng_normal(&rng));
         } else {
             const double a = sqrt(6.0 / (double)(L->in + L->out));
             for (size_t i = 0; i < n; i++)
-                L->weight[i] = (float)(a * (2.0 * smx_nn_rng_uniform(&rng) - 1.0));
+                L->weight[i] = (float)(a * (2.0 * nn_rng_uniform(&rng) - 1.0));
         }
         for (size_t o = 0; o < L->out; o++)
             L->bias[o] = 0.0f;
     }
 }
 
-smx_nn_status smx_nn__check_model(const smx_nn_model *model)
+nn_status nn_check_model(const nn_model *model)
 {
     if (!model || !model->params || !model->mean || !model->std)
-        return SMX_NN_ERR_NULL_POINTER;
-    if (model->n_layers < 1 || model->n_layers > SMX_NN_MAX_LAYERS ||
+        return NN_ERR_NULL_POINTER;
+    if (model->n_layers < 1 || model->n_layers > NN_MAX_LAYERS ||
         (size_t)model->activation >= COUNT(activation_names))
-        return SMX_NN_ERR_BAD_SIZE;
+        return NN_ERR_BAD_SIZE;
     size_t in = model->features;
     for (size_t l = 0; l < model->n_layers; l++) {
-        const smx_nn_layer *L = &model->layers[l];
+        const nn_layer *L = &model->layers[l];
         if (L->in != in || L->out == 0 || !L->weight || !L->bias)
-            return SMX_NN_ERR_BAD_SIZE;
+            return NN_ERR_BAD_SIZE;
         in = L->out;
     }
     if (in != model->classes || in == 0)
-        return SMX_NN_ERR_BAD_SIZE;
-    return SMX_NN_OK;
-}
-
-static smx_nn_status check_labels(const int32_t *y, size_t rows, size_t classes)
-{
-    for (size_t r = 0; r < rows; r++)
-        if (y[r] < 0 || (size_t)y[r] >= classes)
-            return SMX_NN_ERR_BAD_LABEL;
-    return SMX_NN_OK;
+        return NN_ERR_BAD_SIZE;
+    return NN_OK;
 }
 
 /* ------------------------------------------------------------------------ */
 /* Workspace and the pass through the network                                */
 /* ------------------------------------------------------------------------ */
 
-smx_nn_status smx_nn__work_init(smx_nn__work *w, const smx_nn_model *model, size_t cap)
+nn_status nn_work_init(nn_work *w, const nn_model *model, size_t cap)
 {
-    *w = (smx_nn__work){0};
+    *w = (nn_work){0};
     if (cap == 0)
         cap = 1;
     size_t widest = model->classes, total = 0;
@@ -252,7 +244,7 @@ smx_nn_status smx_nn__work_init(smx_nn__work *w, const smx_nn_model *model, size
         if (model->layers[l].out > widest)
             widest = model->layers[l].out;
         if (!mul_add(&total, cap, model->layers[l].out, total))
-            return SMX_NN_ERR_BAD_SIZE;
+            return NN_ERR_BAD_SIZE;
     }
     /* logits, probs, dlogits, grad_a, grad_b, input */
     const size_t C = model->classes;
@@ -260,13 +252,13 @@ smx_nn_status smx_nn__work_init(smx_nn__work *w, const smx_nn_model *model, size
         !mul_add(&total, cap, C, total) || !mul_add(&total, cap, widest, total) ||
         !mul_add(&total, cap, widest, total) || !mul_add(&total, cap, model->features, total) ||
         total > SIZE_MAX / sizeof(float) || cap > SIZE_MAX / sizeof(int32_t))
-        return SMX_NN_ERR_BAD_SIZE;
+        return NN_ERR_BAD_SIZE;
     float *block = malloc(total * sizeof *block);
     int32_t *labels = malloc(cap * sizeof *labels);
     if (!block || !labels) {
         free(block);
         free(labels);
-        return SMX_NN_ERR_NO_MEMORY;
+        return NN_ERR_NO_MEMORY;
     }
     float *p = block;
     for (size_t l = 0; l < model->n_layers; l++) {
@@ -288,18 +280,18 @@ smx_nn_status smx_nn__work_init(smx_nn__work *w, const smx_nn_model *model, size
     w->block = block;
     w->cap = cap;
     w->act0 = w->input;
-    return SMX_NN_OK;
+    return NN_OK;
 }
 
-void smx_nn__work_free(smx_nn__work *w)
+void nn_work_free(nn_work *w)
 {
     free(w->block);
     free(w->labels);
-    *w = (smx_nn__work){0};
+    *w = (nn_work){0};
 }
 
-void smx_nn__load_input(smx_nn__work *w, const smx_nn_model *model, const float *x, size_t B,
-                        int standardize)
+void nn_load_input(nn_work *w, const nn_model *model, const float *x, size_t B,
+                   int standardize)
 {
     const size_t F = model->features;
     for (size_t j = 0; j < F; j++) {
@@ -316,15 +308,15 @@ void smx_nn__load_input(smx_nn__work *w, const smx_nn_model *model, const float 
     w->act0 = w->input;
 }
 
-void smx_nn__forward(smx_nn__work *w, const smx_nn_model *model, size_t B)
+void nn_forward(nn_work *w, const nn_model *model, size_t B)
 {
     const float *in = w->act0;
     for (size_t l = 0; l < model->n_layers; l++) {
-        const smx_nn_layer *L = &model->layers[l];
+        const nn_layer *L = &model->layers[l];
         float *out = w->act[l + 1];
-        smx_nn_dense_forward(out, in, L->weight, L->bias, B, L->in, L->out);
+        nn_dense_forward(out, in, L->weight, L->bias, B, L->in, L->out);
         if (l + 1 < model->n_layers)
-            smx_nn_activation_forward(out, out, B * L->out, model->activation);
+            nn_activation_forward(out, out, B * L->out, model->activation);
         in = out;
     }
     /* [classes][B] -> [B][classes] for libsmx */
@@ -334,21 +326,21 @@ void smx_nn__forward(smx_nn__work *w, const smx_nn_model *model, size_t B)
             w->logits[r * C + k] = in[k * B + r];
 }
 
-smx_nn_status smx_nn__loss_backward(double *loss, float *grad, smx_nn__work *w,
-                                    const smx_nn_model *model, smx_nn_loss loss_kind,
-                                    const float *class_weights, const int32_t *y, size_t B)
+nn_status nn_loss_backward(double *loss, float *grad, nn_work *w,
+                           const nn_model *model, nn_loss loss_kind,
+                           const float *class_weights, const int32_t *y, size_t B)
 {
     const size_t C = model->classes, L = model->n_layers;
     float *dz = w->dlogits;
 
-    if (loss_kind == SMX_NN_LOSS_CROSS_ENTROPY) {
+    if (loss_kind == NN_LOSS_CROSS_ENTROPY) {
         /* The fused call: mean loss and dL/dlogits = (softmax - onehot) / B;
          * with class weights, w[y_r] (softmax - onehot) / sum_r w[y_r]. */
         smx_cross_entropy_options_f32 opt = {0};
         opt.class_weights = class_weights;
         float lf;
         if (smx_cross_entropy_ex_f32(&lf, grad ? dz : NULL, w->logits, y, B, C, &opt) != SMX_OK)
-            return SMX_NN_ERR_LIBRARY;
+            return NN_ERR_LIBRARY;
         *loss = lf;
     } else {
         /* L = (1/B) sum_r sum_k (s_rk - t_rk)^2 with s = softmax(logits):
@@ -356,7 +348,7 @@ smx_nn_status smx_nn__loss_backward(double *loss, float *grad, smx_nn__work *w,
          *     dL/dz = J^T dL/ds = s * (dL/ds - <dL/ds, s>)   (smx_softmax_backward_f32)
          * the path the fused gradient short-cuts for cross-entropy. */
         if (smx_softmax_f32(w->probs, w->logits, B, C) != SMX_OK)
-            return SMX_NN_ERR_LIBRARY;
+            return NN_ERR_LIBRARY;
         const float two_over_b = 2.0f / (float)B;
         double sum = 0.0;
         for (size_t r = 0; r < B; r++) {
@@ -370,10 +362,10 @@ smx_nn_status smx_nn__loss_backward(double *loss, float *grad, smx_nn__work *w,
         }
         *loss = sum / (double)B;
         if (grad && smx_softmax_backward_f32(dz, w->probs, dz, B, C) != SMX_OK)
-            return SMX_NN_ERR_LIBRARY;
+            return NN_ERR_LIBRARY;
     }
     if (!grad)
-        return SMX_NN_OK;
+        return NN_OK;
 
     /* [B][classes] -> [classes][B], then backpropagation, last layer
      * first: g is dL/d(output of layer l). */
@@ -382,25 +374,25 @@ smx_nn_status smx_nn__loss_backward(double *loss, float *grad, smx_nn__work *w,
         for (size_t r = 0; r < B; r++)
             g[k * B + r] = dz[r * C + k];
     for (size_t l = L; l-- > 0;) {
-        const smx_nn_layer *Ly = &model->layers[l];
+        const nn_layer *Ly = &model->layers[l];
         const float *inp = l ? w->act[l] : w->act0;
         const size_t w_off = (size_t)(Ly->weight - model->params);
         const size_t b_off = (size_t)(Ly->bias - model->params);
-        smx_nn_dense_backward(l ? g_next : NULL, grad + w_off, grad + b_off, g, inp, Ly->weight,
-                              B, Ly->in, Ly->out);
+        nn_dense_backward(l ? g_next : NULL, grad + w_off, grad + b_off, g, inp, Ly->weight,
+                          B, Ly->in, Ly->out);
         if (l) {
             /* through the activation that produced act[l], from its output */
-            smx_nn_activation_backward(g_next, w->act[l], g_next, B * Ly->in, model->activation);
+            nn_activation_backward(g_next, w->act[l], g_next, B * Ly->in, model->activation);
             float *t = g;
             g = g_next;
             g_next = t;
         }
     }
-    return SMX_NN_OK;
+    return NN_OK;
 }
 
-size_t smx_nn__count_correct(int32_t *pred, const smx_nn__work *w, const smx_nn_model *model,
-                             const int32_t *y, size_t B)
+size_t nn_count_correct(int32_t *pred, const nn_work *w, const nn_model *model,
+                        const int32_t *y, size_t B)
 {
     const size_t C = model->classes;
     const float *logits = w->logits;
@@ -419,10 +411,10 @@ size_t smx_nn__count_correct(int32_t *pred, const smx_nn__work *w, const smx_nn_
     return correct;
 }
 
-smx_nn_status smx_nn__evaluate_rows(smx_nn_eval *eval, size_t *confusion, smx_nn__work *w,
-                                    const smx_nn_model *model, smx_nn_loss loss_kind,
-                                    const float *x, const int32_t *y, size_t rows,
-                                    int standardize)
+nn_status nn_evaluate_rows(nn_eval *eval, size_t *confusion, nn_work *w,
+                           const nn_model *model, nn_loss loss_kind,
+                           const float *x, const int32_t *y, size_t rows,
+                           int standardize)
 {
     const size_t F = model->features, C = model->classes;
     double loss_sum = 0.0;
@@ -432,16 +424,16 @@ smx_nn_status smx_nn__evaluate_rows(smx_nn_eval *eval, size_t *confusion, smx_nn
             confusion[i] = 0;
     for (size_t start = 0; start < rows; start += w->cap) {
         const size_t n = rows - start < w->cap ? rows - start : w->cap;
-        smx_nn__load_input(w, model, x + start * F, n, standardize);
-        smx_nn__forward(w, model, n);
-        correct += smx_nn__count_correct(w->labels, w, model, y + start, n);
+        nn_load_input(w, model, x + start * F, n, standardize);
+        nn_forward(w, model, n);
+        correct += nn_count_correct(w->labels, w, model, y + start, n);
         if (confusion)
             for (size_t r = 0; r < n; r++)
                 confusion[(size_t)y[start + r] * C + (size_t)w->labels[r]]++;
         double l; /* unweighted: evaluation figures are plain means */
-        const smx_nn_status st =
-            smx_nn__loss_backward(&l, NULL, w, model, loss_kind, NULL, y + start, n);
-        if (st != SMX_NN_OK)
+        const nn_status st =
+            nn_loss_backward(&l, NULL, w, model, loss_kind, NULL, y + start, n);
+        if (st != NN_OK)
             return st;
         loss_sum += l * (double)n;
     }
@@ -449,7 +441,7 @@ smx_nn_status smx_nn__evaluate_rows(smx_nn_eval *eval, size_t *confusion, smx_nn
     eval->correct = correct;
     eval->accuracy = rows ? (double)correct / (double)rows : NAN;
     eval->loss = rows ? loss_sum / (double)rows : NAN;
-    return SMX_NN_OK;
+    return NN_OK;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -458,62 +450,62 @@ smx_nn_status smx_nn__evaluate_rows(smx_nn_eval *eval, size_t *confusion, smx_nn
 
 /* Rows per chunk in predict and evaluate: bounds the workspace (a few
  * hundred KB for wide layers) while amortising the per-chunk calls. */
-#define SMX_NN__CHUNK_ROWS 256
+#define NN_CHUNK_ROWS 256
 
 static size_t chunk_rows(size_t rows)
 {
-    return rows < SMX_NN__CHUNK_ROWS ? rows : SMX_NN__CHUNK_ROWS;
+    return rows < NN_CHUNK_ROWS ? rows : NN_CHUNK_ROWS;
 }
 
-smx_nn_status smx_nn_predict(float *probs, int32_t *pred, const smx_nn_model *model,
-                             const float *x, size_t rows)
+nn_status nn_predict(float *probs, int32_t *pred, const nn_model *model,
+                     const float *x, size_t rows)
 {
-    smx_nn_status st = smx_nn__check_model(model);
-    if (st != SMX_NN_OK)
+    nn_status st = nn_check_model(model);
+    if (st != NN_OK)
         return st;
     if (rows == 0)
-        return SMX_NN_OK;
+        return NN_OK;
     if (!x)
-        return SMX_NN_ERR_NULL_POINTER;
-    smx_nn__work w;
-    if ((st = smx_nn__work_init(&w, model, chunk_rows(rows))) != SMX_NN_OK)
+        return NN_ERR_NULL_POINTER;
+    nn_work w;
+    if ((st = nn_work_init(&w, model, chunk_rows(rows))) != NN_OK)
         return st;
     const size_t F = model->features, C = model->classes;
     for (size_t start = 0; start < rows; start += w.cap) {
         const size_t n = rows - start < w.cap ? rows - start : w.cap;
-        smx_nn__load_input(&w, model, x + start * F, n, 1);
-        smx_nn__forward(&w, model, n);
+        nn_load_input(&w, model, x + start * F, n, 1);
+        nn_forward(&w, model, n);
         if (pred)
-            smx_nn__count_correct(pred + start, &w, model, NULL, n);
+            nn_count_correct(pred + start, &w, model, NULL, n);
         if (probs && smx_softmax_f32(probs + start * C, w.logits, n, C) != SMX_OK) {
-            st = SMX_NN_ERR_LIBRARY;
+            st = NN_ERR_LIBRARY;
             break;
         }
     }
-    smx_nn__work_free(&w);
+    nn_work_free(&w);
     return st;
 }
 
-smx_nn_status smx_nn_evaluate(smx_nn_eval *eval, size_t *confusion, const smx_nn_model *model,
-                              smx_nn_loss loss_kind, const float *x, const int32_t *y,
-                              size_t rows)
+nn_status nn_evaluate(nn_eval *eval, size_t *confusion, const nn_model *model,
+                      nn_loss loss_kind, const float *x, const int32_t *y,
+                      size_t rows)
 {
-    smx_nn_status st = smx_nn__check_model(model);
-    if (st != SMX_NN_OK)
+    nn_status st = nn_check_model(model);
+    if (st != NN_OK)
         return st;
     if (!eval || (rows > 0 && (!x || !y)))
-        return SMX_NN_ERR_NULL_POINTER;
+        return NN_ERR_NULL_POINTER;
     if ((size_t)loss_kind >= COUNT(loss_names))
-        return SMX_NN_ERR_BAD_CONFIG;
-    if ((st = check_labels(y, rows, model->classes)) != SMX_NN_OK)
+        return NN_ERR_BAD_CONFIG;
+    if (!nn_labels_in_range(y, rows, model->classes))
+        return NN_ERR_BAD_LABEL;
+    nn_work w;
+    if ((st = nn_work_init(&w, model, chunk_rows(rows))) != NN_OK)
         return st;
-    smx_nn__work w;
-    if ((st = smx_nn__work_init(&w, model, chunk_rows(rows))) != SMX_NN_OK)
-        return st;
-    smx_nn_eval e;
-    st = smx_nn__evaluate_rows(&e, confusion, &w, model, loss_kind, x, y, rows, 1);
-    smx_nn__work_free(&w);
-    if (st == SMX_NN_OK)
+    nn_eval e;
+    st = nn_evaluate_rows(&e, confusion, &w, model, loss_kind, x, y, rows, 1);
+    nn_work_free(&w);
+    if (st == NN_OK)
         *eval = e;
     return st;
 }
@@ -522,83 +514,83 @@ smx_nn_status smx_nn_evaluate(smx_nn_eval *eval, size_t *confusion, const smx_nn
 /* Loss and gradient of the whole network                                    */
 /* ------------------------------------------------------------------------ */
 
-static smx_nn_status check_loss_args(const smx_nn_model *model, smx_nn_loss loss_kind,
-                                     const float *x, const int32_t *y, size_t rows)
+static nn_status check_loss_args(const nn_model *model, nn_loss loss_kind,
+                                 const float *x, const int32_t *y, size_t rows)
 {
-    const smx_nn_status st = smx_nn__check_model(model);
-    if (st != SMX_NN_OK)
+    const nn_status st = nn_check_model(model);
+    if (st != NN_OK)
         return st;
     if (rows == 0)
-        return SMX_NN_ERR_BAD_SIZE;
+        return NN_ERR_BAD_SIZE;
     if (!x || !y)
-        return SMX_NN_ERR_NULL_POINTER;
+        return NN_ERR_NULL_POINTER;
     if ((size_t)loss_kind >= COUNT(loss_names))
-        return SMX_NN_ERR_BAD_CONFIG;
-    return check_labels(y, rows, model->classes);
+        return NN_ERR_BAD_CONFIG;
+    return nn_labels_in_range(y, rows, model->classes) ? NN_OK : NN_ERR_BAD_LABEL;
 }
 
-smx_nn_status smx_nn_loss_gradient(double *loss, float *grad, const smx_nn_model *model,
-                                   smx_nn_loss loss_kind, const float *x, const int32_t *y,
-                                   size_t rows)
+nn_status nn_loss_gradient(double *loss, float *grad, const nn_model *model,
+                           nn_loss loss_kind, const float *x, const int32_t *y,
+                           size_t rows)
 {
-    smx_nn_status st = check_loss_args(model, loss_kind, x, y, rows);
-    if (st != SMX_NN_OK)
+    nn_status st = check_loss_args(model, loss_kind, x, y, rows);
+    if (st != NN_OK)
         return st;
     if (!loss)
-        return SMX_NN_ERR_NULL_POINTER;
+        return NN_ERR_NULL_POINTER;
     /* One batch of all the rows: the gradient of the mean, exactly as one
      * full-batch training step computes it. */
-    smx_nn__work w;
-    if ((st = smx_nn__work_init(&w, model, rows)) != SMX_NN_OK)
+    nn_work w;
+    if ((st = nn_work_init(&w, model, rows)) != NN_OK)
         return st;
-    smx_nn__load_input(&w, model, x, rows, 1);
-    smx_nn__forward(&w, model, rows);
+    nn_load_input(&w, model, x, rows, 1);
+    nn_forward(&w, model, rows);
     double l;
-    st = smx_nn__loss_backward(&l, grad, &w, model, loss_kind, NULL, y, rows);
-    smx_nn__work_free(&w);
-    if (st == SMX_NN_OK)
+    st = nn_loss_backward(&l, grad, &w, model, loss_kind, NULL, y, rows);
+    nn_work_free(&w);
+    if (st == NN_OK)
         *loss = l;
     return st;
 }
 
 /* act(z) in double, the same formulas as layers.c. */
-static double activate_f64(double z, smx_nn_activation act)
+static double activate_f64(double z, nn_activation act)
 {
     switch (act) {
-    case SMX_NN_RELU:
+    case NN_RELU:
         return z < 0.0 ? 0.0 : z;
-    case SMX_NN_TANH:
+    case NN_TANH:
         return tanh(z);
-    case SMX_NN_SIGMOID:
+    case NN_SIGMOID:
         return z >= 0.0 ? 1.0 / (1.0 + exp(-z)) : exp(z) / (1.0 + exp(z));
-    case SMX_NN_SOFTPLUS:
+    case NN_SOFTPLUS:
         return (z > 0.0 ? z : 0.0) + log1p(exp(-fabs(z)));
     }
     return NAN;
 }
 
-smx_nn_status smx_nn_loss_f64(double *loss, const smx_nn_model *model, const double *params,
-                              smx_nn_loss loss_kind, const float *x, const int32_t *y,
-                              size_t rows)
+nn_status nn_loss_f64(double *loss, const nn_model *model, const double *params,
+                      nn_loss loss_kind, const float *x, const int32_t *y,
+                      size_t rows)
 {
-    smx_nn_status st = check_loss_args(model, loss_kind, x, y, rows);
-    if (st != SMX_NN_OK)
+    nn_status st = check_loss_args(model, loss_kind, x, y, rows);
+    if (st != NN_OK)
         return st;
     if (!loss)
-        return SMX_NN_ERR_NULL_POINTER;
+        return NN_ERR_NULL_POINTER;
     size_t widest = model->features;
     for (size_t l = 0; l < model->n_layers; l++)
         if (model->layers[l].out > widest)
             widest = model->layers[l].out;
     size_t n_buf;
     if (!mul_add(&n_buf, rows, widest, 0) || n_buf > SIZE_MAX / (2 * sizeof(double)))
-        return SMX_NN_ERR_BAD_SIZE;
+        return NN_ERR_BAD_SIZE;
     double *a = malloc(2 * n_buf * sizeof *a);
     double *own = params ? NULL : malloc(model->n_params * sizeof *own);
     if (!a || (!params && !own)) {
         free(a);
         free(own);
-        return SMX_NN_ERR_NO_MEMORY;
+        return NN_ERR_NO_MEMORY;
     }
     if (own) {
         for (size_t i = 0; i < model->n_params; i++)
@@ -613,7 +605,7 @@ smx_nn_status smx_nn_loss_f64(double *loss, const smx_nn_model *model, const dou
         for (size_t j = 0; j < F; j++)
             cur[r * F + j] = (double)((x[r * F + j] - model->mean[j]) / model->std[j]);
     for (size_t l = 0; l < model->n_layers; l++) {
-        const smx_nn_layer *L = &model->layers[l];
+        const nn_layer *L = &model->layers[l];
         const double *W = params + (L->weight - model->params);
         const double *b = params + (L->bias - model->params);
         const int hidden = l + 1 < model->n_layers;
@@ -631,11 +623,11 @@ smx_nn_status smx_nn_loss_f64(double *loss, const smx_nn_model *model, const dou
     /* cur: the logits in double. */
     const size_t C = model->classes;
     double result = NAN;
-    if (loss_kind == SMX_NN_LOSS_CROSS_ENTROPY) {
+    if (loss_kind == NN_LOSS_CROSS_ENTROPY) {
         if (smx_cross_entropy_f64(&result, NULL, cur, y, rows, C) != SMX_OK)
-            st = SMX_NN_ERR_LIBRARY;
+            st = NN_ERR_LIBRARY;
     } else if (smx_softmax_f64(next, cur, rows, C) != SMX_OK) {
-        st = SMX_NN_ERR_LIBRARY;
+        st = NN_ERR_LIBRARY;
     } else {
         double sum = 0.0;
         for (size_t r = 0; r < rows; r++)
@@ -647,7 +639,7 @@ smx_nn_status smx_nn_loss_f64(double *loss, const smx_nn_model *model, const dou
     }
     free(a);
     free(own);
-    if (st == SMX_NN_OK)
+    if (st == NN_OK)
         *loss = result;
     return st;
 }

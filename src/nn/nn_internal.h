@@ -1,11 +1,11 @@
 /*
  * nn_internal.h — what model.c shares with train.c: the workspace of one
- * forward/backward pass through the network.  Not part of smx_nn.h.
+ * forward/backward pass through the network.  Not part of nn.h.
  */
-#ifndef SMX_NN_INTERNAL_H
-#define SMX_NN_INTERNAL_H
+#ifndef NN_INTERNAL_H
+#define NN_INTERNAL_H
 
-#include "smx_nn.h"
+#include "nn.h"
 
 /* Buffers for batches of up to `cap` rows, allocated once per training (or
  * per predict/evaluate call) so that the epoch loop never allocates.
@@ -21,55 +21,63 @@
  *   grad_a/b    ping-pong gradients wrt activations [widest layer][B]
  *   input       [features][cap], for a gathered or standardised batch
  *   labels      [cap], for a gathered batch or predicted classes */
-typedef struct smx_nn__work {
+typedef struct nn_work {
     size_t cap;
     const float *act0;
-    float *act[SMX_NN_MAX_LAYERS + 1];
+    float *act[NN_MAX_LAYERS + 1];
     float *logits, *probs, *dlogits;
     float *grad_a, *grad_b;
     float *input;
     int32_t *labels;
     float *block; /* the one allocation all of the float buffers live in */
-} smx_nn__work;
+} nn_work;
 
-smx_nn_status smx_nn__work_init(smx_nn__work *w, const smx_nn_model *model, size_t cap);
-void smx_nn__work_free(smx_nn__work *w);
+nn_status nn_work_init(nn_work *w, const nn_model *model, size_t cap);
+void nn_work_free(nn_work *w);
 
 /* w->input[j][r] = (x[r][j] - mean[j]) / std[j] for the B sample-major
  * rows x (raw features), or without the standardisation when standardize
  * is 0 (x already standardised); sets w->act0 = w->input. */
-void smx_nn__load_input(smx_nn__work *w, const smx_nn_model *model, const float *x, size_t B,
-                        int standardize);
+void nn_load_input(nn_work *w, const nn_model *model, const float *x, size_t B,
+                   int standardize);
 
 /* The B samples at w->act0 through the network: logits into w->act[L]
  * (feature-major) and w->logits (sample-major). */
-void smx_nn__forward(smx_nn__work *w, const smx_nn_model *model, size_t B);
+void nn_forward(nn_work *w, const nn_model *model, size_t B);
 
-/* After smx_nn__forward: *loss = mean loss of the batch against labels y
+/* After nn_forward: *loss = mean loss of the batch against labels y
  * (the weighted mean with class_weights, cross-entropy only; NULL: none);
  * when grad is not NULL, the gradient of that mean wrt every parameter in
- * the params layout.  Returns SMX_NN_ERR_LIBRARY if libsmx refuses. */
-smx_nn_status smx_nn__loss_backward(double *loss, float *grad, smx_nn__work *w,
-                                    const smx_nn_model *model, smx_nn_loss loss_kind,
-                                    const float *class_weights, const int32_t *y, size_t B);
+ * the params layout.  Returns NN_ERR_LIBRARY if libsmx refuses. */
+nn_status nn_loss_backward(double *loss, float *grad, nn_work *w,
+                           const nn_model *model, nn_loss loss_kind,
+                           const float *class_weights, const int32_t *y, size_t B);
 
-/* After smx_nn__forward: the number of rows r < B whose argmax of the
+/* After nn_forward: the number of rows r < B whose argmax of the
  * logits (first of equal maxima) is y[r] (y may be NULL: 0); pred[r] gets
  * the argmax when pred is not NULL. */
-size_t smx_nn__count_correct(int32_t *pred, const smx_nn__work *w, const smx_nn_model *model,
-                             const int32_t *y, size_t B);
+size_t nn_count_correct(int32_t *pred, const nn_work *w, const nn_model *model,
+                        const int32_t *y, size_t B);
+
+/* 1 when every y[r] (r < rows) is in [0, classes): the one label check of
+ * each public entry point; what it calls trusts the labels. */
+int nn_labels_in_range(const int32_t *y, size_t rows, size_t classes);
+
+/* nn_split_stratified on labels already checked (nn_labels_in_range). */
+nn_status nn_split_rows(size_t *idx, size_t *n_test, const int32_t *y, size_t rows,
+                        size_t classes, double test_fraction, uint64_t seed);
 
 /* Checks model shape fields are consistent (the CLI may have filled a
  * model by hand after init). */
-smx_nn_status smx_nn__check_model(const smx_nn_model *model);
+nn_status nn_check_model(const nn_model *model);
 
 /* Loss, accuracy (into eval) and the confusion matrix (when not NULL) of
  * rows of x, in chunks of w->cap rows; x holds raw features when
  * standardize is non-zero (each chunk is standardised into w->input), or
  * features already standardised otherwise. */
-smx_nn_status smx_nn__evaluate_rows(smx_nn_eval *eval, size_t *confusion, smx_nn__work *w,
-                                    const smx_nn_model *model, smx_nn_loss loss_kind,
-                                    const float *x, const int32_t *y, size_t rows,
-                                    int standardize);
+nn_status nn_evaluate_rows(nn_eval *eval, size_t *confusion, nn_work *w,
+                           const nn_model *model, nn_loss loss_kind,
+                           const float *x, const int32_t *y, size_t rows,
+                           int standardize);
 
 #endif

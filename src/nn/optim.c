@@ -10,20 +10,20 @@
  * model; the bias corrections are computed in double, as PyTorch does in
  * Python floats.
  */
-#include "smx_nn.h"
+#include "nn.h"
 
 #include <math.h>
 #include <stdlib.h>
 
-smx_nn_status smx_nn_optim_init(smx_nn_optim *opt, const smx_nn_config *config, size_t n)
+nn_status nn_optim_init(nn_optim *opt, const nn_config *config, size_t n)
 {
     if (!opt || !config)
-        return SMX_NN_ERR_NULL_POINTER;
-    const smx_nn_status st = smx_nn_config_check(config);
-    if (st != SMX_NN_OK)
+        return NN_ERR_NULL_POINTER;
+    const nn_status st = nn_config_check(config);
+    if (st != NN_OK)
         return st;
 
-    smx_nn_optim o = {0};
+    nn_optim o = {0};
     o.kind = config->optimizer;
     o.lr = (float)config->learning_rate;
     o.momentum = (float)config->momentum;
@@ -39,29 +39,29 @@ smx_nn_status smx_nn_optim_init(smx_nn_optim *opt, const smx_nn_config *config, 
     o.n = n;
     /* calloc: the moments start at zero, and n * sizeof overflow is its
      * job to refuse.  +1 so that n == 0 is not a NULL that means failure. */
-    if (o.kind != SMX_NN_SGD && !(o.m = calloc(n + 1, sizeof *o.m)))
-        return SMX_NN_ERR_NO_MEMORY;
-    if (o.kind == SMX_NN_ADAM && !(o.v = calloc(n + 1, sizeof *o.v))) {
+    if (o.kind != NN_SGD && !(o.m = calloc(n + 1, sizeof *o.m)))
+        return NN_ERR_NO_MEMORY;
+    if (o.kind == NN_ADAM && !(o.v = calloc(n + 1, sizeof *o.v))) {
         free(o.m);
-        return SMX_NN_ERR_NO_MEMORY;
+        return NN_ERR_NO_MEMORY;
     }
     *opt = o;
-    return SMX_NN_OK;
+    return NN_OK;
 }
 
-void smx_nn_optim_free(smx_nn_optim *opt)
+void nn_optim_free(nn_optim *opt)
 {
     if (!opt)
         return;
     free(opt->m);
     free(opt->v);
-    *opt = (smx_nn_optim){0};
+    *opt = (nn_optim){0};
 }
 
-void smx_nn_optim_tick(smx_nn_optim *opt)
+void nn_optim_tick(nn_optim *opt)
 {
     opt->t++;
-    if (opt->kind == SMX_NN_ADAM) {
+    if (opt->kind == NN_ADAM) {
         /* PyTorch: bias_correction1 = 1 - beta1 ** step (a double), then
          * step_size = lr / bias_correction1 and
          * denom = sqrt(v) / sqrt(bias_correction2) + eps. */
@@ -73,18 +73,18 @@ void smx_nn_optim_tick(smx_nn_optim *opt)
     }
 }
 
-void smx_nn_optim_update(smx_nn_optim *opt, float *restrict p, const float *restrict g,
-                         size_t off, size_t n, float wd)
+void nn_optim_update(nn_optim *opt, float *restrict p, const float *restrict g,
+                     size_t off, size_t n, float wd)
 {
     const float lr = opt->lr;
     switch (opt->kind) {
-    case SMX_NN_SGD:
+    case NN_SGD:
         for (size_t i = 0; i < n; i++) {
             const float gi = g[i] + wd * p[i];
             p[i] -= lr * gi;
         }
         break;
-    case SMX_NN_MOMENTUM: {
+    case NN_MOMENTUM: {
         /* torch.optim.SGD(momentum=mu, dampening=0): buf = mu buf + g,
          * p -= lr buf.  The first step starts from buf = 0, which gives
          * PyTorch's buf = g exactly (mu * 0 + g = g). */
@@ -97,7 +97,7 @@ void smx_nn_optim_update(smx_nn_optim *opt, float *restrict p, const float *rest
         }
         break;
     }
-    case SMX_NN_ADAM: {
+    case NN_ADAM: {
         float *restrict m = opt->m + off;
         float *restrict v = opt->v + off;
         const float b1 = opt->beta1, b2 = opt->beta2, eps = opt->epsilon;
@@ -126,15 +126,15 @@ void smx_nn_optim_update(smx_nn_optim *opt, float *restrict p, const float *rest
     }
 }
 
-void smx_nn_optim_step(smx_nn_optim *opt, smx_nn_model *model, const float *grad)
+void nn_optim_step(nn_optim *opt, nn_model *model, const float *grad)
 {
-    smx_nn_optim_tick(opt);
+    nn_optim_tick(opt);
     for (size_t l = 0; l < model->n_layers; l++) {
-        const smx_nn_layer *L = &model->layers[l];
+        const nn_layer *L = &model->layers[l];
         const size_t w_off = (size_t)(L->weight - model->params);
         const size_t b_off = (size_t)(L->bias - model->params);
-        smx_nn_optim_update(opt, L->weight, grad + w_off, w_off, L->out * L->in,
-                            opt->weight_decay);
-        smx_nn_optim_update(opt, L->bias, grad + b_off, b_off, L->out, 0.0f);
+        nn_optim_update(opt, L->weight, grad + w_off, w_off, L->out * L->in,
+                        opt->weight_decay);
+        nn_optim_update(opt, L->bias, grad + b_off, b_off, L->out, 0.0f);
     }
 }

@@ -6,7 +6,7 @@
  * libraries and is shared global state).  Both generators are by Sebastiano
  * Vigna (public domain reference code at prng.di.unimi.it).
  */
-#include "smx_nn.h"
+#include "nn.h"
 
 #include <math.h>
 
@@ -25,14 +25,14 @@ static uint64_t splitmix64(uint64_t *state)
 
 static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
 
-void smx_nn_rng_seed(smx_nn_rng *rng, uint64_t seed)
+void nn_rng_seed(nn_rng *rng, uint64_t seed)
 {
     uint64_t sm = seed;
     for (int i = 0; i < 4; i++)
         rng->s[i] = splitmix64(&sm);
 }
 
-uint64_t smx_nn_rng_next(smx_nn_rng *rng)
+uint64_t nn_rng_next(nn_rng *rng)
 {
     uint64_t *s = rng->s;
     const uint64_t result = rotl(s[1] * 5, 7) * 9;
@@ -48,9 +48,9 @@ uint64_t smx_nn_rng_next(smx_nn_rng *rng)
 
 /* The top 53 bits (xoshiro's low bits are its weakest) times 2^-53: every
  * value k * 2^-53, k < 2^53, equally likely; never 1. */
-double smx_nn_rng_uniform(smx_nn_rng *rng)
+double nn_rng_uniform(nn_rng *rng)
 {
-    return (double)(smx_nn_rng_next(rng) >> 11) * 0x1.0p-53;
+    return (double)(nn_rng_next(rng) >> 11) * 0x1.0p-53;
 }
 
 /* Lemire (2019), "Fast random integer generation in an interval": the high
@@ -67,16 +67,16 @@ static void mul64x64(uint64_t a, uint64_t b, uint64_t *hi, uint64_t *lo)
     *hi = p3 + (p1 >> 32) + (p2 >> 32) + (mid >> 32);
 }
 
-uint64_t smx_nn_rng_below(smx_nn_rng *rng, uint64_t n)
+uint64_t nn_rng_below(nn_rng *rng, uint64_t n)
 {
     if (n == 0)
         return 0;
     uint64_t hi, lo;
-    mul64x64(smx_nn_rng_next(rng), n, &hi, &lo);
+    mul64x64(nn_rng_next(rng), n, &hi, &lo);
     if (lo < n) {
         const uint64_t threshold = (0 - n) % n; /* 2^64 mod n */
         while (lo < threshold)
-            mul64x64(smx_nn_rng_next(rng), n, &hi, &lo);
+            mul64x64(nn_rng_next(rng), n, &hi, &lo);
     }
     return hi;
 }
@@ -84,10 +84,10 @@ uint64_t smx_nn_rng_below(smx_nn_rng *rng, uint64_t n)
 /* Box-Muller: sqrt(-2 log u1) cos(2 pi u2).  u1 is taken in (0, 1] so the
  * log is finite.  Only the cosine half is used: one call, one value, and
  * no cached spare that would make the stream depend on call history. */
-double smx_nn_rng_normal(smx_nn_rng *rng)
+double nn_rng_normal(nn_rng *rng)
 {
     const double two_pi = 6.283185307179586476925286766559;
-    const double u1 = 1.0 - smx_nn_rng_uniform(rng);
-    const double u2 = smx_nn_rng_uniform(rng);
+    const double u1 = 1.0 - nn_rng_uniform(rng);
+    const double u2 = nn_rng_uniform(rng);
     return sqrt(-2.0 * log(u1)) * cos(two_pi * u2);
 }

@@ -25,13 +25,13 @@ static const double iris_f[4] = {119.2645115954626, 49.16004081783634, 1180.1612
 static void iris_f_matches_exact_arithmetic(void **state)
 {
     (void)state;
-    double F[SMX_NN_IRIS_FEATURES];
-    features_f_statistic(F, smx_nn_iris_x, smx_nn_iris_y, SMX_NN_IRIS_ROWS,
-                         SMX_NN_IRIS_FEATURES, SMX_NN_IRIS_CLASSES);
+    double F[NN_IRIS_FEATURES];
+    features_f_statistic(F, nn_iris_x, nn_iris_y, NN_IRIS_ROWS,
+                         NN_IRIS_FEATURES, NN_IRIS_CLASSES);
     for (int f = 0; f < 4; f++)
         assert_true(fabs(F[f] - iris_f[f]) <= 1e-12 * iris_f[f]);
     size_t pair[2];
-    assert_int_equal(features_pick_pair(pair, NULL, smx_nn_iris_feature_names, 4, F), 0);
+    assert_int_equal(features_pick_pair(pair, NULL, nn_iris_feature_names, 4, F), 0);
     assert_int_equal(pair[0], 2); /* petal_length, petal_width, in column order */
     assert_int_equal(pair[1], 3);
 }
@@ -73,7 +73,7 @@ static void named_pairs_and_bad_specs(void **state)
 {
     (void)state;
     const double F[4] = {1, 2, 3, 4};
-    const char *const *names = smx_nn_iris_feature_names;
+    const char *const *names = nn_iris_feature_names;
     size_t pair[2] = {9, 9};
     assert_int_equal(features_pick_pair(pair, "petal_width,sepal_length", names, 4, F), 0);
     assert_int_equal(pair[0], 3); /* the given order: across, then up */

@@ -24,14 +24,14 @@ static char path[256];
 static void train_small(cli_model *m)
 {
     memset(m, 0, sizeof *m);
-    smx_nn_config cfg = smx_nn_default_config();
+    nn_config cfg = nn_default_config();
     cfg.epochs = 20;
-    assert_int_equal(smx_nn_train(&m->net, NULL, &cfg, smx_nn_iris_x, smx_nn_iris_y,
-                                  SMX_NN_IRIS_ROWS, SMX_NN_IRIS_FEATURES, SMX_NN_IRIS_CLASSES,
-                                  NULL, NULL),
-                     SMX_NN_OK);
-    assert_int_equal(cli_model_set_names(m, smx_nn_iris_class_names, smx_nn_iris_feature_names,
-                                         smx_nn_iris_target_name),
+    assert_int_equal(nn_train(&m->net, NULL, &cfg, nn_iris_x, nn_iris_y,
+                              NN_IRIS_ROWS, NN_IRIS_FEATURES, NN_IRIS_CLASSES,
+                              NULL, NULL),
+                     NN_OK);
+    assert_int_equal(cli_model_set_names(m, nn_iris_class_names, nn_iris_feature_names,
+                                         nn_iris_target_name),
                      0);
 }
 
@@ -54,10 +54,10 @@ static void round_trip_predicts_the_same_bits(void **state)
         assert_string_equal(a.feature_names[j], b.feature_names[j]);
     assert_string_equal(a.target_name, b.target_name);
 
-    float pa[SMX_NN_IRIS_ROWS * SMX_NN_IRIS_CLASSES], pb[sizeof pa / sizeof *pa];
-    int32_t ca[SMX_NN_IRIS_ROWS], cb[SMX_NN_IRIS_ROWS];
-    assert_int_equal(smx_nn_predict(pa, ca, &a.net, smx_nn_iris_x, SMX_NN_IRIS_ROWS), SMX_NN_OK);
-    assert_int_equal(smx_nn_predict(pb, cb, &b.net, smx_nn_iris_x, SMX_NN_IRIS_ROWS), SMX_NN_OK);
+    float pa[NN_IRIS_ROWS * NN_IRIS_CLASSES], pb[sizeof pa / sizeof *pa];
+    int32_t ca[NN_IRIS_ROWS], cb[NN_IRIS_ROWS];
+    assert_int_equal(nn_predict(pa, ca, &a.net, nn_iris_x, NN_IRIS_ROWS), NN_OK);
+    assert_int_equal(nn_predict(pb, cb, &b.net, nn_iris_x, NN_IRIS_ROWS), NN_OK);
     assert_memory_equal(pa, pb, sizeof pa);
     assert_memory_equal(ca, cb, sizeof ca);
     cli_model_free(&a);
@@ -67,14 +67,14 @@ static void round_trip_predicts_the_same_bits(void **state)
 /* Rewrites the saved model with one metadata value replaced. */
 static void save_with_meta(const char *key, const char *value)
 {
-    smx_st_file f;
-    smx_io_error err;
-    assert_int_equal(smx_st_read_file(&f, path, &err), SMX_IO_OK);
-    smx_st_entry t[2 * SMX_NN_MAX_LAYERS];
+    cli_st_file f;
+    cli_io_error err;
+    assert_int_equal(cli_st_read_file(&f, path, &err), CLI_IO_OK);
+    cli_st_entry t[2 * NN_MAX_LAYERS];
     for (size_t i = 0; i < f.n_tensors; i++)
-        t[i] = (smx_st_entry){f.tensors[i].name, f.tensors[i].ndim, f.tensors[i].shape,
+        t[i] = (cli_st_entry){f.tensors[i].name, f.tensors[i].ndim, f.tensors[i].shape,
                               f.tensors[i].data};
-    smx_st_kv meta[32];
+    cli_st_kv meta[32];
     for (size_t i = 0; i < f.n_metadata; i++) {
         meta[i] = f.metadata[i];
         if (!strcmp(meta[i].key, key))
@@ -82,9 +82,9 @@ static void save_with_meta(const char *key, const char *value)
     }
     char bad[300];
     snprintf(bad, sizeof bad, "%s.bad", path);
-    assert_int_equal(smx_st_write_file(bad, t, f.n_tensors, meta, f.n_metadata, &err),
-                     SMX_IO_OK);
-    smx_st_free(&f);
+    assert_int_equal(cli_st_write_file(bad, t, f.n_tensors, meta, f.n_metadata, &err),
+                     CLI_IO_OK);
+    cli_st_free(&f);
 }
 
 static void refuses_what_does_not_fit(void **state)
@@ -147,21 +147,21 @@ static void load_message(char *msg, size_t size, const char *file)
  * in the file (only the header entry is gone). */
 static void save_without(const char *name, int keep_bytes)
 {
-    smx_st_file f;
-    smx_io_error err;
-    assert_int_equal(smx_st_read_file(&f, path, &err), SMX_IO_OK);
+    cli_st_file f;
+    cli_io_error err;
+    assert_int_equal(cli_st_read_file(&f, path, &err), CLI_IO_OK);
     char bad[300];
     snprintf(bad, sizeof bad, "%s.bad", path);
     if (!keep_bytes) {
-        smx_st_entry t[2 * SMX_NN_MAX_LAYERS];
+        cli_st_entry t[2 * NN_MAX_LAYERS];
         size_t n = 0;
         for (size_t i = 0; i < f.n_tensors; i++)
             if (strcmp(f.tensors[i].name, name))
-                t[n++] = (smx_st_entry){f.tensors[i].name, f.tensors[i].ndim,
+                t[n++] = (cli_st_entry){f.tensors[i].name, f.tensors[i].ndim,
                                         f.tensors[i].shape, f.tensors[i].data};
-        assert_int_equal(smx_st_write_file(bad, t, n, f.metadata, f.n_metadata, &err),
-                         SMX_IO_OK);
-        smx_st_free(&f);
+        assert_int_equal(cli_st_write_file(bad, t, n, f.metadata, f.n_metadata, &err),
+                         CLI_IO_OK);
+        cli_st_free(&f);
         return;
     }
     /* The header without the entry, padded with blanks to its old length. */
@@ -189,7 +189,7 @@ static void save_without(const char *name, int keep_bytes)
     assert_int_equal(fwrite(img, 1, size, out), size);
     fclose(out);
     free(img);
-    smx_st_free(&f);
+    cli_st_free(&f);
 }
 
 static void names_a_missing_tensor(void **state)

@@ -191,6 +191,30 @@ done
 width=$("$smx" explain 1.43 -0.40 0.23 0.5 -1 --labels setosa,versicolor,virginica,hybrid,unknown |
     awk '{ if (length > w) w = length } END { print w }')
 check "explain of 5 scores fits 80 columns ($width)" [ "$width" -le 80 ]
+# ---- labels: checked once, where the data is read ------------------------
+# A bad label gives one error line, naming the file and line, and nothing
+# else (the trainer does not report it again).
+# expect_one_error NAME TEXT -- CMD...: exit 1, stderr is exactly one line holding TEXT
+expect_one_error() {
+    local name=$1 want=$2
+    shift 3
+    local err rc
+    err=$("$@" 2>&1 >/dev/null) && rc=0 || rc=$?
+    if [ "$rc" -ne 1 ]; then
+        fail "$name: exit $rc, expected 1; stderr: $err"
+    elif [ "$(printf '%s\n' "$err" | wc -l)" -ne 1 ] || [[ "$err" != *"$want"* ]]; then
+        fail "$name: stderr is not one line holding '$want'; got: $err"
+    else
+        passed=$((passed + 1))
+    fi
+}
+printf 'a,b,species\n1,2,x\n3,4,\n5,6,y\n7,8,x\n' >"$tmp/no_label.csv"
+expect_one_error "train: missing label" "missing class label in target column 3 \"species\" ($tmp/no_label.csv:3)" \
+    -- "$smx" train "$tmp/no_label.csv" --quiet
+head -4 "$iris" | sed '4s/setosa$/rosa/' >"$tmp/unknown_label.csv"
+expect_one_error "eval: unknown label" "class \"rosa\" in target column 5 \"species\" is not one of the model's 3 classes ($tmp/unknown_label.csv:4)" \
+    -- "$smx" eval "$tmp/iris.safetensors" "$tmp/unknown_label.csv"
+
 # The README and the man page list every option of every command.
 for c in $commands; do
     for opt in $("$smx" "$c" --help | sed -n 's/^  --\([a-z0-9-]*\).*/\1/p'); do

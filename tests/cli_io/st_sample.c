@@ -20,10 +20,10 @@ int main(int argc, char **argv)
     b1[1] = -0.5f;
     b1[2] = 2.0f;
     const size_t w1_shape[] = {4, 3}, b1_shape[] = {3};
-    const smx_st_entry tensors[] = {{"w1", 2, w1_shape, w1}, {"b1", 1, b1_shape, b1}};
-    const smx_st_kv meta[] = {{"format", "smx-test"}, {"classes", "setosa,versicolor,virginica"}};
-    smx_io_error err;
-    if (smx_st_write_file(argv[1], tensors, 2, meta, 2, &err) != SMX_IO_OK) {
+    const cli_st_entry tensors[] = {{"w1", 2, w1_shape, w1}, {"b1", 1, b1_shape, b1}};
+    const cli_st_kv meta[] = {{"format", "smx-test"}, {"classes", "setosa,versicolor,virginica"}};
+    cli_io_error err;
+    if (cli_st_write_file(argv[1], tensors, 2, meta, 2, &err) != CLI_IO_OK) {
         fprintf(stderr, "cli_io_st_sample: %s\n", err.message);
         return 1;
     }

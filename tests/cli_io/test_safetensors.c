@@ -46,7 +46,7 @@ static void fill_values(void)
     SCALAR[0] = 42.0f;
 }
 
-static const smx_st_kv META[] = {
+static const cli_st_kv META[] = {
     {"format", "smx-mlp"},
     {"classes", "[\"setosa\",\"versicolor\"]"},
     {"unicode", "caf\xc3\xa9 \xe2\x88\x82s/\xe2\x88\x82z"},
@@ -57,14 +57,14 @@ static const smx_st_kv META[] = {
 static void sample(unsigned char **buf, size_t *size)
 {
     fill_values();
-    const smx_st_entry t[] = {
+    const cli_st_entry t[] = {
         {"w1", 2, W1_SHAPE, W1},
         {"b1", 1, B1_SHAPE, B1},
         {"scale", 0, NULL, SCALAR},
         {"empty", 2, EMPTY_SHAPE, NULL},
     };
-    smx_io_error err;
-    assert_io(smx_st_write_buffer(buf, size, t, 4, META, 4, &err), SMX_IO_OK, &err);
+    cli_io_error err;
+    assert_io(cli_st_write_buffer(buf, size, t, 4, META, 4, &err), CLI_IO_OK, &err);
 }
 
 static void test_round_trip(void **state)
@@ -73,46 +73,46 @@ static void test_round_trip(void **state)
     unsigned char *buf;
     size_t size;
     sample(&buf, &size);
-    smx_io_error err;
-    smx_st_file f;
-    assert_io(smx_st_read_buffer(&f, buf, size, "m.safetensors", &err), SMX_IO_OK, &err);
+    cli_io_error err;
+    cli_st_file f;
+    assert_io(cli_st_read_buffer(&f, buf, size, "m.safetensors", &err), CLI_IO_OK, &err);
     assert_int_equal(f.n_tensors, 4);
     assert_string_equal(f.tensors[0].name, "w1"); /* header order kept */
     assert_string_equal(f.tensors[3].name, "empty");
 
-    const smx_st_tensor *t = smx_st_find(&f, "w1");
+    const cli_st_tensor *t = cli_st_find(&f, "w1");
     assert_non_null(t);
     assert_int_equal(t->ndim, 2);
     assert_int_equal(t->shape[0], 4);
     assert_int_equal(t->shape[1], 3);
     assert_int_equal(t->count, 12);
     assert_memory_equal(t->data, W1, sizeof W1);
-    t = smx_st_find(&f, "b1");
+    t = cli_st_find(&f, "b1");
     assert_memory_equal(t->data, B1, sizeof B1);
-    t = smx_st_find(&f, "scale");
+    t = cli_st_find(&f, "scale");
     assert_int_equal(t->ndim, 0);
     assert_int_equal(t->count, 1);
     assert_true(t->data[0] == 42.0f);
-    t = smx_st_find(&f, "empty");
+    t = cli_st_find(&f, "empty");
     assert_int_equal(t->count, 0);
     assert_null(t->data);
-    assert_null(smx_st_find(&f, "w2"));
+    assert_null(cli_st_find(&f, "w2"));
 
     assert_int_equal(f.n_metadata, 4);
     for (size_t i = 0; i < 4; i++)
-        assert_string_equal(smx_st_meta(&f, META[i].key), META[i].value);
-    assert_null(smx_st_meta(&f, "missing"));
+        assert_string_equal(cli_st_meta(&f, META[i].key), META[i].value);
+    assert_null(cli_st_meta(&f, "missing"));
 
-    const size_t want[] = {4, SMX_ST_ANY};
-    assert_io(smx_st_get_f32(&f, "w1", 2, want, &t, &err), SMX_IO_OK, &err);
+    const size_t want[] = {4, CLI_ST_ANY};
+    assert_io(cli_st_get_f32(&f, "w1", 2, want, &t, &err), CLI_IO_OK, &err);
     const size_t wrong[] = {4, 8};
-    assert_io(smx_st_get_f32(&f, "w1", 2, wrong, &t, &err), SMX_IO_ERR_SHAPE, &err);
+    assert_io(cli_st_get_f32(&f, "w1", 2, wrong, &t, &err), CLI_IO_ERR_SHAPE, &err);
     assert_msg(&err, "tensor \"w1\" has shape [4, 3], expected [4, 8] (m.safetensors)");
-    assert_io(smx_st_get_f32(&f, "b1", 2, wrong, &t, &err), SMX_IO_ERR_SHAPE, &err);
-    assert_io(smx_st_get_f32(&f, "w9", 1, wrong, &t, &err), SMX_IO_ERR_NOT_FOUND, &err);
+    assert_io(cli_st_get_f32(&f, "b1", 2, wrong, &t, &err), CLI_IO_ERR_SHAPE, &err);
+    assert_io(cli_st_get_f32(&f, "w9", 1, wrong, &t, &err), CLI_IO_ERR_NOT_FOUND, &err);
     assert_msg(&err, "no tensor \"w9\"");
-    smx_st_free(&f);
-    smx_st_free(&f);
+    cli_st_free(&f);
+    cli_st_free(&f);
     free(buf);
 }
 
@@ -208,24 +208,24 @@ static void test_file_round_trip(void **state)
     snprintf(path, sizeof path, "%s/model.safetensors", dir);
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
     fill_values();
-    const smx_st_entry t[] = {{"w1", 2, W1_SHAPE, W1}, {"b1", 1, B1_SHAPE, B1}};
-    smx_io_error err;
+    const cli_st_entry t[] = {{"w1", 2, W1_SHAPE, W1}, {"b1", 1, B1_SHAPE, B1}};
+    cli_io_error err;
     for (int pass = 0; pass < 2; pass++) { /* the second pass overwrites */
-        assert_io(smx_st_write_file(path, t, 2, META, 1, &err), SMX_IO_OK, &err);
+        assert_io(cli_st_write_file(path, t, 2, META, 1, &err), CLI_IO_OK, &err);
         assert_int_equal(access(tmp, F_OK), -1);
-        smx_st_file f;
-        assert_io(smx_st_read_file(&f, path, &err), SMX_IO_OK, &err);
-        assert_memory_equal(smx_st_find(&f, "w1")->data, W1, sizeof W1);
+        cli_st_file f;
+        assert_io(cli_st_read_file(&f, path, &err), CLI_IO_OK, &err);
+        assert_memory_equal(cli_st_find(&f, "w1")->data, W1, sizeof W1);
         assert_string_equal(f.source, path);
-        smx_st_free(&f);
+        cli_st_free(&f);
     }
     /* Writing where no file can be: an error, no file left. */
     char bad[96];
     snprintf(bad, sizeof bad, "%s/no/such/dir/m.safetensors", dir);
-    assert_io(smx_st_write_file(bad, t, 2, NULL, 0, &err), SMX_IO_ERR_WRITE, &err);
+    assert_io(cli_st_write_file(bad, t, 2, NULL, 0, &err), CLI_IO_ERR_WRITE, &err);
     assert_msg(&err, "no/such/dir");
-    smx_st_file f;
-    assert_io(smx_st_read_file(&f, bad, &err), SMX_IO_ERR_OPEN, &err);
+    cli_st_file f;
+    assert_io(cli_st_read_file(&f, bad, &err), CLI_IO_ERR_OPEN, &err);
     assert_msg(&err, "No such file");
     unlink(path);
     rmdir(dir);
@@ -237,31 +237,31 @@ static void test_write_refusals(void **state)
     fill_values();
     unsigned char *buf;
     size_t size;
-    smx_io_error err;
-    const smx_st_entry dup[] = {{"w", 1, B1_SHAPE, B1}, {"w", 1, B1_SHAPE, B1}};
-    assert_io(smx_st_write_buffer(&buf, &size, dup, 2, NULL, 0, &err), SMX_IO_ERR_ARG, &err);
+    cli_io_error err;
+    const cli_st_entry dup[] = {{"w", 1, B1_SHAPE, B1}, {"w", 1, B1_SHAPE, B1}};
+    assert_io(cli_st_write_buffer(&buf, &size, dup, 2, NULL, 0, &err), CLI_IO_ERR_ARG, &err);
     assert_msg(&err, "two tensors are named \"w\"");
-    const smx_st_entry reserved[] = {{"__metadata__", 1, B1_SHAPE, B1}};
-    assert_io(smx_st_write_buffer(&buf, &size, reserved, 1, NULL, 0, &err), SMX_IO_ERR_ARG, &err);
-    const smx_st_entry nodata[] = {{"w", 1, B1_SHAPE, NULL}};
-    assert_io(smx_st_write_buffer(&buf, &size, nodata, 1, NULL, 0, &err), SMX_IO_ERR_ARG, &err);
+    const cli_st_entry reserved[] = {{"__metadata__", 1, B1_SHAPE, B1}};
+    assert_io(cli_st_write_buffer(&buf, &size, reserved, 1, NULL, 0, &err), CLI_IO_ERR_ARG, &err);
+    const cli_st_entry nodata[] = {{"w", 1, B1_SHAPE, NULL}};
+    assert_io(cli_st_write_buffer(&buf, &size, nodata, 1, NULL, 0, &err), CLI_IO_ERR_ARG, &err);
     const size_t huge[] = {(size_t)1 << 40, (size_t)1 << 40};
-    const smx_st_entry big[] = {{"w", 2, huge, B1}};
-    assert_io(smx_st_write_buffer(&buf, &size, big, 1, NULL, 0, &err), SMX_IO_ERR_TOO_LARGE,
+    const cli_st_entry big[] = {{"w", 2, huge, B1}};
+    assert_io(cli_st_write_buffer(&buf, &size, big, 1, NULL, 0, &err), CLI_IO_ERR_TOO_LARGE,
               &err);
-    const smx_st_kv badmeta[] = {{"k", "\xff"}};
-    assert_io(smx_st_write_buffer(&buf, &size, NULL, 0, badmeta, 1, &err), SMX_IO_ERR_ENCODING,
+    const cli_st_kv badmeta[] = {{"k", "\xff"}};
+    assert_io(cli_st_write_buffer(&buf, &size, NULL, 0, badmeta, 1, &err), CLI_IO_ERR_ENCODING,
               &err);
-    const smx_st_kv dupmeta[] = {{"k", "a"}, {"k", "b"}};
-    assert_io(smx_st_write_buffer(&buf, &size, NULL, 0, dupmeta, 2, &err), SMX_IO_ERR_ARG, &err);
+    const cli_st_kv dupmeta[] = {{"k", "a"}, {"k", "b"}};
+    assert_io(cli_st_write_buffer(&buf, &size, NULL, 0, dupmeta, 2, &err), CLI_IO_ERR_ARG, &err);
     assert_msg(&err, "\"k\" is given twice");
     /* No tensors, no metadata: "{}" padded, a valid empty file. */
-    assert_io(smx_st_write_buffer(&buf, &size, NULL, 0, NULL, 0, &err), SMX_IO_OK, &err);
+    assert_io(cli_st_write_buffer(&buf, &size, NULL, 0, NULL, 0, &err), CLI_IO_OK, &err);
     assert_int_equal(size, 16);
-    smx_st_file f;
-    assert_io(smx_st_read_buffer(&f, buf, size, NULL, &err), SMX_IO_OK, &err);
+    cli_st_file f;
+    assert_io(cli_st_read_buffer(&f, buf, size, NULL, &err), CLI_IO_OK, &err);
     assert_int_equal(f.n_tensors, 0);
-    smx_st_free(&f);
+    cli_st_free(&f);
     free(buf);
 }
 
@@ -279,14 +279,14 @@ static unsigned char *make_file(const char *header, size_t n_data, size_t *size)
     return buf;
 }
 
-static void expect_bad(const char *header, size_t n_data, smx_io_status want, const char *part)
+static void expect_bad(const char *header, size_t n_data, cli_io_status want, const char *part)
 {
     size_t size;
     unsigned char *buf = make_file(header, n_data, &size);
-    smx_io_error err;
-    smx_st_file f;
+    cli_io_error err;
+    cli_st_file f;
     memset(&f, 0xab, sizeof f);
-    const smx_io_status st = smx_st_read_buffer(&f, buf, size, "bad.safetensors", &err);
+    const cli_io_status st = cli_st_read_buffer(&f, buf, size, "bad.safetensors", &err);
     if (st != want || !strstr(err.message, part))
         print_error("header %s\n", header);
     assert_io(st, want, &err);
@@ -302,81 +302,81 @@ static void test_damaged_headers(void **state)
     (void)state;
 #define T(body) "{\"w\":{\"dtype\":\"F32\",\"shape\":" body "}}"
     expect_bad("{\"w\":{\"dtype\":\"F16\",\"shape\":[2],\"data_offsets\":[0,4]}}", 4,
-               SMX_IO_ERR_DTYPE, "tensor \"w\": dtype F16 (16-bit) is not supported");
+               CLI_IO_ERR_DTYPE, "tensor \"w\": dtype F16 (16-bit) is not supported");
     expect_bad("{\"w\":{\"dtype\":\"Q4\",\"shape\":[2],\"data_offsets\":[0,8]}}", 8,
-               SMX_IO_ERR_FORMAT, "tensor \"w\": unknown dtype \"Q4\"");
-    expect_bad("{\"w\":{\"dtype\":3,\"shape\":[2],\"data_offsets\":[0,8]}}", 8, SMX_IO_ERR_FORMAT,
+               CLI_IO_ERR_FORMAT, "tensor \"w\": unknown dtype \"Q4\"");
+    expect_bad("{\"w\":{\"dtype\":3,\"shape\":[2],\"data_offsets\":[0,8]}}", 8, CLI_IO_ERR_FORMAT,
                "\"dtype\" is not a string");
-    expect_bad(T("[3],\"data_offsets\":[0,8]"), 8, SMX_IO_ERR_FORMAT,
+    expect_bad(T("[3],\"data_offsets\":[0,8]"), 8, CLI_IO_ERR_FORMAT,
                "tensor \"w\": \"shape\" holds 3 floats (12 bytes) but \"data_offsets\" [0, 8] "
                "span 8 bytes");
-    expect_bad(T("[-2],\"data_offsets\":[0,8]"), 8, SMX_IO_ERR_FORMAT,
+    expect_bad(T("[-2],\"data_offsets\":[0,8]"), 8, CLI_IO_ERR_FORMAT,
                "\"shape\" entry 1 is not a non-negative integer");
-    expect_bad(T("[1.5],\"data_offsets\":[0,8]"), 8, SMX_IO_ERR_FORMAT, "entry 1");
-    expect_bad(T("[\"2\"],\"data_offsets\":[0,8]"), 8, SMX_IO_ERR_FORMAT, "entry 1");
-    expect_bad(T("[1e300],\"data_offsets\":[0,8]"), 8, SMX_IO_ERR_FORMAT, "entry 1");
-    expect_bad(T("2,\"data_offsets\":[0,8]"), 8, SMX_IO_ERR_FORMAT, "\"shape\" is not an array");
-    expect_bad(T("[1,1,1,1,1,1,1,1,2],\"data_offsets\":[0,8]"), 8, SMX_IO_ERR_FORMAT,
+    expect_bad(T("[1.5],\"data_offsets\":[0,8]"), 8, CLI_IO_ERR_FORMAT, "entry 1");
+    expect_bad(T("[\"2\"],\"data_offsets\":[0,8]"), 8, CLI_IO_ERR_FORMAT, "entry 1");
+    expect_bad(T("[1e300],\"data_offsets\":[0,8]"), 8, CLI_IO_ERR_FORMAT, "entry 1");
+    expect_bad(T("2,\"data_offsets\":[0,8]"), 8, CLI_IO_ERR_FORMAT, "\"shape\" is not an array");
+    expect_bad(T("[1,1,1,1,1,1,1,1,2],\"data_offsets\":[0,8]"), 8, CLI_IO_ERR_FORMAT,
                "9 dimensions");
-    expect_bad(T("[1099511627776,1099511627776],\"data_offsets\":[0,8]"), 8, SMX_IO_ERR_FORMAT,
+    expect_bad(T("[1099511627776,1099511627776],\"data_offsets\":[0,8]"), 8, CLI_IO_ERR_FORMAT,
                "more elements than memory");
-    expect_bad(T("[2],\"data_offsets\":[0]"), 8, SMX_IO_ERR_FORMAT, "\"data_offsets\"");
-    expect_bad(T("[2],\"data_offsets\":[8,0]"), 8, SMX_IO_ERR_FORMAT, "end before they begin");
-    expect_bad(T("[2],\"data_offsets\":[0,-8]"), 8, SMX_IO_ERR_FORMAT, "\"data_offsets\"");
-    expect_bad(T("[2],\"data_offsets\":[4,12]"), 8, SMX_IO_ERR_TRUNCATED,
+    expect_bad(T("[2],\"data_offsets\":[0]"), 8, CLI_IO_ERR_FORMAT, "\"data_offsets\"");
+    expect_bad(T("[2],\"data_offsets\":[8,0]"), 8, CLI_IO_ERR_FORMAT, "end before they begin");
+    expect_bad(T("[2],\"data_offsets\":[0,-8]"), 8, CLI_IO_ERR_FORMAT, "\"data_offsets\"");
+    expect_bad(T("[2],\"data_offsets\":[4,12]"), 8, CLI_IO_ERR_TRUNCATED,
                "end past the data section (8 bytes)");
-    expect_bad(T("[2],\"data_offsets\":[0,8]"), 12, SMX_IO_ERR_FORMAT,
+    expect_bad(T("[2],\"data_offsets\":[0,8]"), 12, CLI_IO_ERR_FORMAT,
                "the last 4 bytes of the data section belong to no tensor");
-    expect_bad(T("[2],\"data_offsets\":[4,12]"), 12, SMX_IO_ERR_FORMAT,
+    expect_bad(T("[2],\"data_offsets\":[4,12]"), 12, CLI_IO_ERR_FORMAT,
                "bytes [0, 4) of the data section belong to no tensor (before tensor \"w\")");
     expect_bad("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
                "\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,12]}}",
-               12, SMX_IO_ERR_FORMAT, "tensor \"b\" (bytes [4, 12)) overlaps tensor \"a\"");
-    expect_bad(T("[2],\"data_offsets\":[0,8],\"extra\":1"), 8, SMX_IO_ERR_FORMAT,
+               12, CLI_IO_ERR_FORMAT, "tensor \"b\" (bytes [4, 12)) overlaps tensor \"a\"");
+    expect_bad(T("[2],\"data_offsets\":[0,8],\"extra\":1"), 8, CLI_IO_ERR_FORMAT,
                "tensor \"w\": unknown field \"extra\"");
-    expect_bad("{\"w\":{\"dtype\":\"F32\",\"data_offsets\":[0,8]}}", 8, SMX_IO_ERR_FORMAT,
+    expect_bad("{\"w\":{\"dtype\":\"F32\",\"data_offsets\":[0,8]}}", 8, CLI_IO_ERR_FORMAT,
                "tensor \"w\": field \"shape\" is missing");
     expect_bad("{\"w\":{\"dtype\":\"F32\",\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}",
-               8, SMX_IO_ERR_FORMAT, "field \"dtype\" is given twice");
-    expect_bad("{\"w\":[1,2]}", 0, SMX_IO_ERR_FORMAT, "tensor \"w\": its entry is not a JSON object");
-    expect_bad(T("[2],\"data_offsets\":[0,8]") "x", 8, SMX_IO_ERR_FORMAT,
+               8, CLI_IO_ERR_FORMAT, "field \"dtype\" is given twice");
+    expect_bad("{\"w\":[1,2]}", 0, CLI_IO_ERR_FORMAT, "tensor \"w\": its entry is not a JSON object");
+    expect_bad(T("[2],\"data_offsets\":[0,8]") "x", 8, CLI_IO_ERR_FORMAT,
                "text after its JSON object");
-    expect_bad("{\"w\":{\"dtype\":\"F32\",\"shape\":[2],", 8, SMX_IO_ERR_FORMAT, "not valid JSON");
-    expect_bad("[1,2,3]", 0, SMX_IO_ERR_FORMAT, "does not start with '{'");
-    expect_bad("{", 0, SMX_IO_ERR_FORMAT, "header length 1 is too short");
-    expect_bad("{\"\xff\":1}", 0, SMX_IO_ERR_FORMAT, "not valid UTF-8 at byte 10");
-    expect_bad("{\"__metadata__\":{\"k\":1}}", 0, SMX_IO_ERR_FORMAT,
+    expect_bad("{\"w\":{\"dtype\":\"F32\",\"shape\":[2],", 8, CLI_IO_ERR_FORMAT, "not valid JSON");
+    expect_bad("[1,2,3]", 0, CLI_IO_ERR_FORMAT, "does not start with '{'");
+    expect_bad("{", 0, CLI_IO_ERR_FORMAT, "header length 1 is too short");
+    expect_bad("{\"\xff\":1}", 0, CLI_IO_ERR_FORMAT, "not valid UTF-8 at byte 10");
+    expect_bad("{\"__metadata__\":{\"k\":1}}", 0, CLI_IO_ERR_FORMAT,
                "\"__metadata__\" value for \"k\" is not a string");
-    expect_bad("{\"__metadata__\":[]}", 0, SMX_IO_ERR_FORMAT, "\"__metadata__\" is not a JSON object");
-    expect_bad("{\"__metadata__\":{\"k\":\"a\",\"k\":\"b\"}}", 0, SMX_IO_ERR_FORMAT,
+    expect_bad("{\"__metadata__\":[]}", 0, CLI_IO_ERR_FORMAT, "\"__metadata__\" is not a JSON object");
+    expect_bad("{\"__metadata__\":{\"k\":\"a\",\"k\":\"b\"}}", 0, CLI_IO_ERR_FORMAT,
                "names \"k\" twice");
     expect_bad("{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
                "\"w\":{\"dtype\":\"F32\",\"shape\":[0],\"data_offsets\":[8,8]}}",
-               8, SMX_IO_ERR_FORMAT, "the header names \"w\" twice");
+               8, CLI_IO_ERR_FORMAT, "the header names \"w\" twice");
 #undef T
 
     /* The length field itself. */
     size_t size;
     unsigned char *buf = make_file("{}", 0, &size);
-    smx_io_error err;
-    smx_st_file f;
+    cli_io_error err;
+    cli_st_file f;
     buf[7] = 0x01; /* 2^56 + 2 */
-    assert_io(smx_st_read_buffer(&f, buf, size, "x", &err), SMX_IO_ERR_FORMAT, &err);
+    assert_io(cli_st_read_buffer(&f, buf, size, "x", &err), CLI_IO_ERR_FORMAT, &err);
     assert_msg(&err, "over the 100 MB limit");
     buf[7] = 0;
     buf[0] = 3; /* one more than there is */
-    assert_io(smx_st_read_buffer(&f, buf, size, "x", &err), SMX_IO_ERR_TRUNCATED, &err);
+    assert_io(cli_st_read_buffer(&f, buf, size, "x", &err), CLI_IO_ERR_TRUNCATED, &err);
     assert_msg(&err, "runs past the end of the file");
     buf[0] = 2;
-    assert_io(smx_st_read_buffer(&f, buf, size, "x", &err), SMX_IO_OK, &err);
-    smx_st_free(&f);
+    assert_io(cli_st_read_buffer(&f, buf, size, "x", &err), CLI_IO_OK, &err);
+    cli_st_free(&f);
     free(buf);
 
     /* A NUL inside the header. */
     const char nul_header[] = "{\"a\0\":1}";
     buf = make_file("{\"ab\":1}", 0, &size);
     memcpy(buf + 8, nul_header, 8);
-    assert_io(smx_st_read_buffer(&f, buf, size, "x", &err), SMX_IO_ERR_FORMAT, &err);
+    assert_io(cli_st_read_buffer(&f, buf, size, "x", &err), CLI_IO_ERR_FORMAT, &err);
     assert_msg(&err, "NUL byte at byte 11");
     free(buf);
 }
@@ -387,27 +387,27 @@ static void test_integers_as_digits(void **state)
 {
     (void)state;
     expect_bad("{\"w\":{\"dtype\":\"F32\",\"shape\":[2.0],\"data_offsets\":[0,8]}}", 8,
-               SMX_IO_ERR_FORMAT, "tensor \"w\": \"shape\" entry 1 is 2.0, not an integer "
+               CLI_IO_ERR_FORMAT, "tensor \"w\": \"shape\" entry 1 is 2.0, not an integer "
                "written as digits");
     expect_bad("{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8e0]}}", 8,
-               SMX_IO_ERR_FORMAT, "\"data_offsets\" entry 2 is 8e0");
+               CLI_IO_ERR_FORMAT, "\"data_offsets\" entry 2 is 8e0");
     expect_bad("{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[-0,8]}}", 8,
-               SMX_IO_ERR_FORMAT, "\"data_offsets\" entry 1 is -0");
+               CLI_IO_ERR_FORMAT, "\"data_offsets\" entry 1 is -0");
     /* Numbers inside strings are text: metadata may hold any. */
     size_t size;
     unsigned char *buf = make_file("{\"__metadata__\":{\"shape\":\"[2.0, -1e3]\"},"
                                    "\"w\":{\"dtype\":\"F32\",\"shape\":[2],"
                                    "\"data_offsets\":[0,8]}}",
                                    8, &size);
-    smx_io_error err;
-    smx_st_file f;
-    assert_io(smx_st_read_buffer(&f, buf, size, "ok.safetensors", &err), SMX_IO_OK, &err);
+    cli_io_error err;
+    cli_st_file f;
+    assert_io(cli_st_read_buffer(&f, buf, size, "ok.safetensors", &err), CLI_IO_OK, &err);
     assert_int_equal(f.tensors[0].shape[0], 2);
-    smx_st_free(&f);
+    cli_st_free(&f);
     free(buf);
 }
 
-/* SMX_ST_UNCLAIMED_LATER: a tensor left out of the header (its bytes
+/* CLI_ST_UNCLAIMED_LATER: a tensor left out of the header (its bytes
  * still there) reads, so that the caller can name what it misses; the
  * data of the others is right even at an odd offset; the coverage check
  * then refuses the file. */
@@ -429,15 +429,15 @@ static void test_unclaimed_later(void **state)
     assert_non_null(out);
     assert_int_equal(fwrite(buf, 1, size, out), size);
     assert_int_equal(fclose(out), 0);
-    smx_io_error err;
-    smx_st_file f;
-    assert_io(smx_st_read_file(&f, path, &err), SMX_IO_ERR_FORMAT, &err);
+    cli_io_error err;
+    cli_st_file f;
+    assert_io(cli_st_read_file(&f, path, &err), CLI_IO_ERR_FORMAT, &err);
     assert_msg(&err, "bytes [0, 2) of the data section belong to no tensor");
-    assert_io(smx_st_read_file_with(&f, path, SMX_ST_UNCLAIMED_LATER, &err), SMX_IO_OK, &err);
-    assert_memory_equal(smx_st_find(&f, "w")->data, &one, sizeof one);
-    assert_io(smx_st_check_coverage(&f, &err), SMX_IO_ERR_FORMAT, &err);
+    assert_io(cli_st_read_file_with(&f, path, CLI_ST_UNCLAIMED_LATER, &err), CLI_IO_OK, &err);
+    assert_memory_equal(cli_st_find(&f, "w")->data, &one, sizeof one);
+    assert_io(cli_st_check_coverage(&f, &err), CLI_IO_ERR_FORMAT, &err);
     assert_msg(&err, "bytes [0, 2) of the data section belong to no tensor");
-    smx_st_free(&f);
+    cli_st_free(&f);
     free(buf);
     unlink(path);
     rmdir(dir);
@@ -454,12 +454,12 @@ static void test_every_truncation(void **state)
          * the end. */
         unsigned char *cut = malloc(len ? len : 1);
         memcpy(cut, full, len);
-        smx_io_error err;
-        smx_st_file f;
-        const smx_io_status st = smx_st_read_buffer(&f, cut, len, "cut.safetensors", &err);
-        if (st != SMX_IO_ERR_TRUNCATED)
+        cli_io_error err;
+        cli_st_file f;
+        const cli_io_status st = cli_st_read_buffer(&f, cut, len, "cut.safetensors", &err);
+        if (st != CLI_IO_ERR_TRUNCATED)
             print_error("length %zu of %zu: %s\n", len, size, err.message);
-        assert_int_equal(st, SMX_IO_ERR_TRUNCATED);
+        assert_int_equal(st, CLI_IO_ERR_TRUNCATED);
         assert_msg(&err, "truncated file?");
         assert_null(f.tensors);
         free(cut);
@@ -486,10 +486,10 @@ static void test_corrupted_bytes(void **state)
             unsigned char *bad = malloc(size);
             memcpy(bad, full, size);
             bad[pos] = values[v];
-            smx_io_error err;
-            smx_st_file f;
-            const smx_io_status st = smx_st_read_buffer(&f, bad, size, "c", &err);
-            if (st == SMX_IO_OK) {
+            cli_io_error err;
+            cli_st_file f;
+            const cli_io_status st = cli_st_read_buffer(&f, bad, size, "c", &err);
+            if (st == CLI_IO_OK) {
                 /* Still a consistent file (a changed name or metadata
                  * text): every tensor within the data section. */
                 accepted++;
@@ -501,7 +501,7 @@ static void test_corrupted_bytes(void **state)
                     total += 4 * f.tensors[i].count;
                 }
                 assert_int_equal(total, f.data_size);
-                smx_st_free(&f);
+                cli_st_free(&f);
             } else {
                 refused++;
                 assert_true(strlen(err.message) > 0);

@@ -15,7 +15,7 @@
 #include <cmocka.h>
 
 #include "iris_data.h"
-#include "smx_nn.h"
+#include "nn.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -31,31 +31,31 @@
 
 #define assert_status(expr, want)                                                            \
     do {                                                                                     \
-        const smx_nn_status s_ = (expr);                                                     \
+        const nn_status s_ = (expr);                                                     \
         if (s_ != (want))                                                                    \
-            fail_msg("%s: %s, want %s", #expr, smx_nn_strerror(s_), smx_nn_strerror(want));  \
+            fail_msg("%s: %s, want %s", #expr, nn_strerror(s_), nn_strerror(want));  \
     } while (0)
 
 /* The stratified train/test split of the embedded Iris data drawn with
  * seed, gathered into arrays. */
 typedef struct iris_split {
-    float xtr[SMX_NN_IRIS_ROWS * SMX_NN_IRIS_FEATURES];
-    float xte[SMX_NN_IRIS_ROWS * SMX_NN_IRIS_FEATURES];
-    int32_t ytr[SMX_NN_IRIS_ROWS], yte[SMX_NN_IRIS_ROWS];
+    float xtr[NN_IRIS_ROWS * NN_IRIS_FEATURES];
+    float xte[NN_IRIS_ROWS * NN_IRIS_FEATURES];
+    int32_t ytr[NN_IRIS_ROWS], yte[NN_IRIS_ROWS];
     size_t ntr, nte;
 } iris_split;
 
 static inline void iris_split_make(iris_split *s, double test_fraction, uint64_t seed)
 {
-    size_t idx[SMX_NN_IRIS_ROWS];
-    assert_status(smx_nn_split_stratified(idx, &s->nte, smx_nn_iris_y, SMX_NN_IRIS_ROWS,
-                                          SMX_NN_IRIS_CLASSES, test_fraction, seed),
-                  SMX_NN_OK);
-    s->ntr = SMX_NN_IRIS_ROWS - s->nte;
-    smx_nn_gather(s->xtr, s->ytr, smx_nn_iris_x, smx_nn_iris_y, idx, s->ntr,
-                  SMX_NN_IRIS_FEATURES);
-    smx_nn_gather(s->xte, s->yte, smx_nn_iris_x, smx_nn_iris_y, idx + s->ntr, s->nte,
-                  SMX_NN_IRIS_FEATURES);
+    size_t idx[NN_IRIS_ROWS];
+    assert_status(nn_split_stratified(idx, &s->nte, nn_iris_y, NN_IRIS_ROWS,
+                                      NN_IRIS_CLASSES, test_fraction, seed),
+                  NN_OK);
+    s->ntr = NN_IRIS_ROWS - s->nte;
+    nn_gather(s->xtr, s->ytr, nn_iris_x, nn_iris_y, idx, s->ntr,
+              NN_IRIS_FEATURES);
+    nn_gather(s->xte, s->yte, nn_iris_x, nn_iris_y, idx + s->ntr, s->nte,
+              NN_IRIS_FEATURES);
 }
 
 /* splitmix64 for test inputs: independent of the library's generator. */

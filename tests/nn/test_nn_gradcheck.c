@@ -6,8 +6,8 @@
  * kernels' block sizes) on 13 random rows (one 8-column block and a tail),
  * with random biases and non-trivial standardisation, so that every
  * parameter and every code path contributes.  The analytic gradient is
- * smx_nn_loss_gradient's backpropagation in float; the reference is the
- * central difference (L(p + h) - L(p - h)) / 2h of smx_nn_loss_f64, the
+ * nn_loss_gradient's backpropagation in float; the reference is the
+ * central difference (L(p + h) - L(p - h)) / 2h of nn_loss_f64, the
  * same network evaluated in double.
  *
  * Bound.  With h = 2^-16 the difference quotient of the double loss is
@@ -30,12 +30,12 @@ enum { ROWS = 13, F = 5, C = 3 };
 #define FD_STEP 0x1p-16
 #define FD_BOUND 1e-4
 
-static void check_network(smx_nn_activation act, smx_nn_loss loss, uint64_t seed)
+static void check_network(nn_activation act, nn_loss loss, uint64_t seed)
 {
     const size_t sizes[] = {F, 7, 6, C};
-    smx_nn_model m;
-    assert_status(smx_nn_model_init(&m, sizes, 4, act), SMX_NN_OK);
-    smx_nn_model_randomize(&m, seed);
+    nn_model m;
+    assert_status(nn_model_init(&m, sizes, 4, act), NN_OK);
+    nn_model_randomize(&m, seed);
     uint64_t rs = seed * 7919;
     for (size_t l = 0; l < m.n_layers; l++)
         for (size_t o = 0; o < m.layers[l].out; o++)
@@ -56,8 +56,8 @@ static void check_network(smx_nn_activation act, smx_nn_loss loss, uint64_t seed
     double *p = malloc(n * sizeof *p);
     assert_true(grad && p);
     double loss_f32, loss_f64;
-    assert_status(smx_nn_loss_gradient(&loss_f32, grad, &m, loss, x, y, ROWS), SMX_NN_OK);
-    assert_status(smx_nn_loss_f64(&loss_f64, &m, NULL, loss, x, y, ROWS), SMX_NN_OK);
+    assert_status(nn_loss_gradient(&loss_f32, grad, &m, loss, x, y, ROWS), NN_OK);
+    assert_status(nn_loss_f64(&loss_f64, &m, NULL, loss, x, y, ROWS), NN_OK);
     /* the two evaluations agree to float accuracy */
     assert_close(loss_f32, loss_f64, 1e-5);
 
@@ -70,9 +70,9 @@ static void check_network(smx_nn_activation act, smx_nn_loss loss, uint64_t seed
         double lp, lm;
         const double saved = p[k];
         p[k] = saved + FD_STEP;
-        assert_status(smx_nn_loss_f64(&lp, &m, p, loss, x, y, ROWS), SMX_NN_OK);
+        assert_status(nn_loss_f64(&lp, &m, p, loss, x, y, ROWS), NN_OK);
         p[k] = saved - FD_STEP;
-        assert_status(smx_nn_loss_f64(&lm, &m, p, loss, x, y, ROWS), SMX_NN_OK);
+        assert_status(nn_loss_f64(&lm, &m, p, loss, x, y, ROWS), NN_OK);
         p[k] = saved;
         fd[k] = (lp - lm) / (2 * FD_STEP);
         if (fabs(fd[k]) > scale)
@@ -89,24 +89,24 @@ static void check_network(smx_nn_activation act, smx_nn_loss loss, uint64_t seed
         }
     }
     print_message("    %-8s %-13s max |g - fd| / max |fd| = %.2e (parameter %zu of %zu)\n",
-                  smx_nn_activation_name(act), smx_nn_loss_name(loss), worst, worst_k, n);
+                  nn_activation_name(act), nn_loss_name(loss), worst, worst_k, n);
     if (!(worst <= FD_BOUND))
         fail_msg("%s/%s: parameter %zu: backprop %.9g, finite difference %.9g (scale %.3g)",
-                 smx_nn_activation_name(act), smx_nn_loss_name(loss), worst_k, grad[worst_k],
+                 nn_activation_name(act), nn_loss_name(loss), worst_k, grad[worst_k],
                  fd[worst_k], scale);
     free(grad);
     free(p);
     free(fd);
-    smx_nn_model_free(&m);
+    nn_model_free(&m);
 }
 
 static void gradcheck_all(void **state)
 {
     (void)state;
-    for (int a = SMX_NN_RELU; a <= SMX_NN_SOFTPLUS; a++)
-        for (int l = SMX_NN_LOSS_CROSS_ENTROPY; l <= SMX_NN_LOSS_MSE; l++)
+    for (int a = NN_RELU; a <= NN_SOFTPLUS; a++)
+        for (int l = NN_LOSS_CROSS_ENTROPY; l <= NN_LOSS_MSE; l++)
             for (uint64_t seed = 1; seed <= 3; seed++)
-                check_network((smx_nn_activation)a, (smx_nn_loss)l, seed);
+                check_network((nn_activation)a, (nn_loss)l, seed);
 }
 
 /* Softmax regression (no hidden layer): the gradient is exactly
@@ -115,8 +115,8 @@ static void gradient_without_hidden_layer(void **state)
 {
     (void)state;
     const size_t sizes[] = {2, 3};
-    smx_nn_model m;
-    assert_status(smx_nn_model_init(&m, sizes, 2, SMX_NN_RELU), SMX_NN_OK);
+    nn_model m;
+    assert_status(nn_model_init(&m, sizes, 2, NN_RELU), NN_OK);
     const float W[6] = {0.5f, -1.0f, 0.25f, 0.75f, -0.5f, 0.0f}, b[3] = {0.1f, 0.0f, -0.1f};
     memcpy(m.layers[0].weight, W, sizeof W);
     memcpy(m.layers[0].bias, b, sizeof b);
@@ -124,8 +124,8 @@ static void gradient_without_hidden_layer(void **state)
     const int32_t y[2] = {2, 0};
     float grad[9];
     double loss;
-    assert_status(smx_nn_loss_gradient(&loss, grad, &m, SMX_NN_LOSS_CROSS_ENTROPY, x, y, 2),
-                  SMX_NN_OK);
+    assert_status(nn_loss_gradient(&loss, grad, &m, NN_LOSS_CROSS_ENTROPY, x, y, 2),
+                  NN_OK);
     double want_loss = 0.0, gw[6] = {0}, gb[3] = {0};
     for (int r = 0; r < 2; r++) {
         double z[3], s[3], sum = 0.0;
@@ -146,7 +146,7 @@ static void gradient_without_hidden_layer(void **state)
         assert_close(grad[k], gw[k], 1e-6);
     for (int k = 0; k < 3; k++)
         assert_close(grad[6 + k], gb[k], 1e-6);
-    smx_nn_model_free(&m);
+    nn_model_free(&m);
 }
 
 int main(void)

@@ -37,14 +37,14 @@ static void dense_by_hand(void **state)
     const float W[6] = {1, 2, 3, 4, 5, 6}, b[2] = {0.5f, -1.0f};
     const float inp[6] = {1, 2, 0, 1, -1, 0};
     float out[4];
-    smx_nn_dense_forward(out, inp, W, b, 2, 3, 2);
+    nn_dense_forward(out, inp, W, b, 2, 3, 2);
     const float want_out[4] = {-1.5f, 4.5f, -3.0f, 12.0f};
     for (int k = 0; k < 4; k++)
         assert_close(out[k], want_out[k], 0.0);
 
     const float dout[4] = {1, 2, -1, 0.5f};
     float dW[6], db[2], dinp[6];
-    smx_nn_dense_backward(dinp, dW, db, dout, inp, W, 2, 3, 2);
+    nn_dense_backward(dinp, dW, db, dout, inp, W, 2, 3, 2);
     const float want_dW[6] = {5, 2, -1, 0, 0.5f, 1}, want_db[2] = {3, -0.5f};
     const float want_dinp[6] = {-3, 4, -3, 6.5f, -3, 9};
     for (int k = 0; k < 6; k++) {
@@ -56,7 +56,7 @@ static void dense_by_hand(void **state)
 
     /* dinp NULL: the first layer's backward skips it, the rest unchanged */
     float dW2[6], db2[2];
-    smx_nn_dense_backward(NULL, dW2, db2, dout, inp, W, 2, 3, 2);
+    nn_dense_backward(NULL, dW2, db2, dout, inp, W, 2, 3, 2);
     assert_memory_equal(dW2, dW, sizeof dW);
     assert_memory_equal(db2, db, sizeof db);
 }
@@ -95,8 +95,8 @@ static void dense_awkward_sizes(void **state)
                     bias[k] = sixty_fourths(&rs);
                 for (size_t k = 0; k < nout * B; k++)
                     dout[k] = sixty_fourths(&rs);
-                smx_nn_dense_forward(out, inp, W, bias, B, nin, nout);
-                smx_nn_dense_backward(dinp, dW, db, dout, inp, W, B, nin, nout);
+                nn_dense_forward(out, inp, W, bias, B, nin, nout);
+                nn_dense_backward(dinp, dW, db, dout, inp, W, B, nin, nout);
                 const double tol_unit = 64.0 * 0x1p-24;
                 for (size_t o = 0; o < nout; o++)
                     for (size_t r = 0; r < B; r++) {
@@ -163,52 +163,52 @@ static void activations(void **state)
     for (int k = 0; k < N; k++)
         dy[k] = 1.0f + 0.125f * (float)k;
 
-    for (int a = SMX_NN_RELU; a <= SMX_NN_SOFTPLUS; a++) {
-        smx_nn_activation_forward(y, x, N, (smx_nn_activation)a);
-        smx_nn_activation_backward(dx, y, dy, N, (smx_nn_activation)a);
+    for (int a = NN_RELU; a <= NN_SOFTPLUS; a++) {
+        nn_activation_forward(y, x, N, (nn_activation)a);
+        nn_activation_backward(dx, y, dy, N, (nn_activation)a);
         for (int k = 0; k < N; k++) {
             const double z = x[k];
             double f = 0, d = 0;
             switch (a) {
-            case SMX_NN_RELU:
+            case NN_RELU:
                 f = z > 0 ? z : 0;
                 d = z > 0 ? 1 : 0;
                 break;
-            case SMX_NN_TANH:
+            case NN_TANH:
                 f = tanh(z);
                 d = 1 - f * f;
                 break;
-            case SMX_NN_SIGMOID:
+            case NN_SIGMOID:
                 f = 1 / (1 + exp(-z));
                 d = f * (1 - f);
                 break;
-            case SMX_NN_SOFTPLUS:
+            case NN_SOFTPLUS:
                 f = z > 30 ? z : log1p(exp(z));
                 d = 1 / (1 + exp(-z));
                 break;
             }
             if (!(fabs(y[k] - f) <= 4e-7 * fmax(1, fabs(f))))
-                fail_msg("%s(%g) = %.9g, want %.9g", smx_nn_activation_name((smx_nn_activation)a),
+                fail_msg("%s(%g) = %.9g, want %.9g", nn_activation_name((nn_activation)a),
                          z, y[k], f);
             /* derivative from the rounded output: a few float ulps of 1 */
             const double want = dy[k] * d;
             if (!(fabs(dx[k] - want) <= 1e-6 * fmax(1, fabs(want))))
                 fail_msg("%s'(%g) * %g = %.9g, want %.9g",
-                         smx_nn_activation_name((smx_nn_activation)a), z, dy[k], dx[k], want);
+                         nn_activation_name((nn_activation)a), z, dy[k], dx[k], want);
         }
         /* in place, as the trainer uses them */
         float yy[N], gg[N];
         memcpy(yy, x, sizeof yy);
-        smx_nn_activation_forward(yy, yy, N, (smx_nn_activation)a);
+        nn_activation_forward(yy, yy, N, (nn_activation)a);
         assert_memory_equal(yy, y, sizeof y);
         memcpy(gg, dy, sizeof gg);
-        smx_nn_activation_backward(gg, yy, gg, N, (smx_nn_activation)a);
+        nn_activation_backward(gg, yy, gg, N, (nn_activation)a);
         assert_memory_equal(gg, dx, sizeof dx);
     }
 
     /* a NaN must survive relu, so that divergence reaches the loss */
     float nan_in[9] = {NAN, 1, -1, 2, 3, 4, 5, 6, NAN}, nan_out[9];
-    smx_nn_activation_forward(nan_out, nan_in, 9, SMX_NN_RELU);
+    nn_activation_forward(nan_out, nan_in, 9, NN_RELU);
     assert_true(isnan(nan_out[0]) && isnan(nan_out[8]));
     assert_true(nan_out[2] == 0.0f && nan_out[1] == 1.0f);
 }
@@ -217,14 +217,14 @@ static void activations(void **state)
 /* Optimizers                                                                */
 /* ------------------------------------------------------------------------ */
 
-static smx_nn_optim make_optim(smx_nn_optimizer kind, double lr, size_t n)
+static nn_optim make_optim(nn_optimizer kind, double lr, size_t n)
 {
-    smx_nn_config c = smx_nn_default_config();
+    nn_config c = nn_default_config();
     c.optimizer = kind;
     c.learning_rate = lr;
     c.weight_decay = 0.0;
-    smx_nn_optim o;
-    assert_status(smx_nn_optim_init(&o, &c, n), SMX_NN_OK);
+    nn_optim o;
+    assert_status(nn_optim_init(&o, &c, n), NN_OK);
     return o;
 }
 
@@ -235,31 +235,31 @@ static void optimizers_by_hand(void **state)
 
     /* sgd: p - lr g = (1 - 0.05, -2 - 0.025); with decay 0.1 the
      * gradient is g + 0.1 p = (0.6, 0.05) */
-    smx_nn_optim o = make_optim(SMX_NN_SGD, 0.1, 2);
+    nn_optim o = make_optim(NN_SGD, 0.1, 2);
     float p[2] = {1.0f, -2.0f};
-    smx_nn_optim_tick(&o);
-    smx_nn_optim_update(&o, p, g, 0, 2, 0.0f);
+    nn_optim_tick(&o);
+    nn_optim_update(&o, p, g, 0, 2, 0.0f);
     assert_close(p[0], 0.95, 1e-7);
     assert_close(p[1], -2.025, 1e-7);
     p[0] = 1.0f, p[1] = -2.0f;
-    smx_nn_optim_update(&o, p, g, 0, 2, 0.1f);
+    nn_optim_update(&o, p, g, 0, 2, 0.1f);
     assert_close(p[0], 0.94, 1e-7);
     assert_close(p[1], -2.005, 1e-7);
-    smx_nn_optim_free(&o);
+    nn_optim_free(&o);
 
     /* momentum 0.9: step 1 v = g, p = (0.95, -2.025); step 2 with the same
      * g: v = 0.9 g + g = (0.95, 0.475), p = (0.855, -2.0725) */
-    o = make_optim(SMX_NN_MOMENTUM, 0.1, 2);
+    o = make_optim(NN_MOMENTUM, 0.1, 2);
     p[0] = 1.0f, p[1] = -2.0f;
-    smx_nn_optim_tick(&o);
-    smx_nn_optim_update(&o, p, g, 0, 2, 0.0f);
+    nn_optim_tick(&o);
+    nn_optim_update(&o, p, g, 0, 2, 0.0f);
     assert_close(p[0], 0.95, 1e-7);
     assert_close(p[1], -2.025, 1e-7);
-    smx_nn_optim_tick(&o);
-    smx_nn_optim_update(&o, p, g, 0, 2, 0.0f);
+    nn_optim_tick(&o);
+    nn_optim_update(&o, p, g, 0, 2, 0.0f);
     assert_close(p[0], 0.855, 1e-7);
     assert_close(p[1], -2.0725, 1e-7);
-    smx_nn_optim_free(&o);
+    nn_optim_free(&o);
 
     /* adam, the paper's form: m = b1 m + (1-b1) g, v = b2 v + (1-b2) g^2,
      * p -= lr mhat / (sqrt(vhat) + eps), mhat = m / (1-b1^t),
@@ -267,15 +267,15 @@ static void optimizers_by_hand(void **state)
      * the sign of its gradient: (0.9, -2.1).  Step 2, gradient (-0.5, 0.5):
      *   m0 = 0.9*0.05 - 0.05 = -0.005,  v0 = 0.999*0.00025 + 0.00025
      *   p0 = 0.9 + 0.1 * (0.005/0.19) / sqrt(v0/0.001999) = 0.905263... */
-    o = make_optim(SMX_NN_ADAM, 0.1, 2);
+    o = make_optim(NN_ADAM, 0.1, 2);
     p[0] = 1.0f, p[1] = -2.0f;
-    smx_nn_optim_tick(&o);
-    smx_nn_optim_update(&o, p, g, 0, 2, 0.0f);
+    nn_optim_tick(&o);
+    nn_optim_update(&o, p, g, 0, 2, 0.0f);
     assert_close(p[0], 0.9, 1e-6);
     assert_close(p[1], -2.1, 1e-6);
     const float g2[2] = {-0.5f, 0.5f};
-    smx_nn_optim_tick(&o);
-    smx_nn_optim_update(&o, p, g2, 0, 2, 0.0f);
+    nn_optim_tick(&o);
+    nn_optim_update(&o, p, g2, 0, 2, 0.0f);
     double m[2], v[2], want[2] = {1.0, -2.0};
     for (int k = 0; k < 2; k++) {
         m[k] = 0.1 * g[k];
@@ -288,33 +288,33 @@ static void optimizers_by_hand(void **state)
     assert_close(want[0], 0.905263, 1e-6); /* the number in the comment */
     assert_close(p[0], want[0], 1e-6);
     assert_close(p[1], want[1], 1e-6);
-    smx_nn_optim_free(&o);
+    nn_optim_free(&o);
 }
 
-/* smx_nn_optim_step decays the weights and not the biases: a 1 -> 1
+/* nn_optim_step decays the weights and not the biases: a 1 -> 1
  * layer with W = b = 1, gradient 1, sgd lr 0.1, decay 0.5:
  *   W = 1 - 0.1 (1 + 0.5) = 0.85,  b = 1 - 0.1 = 0.9 */
 static void weight_decay_skips_biases(void **state)
 {
     (void)state;
-    smx_nn_model m;
+    nn_model m;
     const size_t sizes[2] = {1, 1};
-    assert_status(smx_nn_model_init(&m, sizes, 2, SMX_NN_RELU), SMX_NN_OK);
+    assert_status(nn_model_init(&m, sizes, 2, NN_RELU), NN_OK);
     assert_int_equal(m.n_params, 2);
     m.layers[0].weight[0] = 1.0f;
     m.layers[0].bias[0] = 1.0f;
-    smx_nn_config c = smx_nn_default_config();
-    c.optimizer = SMX_NN_SGD;
+    nn_config c = nn_default_config();
+    c.optimizer = NN_SGD;
     c.learning_rate = 0.1;
     c.weight_decay = 0.5;
-    smx_nn_optim o;
-    assert_status(smx_nn_optim_init(&o, &c, m.n_params), SMX_NN_OK);
+    nn_optim o;
+    assert_status(nn_optim_init(&o, &c, m.n_params), NN_OK);
     const float grad[2] = {1.0f, 1.0f};
-    smx_nn_optim_step(&o, &m, grad);
+    nn_optim_step(&o, &m, grad);
     assert_close(m.layers[0].weight[0], 0.85, 1e-7);
     assert_close(m.layers[0].bias[0], 0.9, 1e-7);
-    smx_nn_optim_free(&o);
-    smx_nn_model_free(&m);
+    nn_optim_free(&o);
+    nn_model_free(&m);
 }
 
 int main(void)
