@@ -18,8 +18,8 @@
  * --optimizer NAME, --lr X, --epochs N, --batch N, --patience N,
  * --val-fraction X, --weight-decay X, --runs N.
  *
- * Build (by hand): gcc -std=c11 -O2 -Iinclude -Isrc/nn bench/train_iris.c
- *     src/nn/[a-z]*.c <libsmx sources or -lsmx> -lm
+ * Build (by hand): gcc -std=c11 -O2 -Iinclude -Itrainer bench/train_iris.c
+ *     trainer/[a-z]*.c <libsmx sources or -lsmx> -lm
  */
 #ifndef _POSIX_C_SOURCE
 #define _POSIX_C_SOURCE 200809L /* clock_gettime */

@@ -334,7 +334,7 @@ static const float *class_weights_for(float *w, const class_weight_spec *cw, con
 /* ---- stratified K-fold cross-validation --------------------------------- */
 
 /* A stream of the seed of its own, apart from the split, the weights and
- * the shuffles (src/nn/train.c keeps its streams apart the same way). */
+ * the shuffles (trainer/train.c keeps its streams apart the same way). */
 #define FOLDS_STREAM 0x6b666f6c64730000ull /* "kfolds" */
 
 /* fold[r] for every row: the rows of each class in a random order drawn

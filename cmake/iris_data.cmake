@@ -1,6 +1,6 @@
 # iris_data.cmake — writes iris_data.c, the C arrays of iris_data.h, from
 # data/iris.csv, so that the embedded data and the CSV cannot drift.
-# Run at build time by src/nn/CMakeLists.txt:
+# Run at build time by trainer/CMakeLists.txt:
 #   cmake -DIRIS_CSV=data/iris.csv -DIRIS_C=build/.../iris_data.c -P iris_data.cmake
 #
 # Rule: one line per CSV row, in file order; each feature is the cell's
