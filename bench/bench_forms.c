@@ -17,6 +17,7 @@
  */
 #define _POSIX_C_SOURCE 200809L /* clock_gettime */
 
+#include "bench_clock.h"
 #include "smx.h"
 
 #include <stdint.h>
@@ -26,19 +27,6 @@
 #include <time.h>
 
 static double budget_s = 0.2;
-
-static double now_ns(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec * 1e9 + (double)t.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    const double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 typedef enum form {
     LOGSUMEXP,

@@ -17,6 +17,7 @@
  */
 #define _POSIX_C_SOURCE 200809L /* clock_gettime, nanosleep */
 
+#include "bench_clock.h"
 #include "parallel.h"
 #include "smx.h"
 
@@ -31,19 +32,6 @@ static double budget_s = 0.3;
 #define MAX_COUNTS 16
 static int counts[MAX_COUNTS] = {2};
 static int n_counts = 1;
-
-static double now_ns(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec * 1e9 + (double)t.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    const double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 static void nothing(void *ctx, size_t chunk)
 {

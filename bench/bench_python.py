@@ -22,35 +22,12 @@ import sys
 import numpy as np
 
 import smx
-from bench_timing import measure, read_smx_times
+from bench_timing import measure, parse_args, read_smx_times
 
 SHAPES = [(150, 3), (1, 3), (4096, 10), (256, 1000), (64, 32000), (8, 128256),
           (2048, 2048), (16, 1048576), (1, 16777216)]
 COLD_ELEMENTS = 16 << 20
 ROTATION_BYTES = 512 << 20
-
-
-def parse_args(argv):
-    opts = {"budget": 0.25, "shapes": [], "f32": False, "tsv": None}
-    i = 0
-    while i < len(argv):
-        a = argv[i]
-        if a == "--budget":
-            opts["budget"] = float(argv[i + 1])
-            i += 1
-        elif a == "--shape":
-            r, c = argv[i + 1].split("x")
-            opts["shapes"].append((int(r), int(c)))
-            i += 1
-        elif a == "--f32":
-            opts["f32"] = True
-        elif a == "--smx-tsv":
-            opts["tsv"] = argv[i + 1]
-            i += 1
-        else:
-            sys.exit(__doc__.strip().splitlines()[-1])
-        i += 1
-    return opts
 
 
 def peers():
@@ -79,7 +56,7 @@ def ratio(a, b):
 
 
 def main():
-    opts = parse_args(sys.argv[1:])
+    opts = parse_args(sys.argv[1:], __doc__.strip().splitlines()[-1])
     smx.set_num_threads(1)
     found = peers()
     c_times = read_smx_times(opts["tsv"])

@@ -1,9 +1,39 @@
-"""bench_timing.py — what bench_python.py and torch_softmax.py share: the
-C library's times from smx-bench's TSV, and a median time per call taken
-as smx-bench takes it (a warm-up call, then samples of a batch of calls,
-each about budget / 9 s)."""
+"""bench_timing.py — what bench_python.py and torch_softmax.py share: their
+options (those of smx-bench they use), the C library's times from
+smx-bench's TSV, and a median time per call taken as smx-bench takes it (a
+warm-up call, then samples of a batch of calls, each about budget / 9 s)."""
 import statistics
 import time
+
+
+def parse_args(argv, usage, other_options=()):
+    """--budget S, --shape RxC (repeatable), --f32, --smx-tsv FILE; an
+    option of other_options (with its value) is accepted and ignored;
+    anything else exits with the usage line."""
+    opts = {"budget": 0.25, "shapes": [], "f32": False, "tsv": None}
+    i = 0
+    while i < len(argv):
+        a = argv[i]
+        if a == "--budget":
+            opts["budget"] = float(argv[i + 1])
+            i += 1
+        elif a == "--shape":
+            r, c = argv[i + 1].split("x")
+            opts["shapes"].append((int(r), int(c)))
+            i += 1
+        elif a == "--f32":
+            opts["f32"] = True
+        elif a == "--smx-tsv":
+            opts["tsv"] = argv[i + 1]
+            i += 1
+        elif a in other_options:
+            i += 1
+        elif a.startswith("--") and other_options:
+            pass
+        else:
+            raise SystemExit(usage)
+        i += 1
+    return opts
 
 
 def read_smx_times(path):

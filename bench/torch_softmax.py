@@ -16,7 +16,7 @@ usage: bench/torch_softmax.py [--smx-tsv FILE] [--budget S] [--shape RxC]... [--
 import math
 import sys
 
-from bench_timing import measure, read_smx_times
+from bench_timing import measure, parse_args, read_smx_times
 
 SHAPES = [(150, 3), (1, 3), (4096, 10), (256, 1000), (64, 32000), (8, 128256),
           (2048, 2048), (16, 1048576), (1, 16777216)]
@@ -25,31 +25,8 @@ COLD_ELEMENTS = 16 << 20
 ROTATION_BYTES = 512 << 20
 
 
-def parse_args(argv):
-    opts = {"tsv": None, "budget": 0.25, "shapes": [], "f32": False}
-    i = 0
-    while i < len(argv):
-        a = argv[i]
-        if a == "--smx-tsv":
-            opts["tsv"] = argv[i + 1]
-            i += 1
-        elif a == "--budget":
-            opts["budget"] = float(argv[i + 1])
-            i += 1
-        elif a == "--shape":
-            r, c = argv[i + 1].split("x")
-            opts["shapes"].append((int(r), int(c)))
-            i += 1
-        elif a == "--f32":
-            opts["f32"] = True
-        elif a == "--tsv":
-            i += 1
-        i += 1
-    return opts
-
-
 def main():
-    opts = parse_args(sys.argv[1:])
+    opts = parse_args(sys.argv[1:], __doc__.strip().splitlines()[-2], ("--tsv",))
     try:
         import torch
         import torch.nn.functional as F

@@ -32,16 +32,25 @@ static size_t count_options(const cli_option *opts)
     return n;
 }
 
+/* "smx: error: " and the message, then the hint when there is one. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 0)))
+#endif
+static void report(const char *hint, const char *fmt, va_list ap)
+{
+    fputs("smx: error: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    if (hint)
+        fprintf(stderr, "hint: %s\n", hint);
+}
+
 int cli_error(const char *hint, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fputs("smx: error: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    report(hint, fmt, ap);
     va_end(ap);
-    if (hint)
-        fprintf(stderr, "hint: %s\n", hint);
     return CLI_EXIT_FAIL;
 }
 
@@ -105,12 +114,8 @@ static int usage_error(cli_args *args, const char *hint, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fputs("smx: error: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    report(hint, fmt, ap);
     va_end(ap);
-    if (hint)
-        fprintf(stderr, "hint: %s\n", hint);
     cli_args_free(args);
     return CLI_EXIT_USAGE;
 }

@@ -191,14 +191,6 @@ static inline vf f_narrow(vd lo, vd hi)
         _mm512_castpd256_pd512(_mm256_castps_pd(_mm512_cvtpd_ps(lo))),
         _mm256_castps_pd(_mm512_cvtpd_ps(hi)), 1));
 }
-/* p[0], p[s], ..., p[15s], built in a register. */
-static inline vf f_load_strided(const float *p, size_t s)
-{
-    return _mm512_setr_ps(p[0], p[s], p[2 * s], p[3 * s], p[4 * s], p[5 * s], p[6 * s],
-                          p[7 * s], p[8 * s], p[9 * s], p[10 * s], p[11 * s], p[12 * s],
-                          p[13 * s], p[14 * s], p[15 * s]);
-}
-
 static inline vf f_load(const float *p) { return _mm512_loadu_ps(p); }
 static inline void f_store(float *p, vf a) { _mm512_storeu_ps(p, a); }
 /* The first n < FW lanes from p, `fill` in the others; nothing past
