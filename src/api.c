@@ -47,16 +47,16 @@ const char *smx_version(void) { return SMX_VERSION_STRING; }
 
 #define REAL float
 #define MASK smx_mask_f32
-#define K smx__kernels_f32_active
+#define PLAN(op) smx__plan_##op##_f32
 #define PUBLIC(op) PUBLIC_EXPAND(op, f32)
 #include "api.inc"
 #undef REAL
 #undef MASK
-#undef K
+#undef PLAN
 #undef PUBLIC
 
 #define REAL double
 #define MASK smx_mask_f64
-#define K smx__kernels_f64_active
+#define PLAN(op) smx__plan_##op##_f64
 #define PUBLIC(op) PUBLIC_EXPAND(op, f64)
 #include "api.inc"

@@ -12,16 +12,16 @@
 
 #define REAL float
 #define OPTIONS smx_cross_entropy_options_f32
-#define K smx__kernels_f32_active
+#define PLAN(op) smx__plan_##op##_f32
 #define PUBLIC(op) PUBLIC_EXPAND(op, f32)
 #include "api_loss.inc"
 #undef REAL
 #undef OPTIONS
-#undef K
+#undef PLAN
 #undef PUBLIC
 
 #define REAL double
 #define OPTIONS smx_cross_entropy_options_f64
-#define K smx__kernels_f64_active
+#define PLAN(op) smx__plan_##op##_f64
 #define PUBLIC(op) PUBLIC_EXPAND(op, f64)
 #include "api_loss.inc"

@@ -1,32 +1,32 @@
 /*
- * registry.h — the operations of the kernel layer, one line each.  This
- * list is the only place they are written out: kernels.h declares the
- * kernel table type and every kernel from it, dispatch.c builds each path's
- * table and answers smx_kernel_name and smx_operation_name from it, and
- * through those two `smx info` prints its table and the tests loop over
- * the operations.
+ * registry.h — the operations of the library, one line each.  This list is
+ * the only place they are written out: kernels.h declares the planner's
+ * entry for each from it, dispatch.c answers smx_kernel_name and
+ * smx_operation_name from it and checks that smx.h declares every public
+ * function it names, and through those two `smx info` prints its table and
+ * the tests loop over the operations.
  *
  * A line is  X(op, (parameters), functions...):
  *
- *   op          the table entry (kernels.h), and the stem of its kernels:
- *               smx__scalar_<op>_<dtype> in scalar/ (written SCALAR(<op>_)
- *               there) and smx__<isa>_<op>_<dtype> for each vector path
- *               (written SIMD(<op>) in simd/, and compiled once per ISA by
- *               x86/<isa>_<dtype>.c and arm/neon_<dtype>.c).
- *   parameters  the kernel's parameters, in the dtype's `real` and `mask_t`.
+ *   op          the operation, and the stem of its planner entry
+ *               smx__plan_<op>_<dtype> (written PLAN(<op>) in plan.inc,
+ *               compiled once per dtype by plan_f32.c and plan_f64.c).
+ *   parameters  the entry's parameters, in the dtype's `real` and `mask_t`.
  *   functions   the public functions the entry computes, without smx_ and
  *               the dtype: `softmax_axis` stands for smx_softmax_axis_f32
  *               and smx_softmax_axis_f64 (dispatch.c checks that smx.h
  *               declares both).  api.inc and api_loss.inc define them.
  *
- * So smx_softmax_f32 (smx.h; defined in api.inc) calls the `softmax` entry
- * of the active f32 table, which is smx__avx512_softmax_f32 on the AVX-512
- * path: SIMD(softmax) in simd/drivers.inc, built by x86/avx512_f32.c.
- * docs/architecture.md walks through it.
+ * So smx_softmax_f32 (smx.h; defined in api.inc) calls
+ * smx__plan_softmax_f32, PLAN(softmax) in plan.inc, which cuts the rows
+ * into blocks and runs the active path's forward_rows pass on each:
+ * smx__f32_forward_rows__avx512 on the AVX-512 path, PASS(forward_rows) in
+ * simd/passes.inc, built by x86/avx512_f32.c.  The passes have a list of
+ * their own, in passes.h.  docs/architecture.md walks through it.
  *
- * An operation costs one line here, its kernel in scalar/ and in simd/, and
- * its public functions (smx.h, api.inc).  The order of the lines is the
- * order of the table's fields and of smx_operation_name.
+ * An operation costs one line here, its planner entry (plan.inc), any pass
+ * it needs that passes.h lacks, and its public functions (smx.h, api.inc).
+ * The order of the lines is the order of smx_operation_name.
  */
 #ifndef SMX_REGISTRY_H
 #define SMX_REGISTRY_H
@@ -75,8 +75,8 @@
 #define SMX__REAL_f32 float
 #define SMX__REAL_f64 double
 
-/* The name of a kernel: SMX__KERNEL(avx512, softmax, f32) is
- * smx__avx512_softmax_f32. */
+/* The name of an operation's entry: SMX__KERNEL(plan, softmax, f32) is
+ * smx__plan_softmax_f32. */
 #define SMX__KERNEL(isa, op, sfx) smx__##isa##_##op##_##sfx
 
 /* F(a) for each of up to four arguments (an operation serves at most

@@ -1,4 +1,5 @@
-/* backward_f64.c — the scalar derivative kernels for f64 (see backward.inc). */
+/* backward_f64.c — the scalar path's derivative passes for f64 (see backward.inc). */
 #include "wide_f64.h"
 #include "template.h"
+#include "passes.h"
 #include "backward.inc"

@@ -1,4 +1,5 @@
-/* loss_f32.c — the scalar cross-entropy and NLL kernels for f32 (see loss.inc). */
+/* loss_f32.c — the scalar path's loss passes for f32 (see loss.inc). */
 #include "wide_f32.h"
 #include "template.h"
+#include "passes.h"
 #include "loss.inc"

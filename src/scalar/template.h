@@ -9,8 +9,8 @@
 
 #define SMX__CAT3(a, b, c) a##b##c
 #define SMX__EXPAND_CAT3(a, b, c) SMX__CAT3(a, b, c)
-/* SCALAR(softmax_) -> smx__scalar_softmax_f32 (or _f64) */
-#define SCALAR(op) SMX__EXPAND_CAT3(smx__scalar_, op, SMX_SUFFIX)
+/* SCALAR_PASS(forward_rows) -> smx__f32_forward_rows__scalar (passes.h) */
+#define SCALAR_PASS(pass) SMX__PASS(SMX_SUFFIX, pass, scalar)
 #define SMX__CAT2(a, b) a##b
 #define SMX__EXPAND_CAT2(a, b) SMX__CAT2(a, b)
 #define MASK_T SMX__EXPAND_CAT2(smx_mask_, SMX_SUFFIX)

@@ -1,10 +1,9 @@
 /*
- * avx2_f32.c — the f32 kernels of src/simd/ on AVX2 + FMA.
+ * avx2_f32.c — the f32 passes of src/simd/ on AVX2 + FMA.
  * Built with that ISA's flags only (src/CMakeLists.txt); dispatch.c calls
  * it only on a CPU that has it.
  */
-#include "kernels.h"
 #include "x86/vec_avx2.h"
 
-#define SIMD(op) smx__avx2_##op##_f32
+#define PASS_ISA avx2
 #include "simd/kernels_f32.inc"

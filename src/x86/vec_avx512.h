@@ -108,6 +108,20 @@ static inline void v_store_f32(float *p, vd a) { _mm256_storeu_ps(p, _mm512_cvtp
 static inline vd v_load_f64(const double *p) { return _mm512_loadu_pd(p); }
 static inline void v_store_f64(double *p, vd a) { _mm512_storeu_pd(p, a); }
 
+/* p[0], p[s], ..., p[7s]: one entry of VW rows s apart, built in a
+ * register (scalar stores read back as a vector would stall). */
+#define V_LOAD_STRIDED 1
+static inline vd v_load_strided_f32(const float *p, size_t s)
+{
+    return _mm512_cvtps_pd(_mm256_setr_ps(p[0], p[s], p[2 * s], p[3 * s], p[4 * s], p[5 * s],
+                                          p[6 * s], p[7 * s]));
+}
+static inline vd v_load_strided_f64(const double *p, size_t s)
+{
+    return _mm512_setr_pd(p[0], p[s], p[2 * s], p[3 * s], p[4 * s], p[5 * s], p[6 * s],
+                          p[7 * s]);
+}
+
 /* The first n < VW lanes from p, `fill` in the others; nothing past p[n-1]
  * is read or written. */
 static inline __mmask8 v_first_(size_t n) { return (__mmask8)((1u << n) - 1u); }
