@@ -156,7 +156,7 @@ static uint16_t half_from_f64(double x, unsigned mbits, int emin, uint16_t inf, 
     const int q = (e > emin ? e : emin) - (int)mbits;
     const uint64_t n = shift_rne(m, (unsigned)(q - (e - 52)));
     const uint64_t bits = ((uint64_t)(q + (int)mbits - emin) << mbits) + n;
-    /* past the largest finite: inf (the shift is at most 1149 << 10, no overflow) */
+    /* past the largest finite: inf (q + mbits - emin is at most 1023 + 126: no overflow) */
     return (uint16_t)(sign | (bits >= inf ? inf : bits));
 }
 
