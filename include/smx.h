@@ -483,6 +483,66 @@ SMX_API int smx_get_num_threads(void);
  * change, for a negative n. */
 SMX_API smx_status smx_set_num_threads(int n);
 
+/* ------------------------------------------------------------------------ */
+/* Half precision: bfloat16 and IEEE binary16 storage                         */
+/* ------------------------------------------------------------------------ */
+
+/* Storage types, no arithmetic: `bits` is the value's encoding.
+ *   smx_bf16  bfloat16: sign, 8 exponent bits (bias 127), 7 fraction bits:
+ *             the top half of a float, with float's exponent range (its
+ *             subnormals are float's, its largest finite value 0x1.FEp127).
+ *   smx_f16   IEEE 754 binary16: sign, 5 exponent bits (bias 15), 10
+ *             fraction bits; largest finite 65504, smallest normal 2^-14,
+ *             smallest subnormal 2^-24.
+ * Each is 2 bytes with the alignment of uint16_t, so an array of them has
+ * the layout of a uint16_t array: NumPy uint16 (or float16, for smx_f16)
+ * arrays and torch.bfloat16 / torch.float16 tensors can be passed as they
+ * are.
+ *
+ * Conversions to half precision (from float or double) are correctly
+ * rounded, to nearest with ties to even, with one rounding from either
+ * type (a double is never rounded to float first):
+ *   - subnormal results are exact where representable and rounded like any
+ *     other value otherwise (f16: multiples of 2^-24; a value at most 2^-25
+ *     gives a zero of its sign);
+ *   - overflow gives infinity of the value's sign, as IEEE rounding does:
+ *     for f16 every |x| >= 65520 (65504 plus half its ulp) is inf, and
+ *     every |x| < 65520 a finite value; for bf16 the same at
+ *     0x1.FFp127 (float's largest value rounds to inf);
+ *   - signed zeros and infinities keep their sign;
+ *   - a NaN stays a NaN of the same sign, made quiet, with the top bits of
+ *     its payload that fit (a float NaN whose payload lies only in bits the
+ *     half format lacks still gives a NaN, never inf).
+ * Conversions to float are exact: every half value is a float.  f16 makes a
+ * signaling NaN quiet (as the x86 and Arm conversion instructions do);
+ * bf16 is the bits shifted up 16, a NaN's included. */
+typedef struct smx_bf16 {
+    uint16_t bits;
+} smx_bf16;
+
+typedef struct smx_f16 {
+    uint16_t bits;
+} smx_f16;
+
+SMX_API float smx_bf16_to_f32(smx_bf16 x);
+SMX_API smx_bf16 smx_f32_to_bf16(float x);
+SMX_API smx_bf16 smx_f64_to_bf16(double x);
+SMX_API float smx_f16_to_f32(smx_f16 x);
+SMX_API smx_f16 smx_f32_to_f16(float x);
+SMX_API smx_f16 smx_f64_to_f16(double x);
+
+/* dst[i] = the conversion of src[i] for i < n, bit for bit what the scalar
+ * functions above give, on every path (smx_set_isa): the vector paths use
+ * the CPU's conversion instructions where it has them (F16C and AVX-512
+ * BF16 on x86-64, NEON on AArch64).  dst and src must not overlap.
+ * SMX_ERR_NULL_POINTER when dst or src is NULL and n > 0,
+ * SMX_ERR_SIZE_OVERFLOW when n floats do not fit in size_t bytes; n == 0 is
+ * a no-op. */
+SMX_API smx_status smx_bf16_to_f32_array(float *dst, const smx_bf16 *src, size_t n);
+SMX_API smx_status smx_f32_to_bf16_array(smx_bf16 *dst, const float *src, size_t n);
+SMX_API smx_status smx_f16_to_f32_array(float *dst, const smx_f16 *src, size_t n);
+SMX_API smx_status smx_f32_to_f16_array(smx_f16 *dst, const float *src, size_t n);
+
 #ifdef __cplusplus
 }
 #endif

@@ -40,7 +40,51 @@ static int has_avx512(void)
     return (b & need) == need && (xcr0() & 0xe6) == 0xe6;
 }
 #endif
+
+/* F16C: the VEX conversions between binary16 and float, on AVX state. */
+static int has_f16c(void)
+{
+    unsigned a, b, c, d;
+    if (!__get_cpuid(1, &a, &b, &c, &d))
+        return 0;
+    const int osxsave = (c >> 27) & 1, avx = (c >> 28) & 1, f16c = (c >> 29) & 1;
+    return osxsave && avx && f16c && (xcr0() & 0x6) == 0x6;
+}
+
+/* AVX512_BF16 (CPUID leaf 7, subleaf 1, EAX bit 5), on top of the AVX-512
+ * that the avx512 path needs.  Never in the emulated test build: SIMDe's
+ * AVX-512 is not the hardware's. */
+static int has_avx512_bf16(void)
+{
+#ifdef SMX_AVX512_EMULATED
+    return 0;
+#else
+    unsigned a, b, c, d;
+    if (!has_avx512() || !__get_cpuid_count(7, 0, &a, &b, &c, &d) || a < 1)
+        return 0;
+    __cpuid_count(7, 1, a, b, c, d);
+    return (a >> 5) & 1;
 #endif
+}
+#endif
+
+int smx__cpu_has_f16c(void)
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+    return has_f16c();
+#else
+    return 0;
+#endif
+}
+
+int smx__cpu_has_avx512_bf16(void)
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+    return has_avx512_bf16();
+#else
+    return 0;
+#endif
+}
 
 int smx__cpu_supports(smx_isa isa)
 {

@@ -12,4 +12,9 @@
 /* 1 when this CPU (and OS) can run `isa`'s kernels, else 0. */
 SMX_PRIVATE int smx__cpu_supports(smx_isa isa);
 
+/* Features beyond a path's own, for the half-precision conversions
+ * (half.c): 1 when the CPU (and OS) has them, else 0 (always 0 off x86-64). */
+SMX_PRIVATE int smx__cpu_has_f16c(void);
+SMX_PRIVATE int smx__cpu_has_avx512_bf16(void);
+
 #endif
