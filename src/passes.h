@@ -17,9 +17,9 @@
  *
  * and the same with f64.  The vector passes are written once in
  * simd/passes.inc over the row kernels of simd/kernels_<dtype>.inc; the
- * scalar ones in softmax.inc, backward.inc and loss.inc of scalar/.  A path may leave out the passes over
- * spans of a long row (the scalar path does): the planner then keeps each
- * row whole.
+ * scalar ones in softmax.inc, backward.inc and loss.inc of scalar/.  A
+ * path may leave out the passes over spans of a long row (the scalar path
+ * does): the planner then keeps each row whole.
  *
  * Include after scalar/wide_f32.h or scalar/wide_f64.h (real, wide,
  * SMX_SUFFIX).
@@ -93,6 +93,8 @@ typedef struct loss_consts {
      * exponentials in `keep` when not NULL and the path wants them there                     \
      * (the f32 ones, times 2^64); 0 for a span whose maximum is not finite */                \
     X(span_stats, wide, (const real *x, size_t n, int exclude_max, real *keep, double *m))    \
+    /* exp(d) for a row's statistics (d <= 0), to the path's own accuracy */                 \
+    X(exp_wide, wide, (wide d))                                                               \
     /* the others of a whole long row as merged, checked where the path needs it */           \
     X(row_others, wide, (const real *x, size_t n, double m, wide others))                     \
     /* a span's outputs: softmax from the kept exponentials, or log-softmax */                \
