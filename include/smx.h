@@ -144,7 +144,8 @@ typedef enum smx_status {
     SMX_ERR_BAD_SMOOTHING,  /* label smoothing outside [0, 1] or NaN */
     SMX_ERR_BAD_REDUCTION,  /* not one of the smx_reduction values */
     SMX_ERR_BAD_OPTION,     /* an option that does not apply (ignore index with soft targets) */
-    SMX_ERR_UNSUPPORTED_ISA /* an instruction set this CPU lacks or this build left out */
+    SMX_ERR_UNSUPPORTED_ISA, /* an instruction set this CPU lacks or this build left out */
+    SMX_ERR_OUT_OF_MEMORY    /* the half-precision functions could not get their f32 tiles */
 } smx_status;
 
 /* A short English sentence naming the status; never NULL. */
@@ -542,6 +543,133 @@ SMX_API smx_status smx_bf16_to_f32_array(float *dst, const smx_bf16 *src, size_t
 SMX_API smx_status smx_f32_to_bf16_array(smx_bf16 *dst, const float *src, size_t n);
 SMX_API smx_status smx_f16_to_f32_array(float *dst, const smx_f16 *src, size_t n);
 SMX_API smx_status smx_f32_to_f16_array(smx_f16 *dst, const float *src, size_t n);
+
+/* ------------------------------------------------------------------------ */
+/* The softmax family in half precision: bf16 and f16                        */
+/* ------------------------------------------------------------------------ */
+
+/* Every function below takes and gives smx_bf16 (or smx_f16) arrays where
+ * its _f32 twin takes float ones, in the same argument order, and means
+ * the same; what differs is said here.
+ *
+ * Precision: the inputs are widened to float exactly, the result is
+ * computed as the f32 function computes it (within its 2-ulp bound, in
+ * double where that function works in double), and each output is rounded
+ * once to the half format, to nearest even.  So every output is within 1
+ * ulp of the half format of the exact result, and correctly rounded except
+ * where the exact result lies within about 2^-13 of its ulp of a rounding
+ * boundary (docs/accuracy.md gives the fraction measured).  A result
+ * beyond the format's range rounds to infinity, as IEEE rounding does: an
+ * f16 log-softmax below -65520, or an f16 gradient above 65520.  NaN and
+ * the infinities behave as in f32 (-inf scores give exactly 0).
+ *
+ * Mixed precision, as large-model training runs it:
+ *   - logsumexp returns float;
+ *   - the cross-entropy and NLL losses are float (loss), their options are
+ *     the f32 ones (class weights in float), and their gradient dx is in
+ *     the logits' format; dx may be x, which overwrites the logits with
+ *     their gradient and needs no second array of them;
+ *   - the backward passes take y and dy in half precision and write dx in
+ *     the same format (dx may be y or dy); scale is a float.
+ * The work goes through float tiles of at most 65536 entries (or one row,
+ * when a row is longer), so the memory the call takes besides its
+ * arguments is a few such tiles: SMX_ERR_OUT_OF_MEMORY, with nothing
+ * written, when they cannot be had.  Results do not depend on the thread
+ * count. */
+
+typedef struct smx_mask_bf16 {
+    const smx_bf16 *bias; /* as in smx_mask_f32, in bf16 */
+    size_t bias_rows;
+    const uint8_t *keep;
+    size_t keep_rows;
+} smx_mask_bf16;
+
+SMX_API smx_status smx_softmax_bf16(smx_bf16 *y, const smx_bf16 *x, size_t rows, size_t cols);
+SMX_API smx_status smx_log_softmax_bf16(smx_bf16 *y, const smx_bf16 *x, size_t rows, size_t cols);
+SMX_API smx_status smx_logsumexp_bf16(float *out, const smx_bf16 *x, size_t rows, size_t cols);
+SMX_API smx_status smx_softmax_backward_bf16(smx_bf16 *dx, const smx_bf16 *y, const smx_bf16 *dy,
+                                             size_t rows, size_t cols);
+SMX_API smx_status smx_log_softmax_backward_bf16(smx_bf16 *dx, const smx_bf16 *y,
+                                                 const smx_bf16 *dy, size_t rows, size_t cols);
+SMX_API smx_status smx_log_softmax_jvp_bf16(smx_bf16 *dy, const smx_bf16 *y, const smx_bf16 *dx,
+                                            size_t rows, size_t cols);
+SMX_API smx_status smx_softmax_axis_bf16(smx_bf16 *y, const smx_bf16 *x, size_t outer, size_t n,
+                                         size_t inner);
+SMX_API smx_status smx_log_softmax_axis_bf16(smx_bf16 *y, const smx_bf16 *x, size_t outer, size_t n,
+                                             size_t inner);
+SMX_API smx_status smx_softmax_backward_axis_bf16(smx_bf16 *dx, const smx_bf16 *y,
+                                                  const smx_bf16 *dy, size_t outer, size_t n,
+                                                  size_t inner);
+SMX_API smx_status smx_log_softmax_backward_axis_bf16(smx_bf16 *dx, const smx_bf16 *y,
+                                                      const smx_bf16 *dy, size_t outer, size_t n,
+                                                      size_t inner);
+SMX_API smx_status smx_softmax_masked_bf16(smx_bf16 *y, const smx_bf16 *x, size_t rows, size_t cols,
+                                           float scale, const smx_mask_bf16 *mask);
+SMX_API smx_status smx_log_softmax_masked_bf16(smx_bf16 *y, const smx_bf16 *x, size_t rows,
+                                               size_t cols, float scale, const smx_mask_bf16 *mask);
+SMX_API smx_status smx_softmax_masked_backward_bf16(smx_bf16 *dx, const smx_bf16 *y,
+                                                    const smx_bf16 *dy, size_t rows, size_t cols,
+                                                    float scale);
+SMX_API smx_status smx_log_softmax_masked_backward_bf16(smx_bf16 *dx, const smx_bf16 *y,
+                                                        const smx_bf16 *dy, size_t rows,
+                                                        size_t cols, float scale);
+SMX_API smx_status smx_cross_entropy_bf16(float *loss, smx_bf16 *dx, const smx_bf16 *x,
+                                          const int32_t *labels, size_t rows, size_t cols);
+SMX_API smx_status smx_cross_entropy_ex_bf16(float *loss, smx_bf16 *dx, const smx_bf16 *x,
+                                             const int32_t *labels, size_t rows, size_t cols,
+                                             const smx_cross_entropy_options_f32 *options);
+SMX_API smx_status smx_cross_entropy_soft_bf16(float *loss, smx_bf16 *dx, const smx_bf16 *x,
+                                               const smx_bf16 *targets, size_t rows, size_t cols,
+                                               const smx_cross_entropy_options_f32 *options);
+SMX_API smx_status smx_nll_loss_bf16(float *loss, smx_bf16 *dx, const smx_bf16 *y,
+                                     const int32_t *labels, size_t rows, size_t cols,
+                                     const smx_cross_entropy_options_f32 *options);
+
+typedef struct smx_mask_f16 {
+    const smx_f16 *bias; /* as in smx_mask_f32, in f16 */
+    size_t bias_rows;
+    const uint8_t *keep;
+    size_t keep_rows;
+} smx_mask_f16;
+
+SMX_API smx_status smx_softmax_f16(smx_f16 *y, const smx_f16 *x, size_t rows, size_t cols);
+SMX_API smx_status smx_log_softmax_f16(smx_f16 *y, const smx_f16 *x, size_t rows, size_t cols);
+SMX_API smx_status smx_logsumexp_f16(float *out, const smx_f16 *x, size_t rows, size_t cols);
+SMX_API smx_status smx_softmax_backward_f16(smx_f16 *dx, const smx_f16 *y, const smx_f16 *dy,
+                                            size_t rows, size_t cols);
+SMX_API smx_status smx_log_softmax_backward_f16(smx_f16 *dx, const smx_f16 *y, const smx_f16 *dy,
+                                                size_t rows, size_t cols);
+SMX_API smx_status smx_log_softmax_jvp_f16(smx_f16 *dy, const smx_f16 *y, const smx_f16 *dx,
+                                           size_t rows, size_t cols);
+SMX_API smx_status smx_softmax_axis_f16(smx_f16 *y, const smx_f16 *x, size_t outer, size_t n,
+                                        size_t inner);
+SMX_API smx_status smx_log_softmax_axis_f16(smx_f16 *y, const smx_f16 *x, size_t outer, size_t n,
+                                            size_t inner);
+SMX_API smx_status smx_softmax_backward_axis_f16(smx_f16 *dx, const smx_f16 *y, const smx_f16 *dy,
+                                                 size_t outer, size_t n, size_t inner);
+SMX_API smx_status smx_log_softmax_backward_axis_f16(smx_f16 *dx, const smx_f16 *y,
+                                                     const smx_f16 *dy, size_t outer, size_t n,
+                                                     size_t inner);
+SMX_API smx_status smx_softmax_masked_f16(smx_f16 *y, const smx_f16 *x, size_t rows, size_t cols,
+                                          float scale, const smx_mask_f16 *mask);
+SMX_API smx_status smx_log_softmax_masked_f16(smx_f16 *y, const smx_f16 *x, size_t rows,
+                                              size_t cols, float scale, const smx_mask_f16 *mask);
+SMX_API smx_status smx_softmax_masked_backward_f16(smx_f16 *dx, const smx_f16 *y, const smx_f16 *dy,
+                                                   size_t rows, size_t cols, float scale);
+SMX_API smx_status smx_log_softmax_masked_backward_f16(smx_f16 *dx, const smx_f16 *y,
+                                                       const smx_f16 *dy, size_t rows, size_t cols,
+                                                       float scale);
+SMX_API smx_status smx_cross_entropy_f16(float *loss, smx_f16 *dx, const smx_f16 *x,
+                                         const int32_t *labels, size_t rows, size_t cols);
+SMX_API smx_status smx_cross_entropy_ex_f16(float *loss, smx_f16 *dx, const smx_f16 *x,
+                                            const int32_t *labels, size_t rows, size_t cols,
+                                            const smx_cross_entropy_options_f32 *options);
+SMX_API smx_status smx_cross_entropy_soft_f16(float *loss, smx_f16 *dx, const smx_f16 *x,
+                                              const smx_f16 *targets, size_t rows, size_t cols,
+                                              const smx_cross_entropy_options_f32 *options);
+SMX_API smx_status smx_nll_loss_f16(float *loss, smx_f16 *dx, const smx_f16 *y,
+                                    const int32_t *labels, size_t rows, size_t cols,
+                                    const smx_cross_entropy_options_f32 *options);
 
 #ifdef __cplusplus
 }

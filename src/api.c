@@ -8,6 +8,7 @@
 
 #include "api_checks.h"
 #include "kernels.h"
+#include "plan_half.h"
 
 const char *smx_strerror(smx_status status)
 {
@@ -36,6 +37,8 @@ const char *smx_strerror(smx_status status)
         return "an option does not apply to this function";
     case SMX_ERR_UNSUPPORTED_ISA:
         return "this CPU (or this build of smx) lacks that instruction set";
+    case SMX_ERR_OUT_OF_MEMORY:
+        return "out of memory for the float tiles of a half-precision call";
     }
     return "unknown smx_status";
 }
@@ -60,3 +63,23 @@ const char *smx_version(void) { return SMX_VERSION_STRING; }
 #define PLAN(op) smx__plan_##op##_f64
 #define PUBLIC(op) PUBLIC_EXPAND(op, f64)
 #include "api.inc"
+#undef REAL
+#undef MASK
+#undef PLAN
+#undef PUBLIC
+
+#define PUBLIC(op) PUBLIC_EXPAND(op, bf16)
+#define HALF smx_bf16
+#define HMASK smx_mask_bf16
+#define FMT SMX__BF16
+#include "api_half.inc"
+#undef PUBLIC
+#undef HALF
+#undef HMASK
+#undef FMT
+
+#define PUBLIC(op) PUBLIC_EXPAND(op, f16)
+#define HALF smx_f16
+#define HMASK smx_mask_f16
+#define FMT SMX__F16
+#include "api_half.inc"
