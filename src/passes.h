@@ -184,7 +184,4 @@ SMX__DECLARE_PATH(neon)
     const smx__passes SMX__TABLE_NAME(isa) = {#isa, lanes, short_row, short_lanes,          \
                                               list(SMX__TABLE_ENTRY)};
 
-/* The active path's table (dispatch.c). */
-SMX_PRIVATE const smx__passes *SMX__EXPAND_CAT3(smx__passes_, SMX_SUFFIX, _active)(void);
-
 #endif
