@@ -3,7 +3,8 @@
 
 Times torch.softmax, torch.log_softmax, their backward kernels
 (torch._softmax_backward_data, torch._log_softmax_backward_data) and
-F.cross_entropy forward + gradient (autograd), f32 and f64, on the shapes of
+F.cross_entropy forward + gradient (autograd), f32, f64, bf16 and f16 (an
+operation this PyTorch lacks in a format shows "-"), on the shapes of
 smx-bench, with the same method: one warm-up call, batches of calls, the
 median over about --budget seconds; shapes of >= 16M elements rotate
 through >= 4 copies and >= 512 MiB of buffers.  With --smx-tsv (the file
@@ -40,10 +41,11 @@ def main():
     print(f"PyTorch {torch.__version__}, {torch.get_num_threads()} thread, "
           f"budget {opts['budget']:.2f} s per measurement; "
           "smx = time of PyTorch / time of smx (> 1: smx faster)")
-    for dtype, name in ((torch.float32, "f32"), (torch.float64, "f64")):
+    formats = ((torch.float32, "f32", 4), (torch.float64, "f64", 8),
+               (torch.bfloat16, "bf16", 2), (torch.float16, "f16", 2))
+    for dtype, name, esz in formats:
         if name == "f64" and opts["f32"]:
             continue
-        esz = 4 if name == "f32" else 8
         print(f"\n{name}, 1 thread")
         print(f"{'op':16s} {'shape':13s} {'mem':4s} {'median_us':>11s} {'el/ns':>7s} "
               f"{'GB/s':>7s} {'smx':>6s}")
@@ -51,8 +53,8 @@ def main():
             n = rows * cols
             cold = n >= COLD_ELEMENTS
             ncopies = max(4, math.ceil(ROTATION_BYTES / (4 * n * esz))) if cold else 1
-            x0 = torch.rand(rows, cols, generator=gen, dtype=dtype) * 16 - 8
-            dy0 = torch.rand(rows, cols, generator=gen, dtype=dtype) * 2 - 1
+            x0 = (torch.rand(rows, cols, generator=gen) * 16 - 8).to(dtype)
+            dy0 = (torch.rand(rows, cols, generator=gen) * 2 - 1).to(dtype)
             lab0 = torch.randint(0, cols, (rows,), generator=gen)
             for op in OPS:
                 if op in ("softmax", "log_softmax", "cross_entropy"):
@@ -67,7 +69,10 @@ def main():
                             F.cross_entropy(x, lab0), x)
                 else:
                     fwd = torch.softmax if op == "softmax_bwd" else torch.log_softmax
-                    y0 = fwd(x0, 1)
+                    try:
+                        y0 = fwd(x0, 1)
+                    except RuntimeError:  # not implemented for this format
+                        y0 = fwd(x0.float(), 1).to(dtype)
                     copies = [(y0.clone(), dy0.clone()) for _ in range(ncopies)]
                     if op == "softmax_bwd":
                         fn = lambda c: torch._softmax_backward_data(  # noqa: E731
@@ -75,9 +80,15 @@ def main():
                     else:
                         fn = lambda c: torch._log_softmax_backward_data(  # noqa: E731
                             c[1], c[0], 1, dtype)
-                with torch.no_grad() if op != "cross_entropy" else torch.enable_grad():
-                    ns = measure(fn, copies, opts["budget"])
-                del copies
+                try:
+                    with torch.no_grad() if op != "cross_entropy" else torch.enable_grad():
+                        ns = measure(fn, copies, opts["budget"])
+                except RuntimeError as e:  # not implemented for this format
+                    print(f"{op:16s} {f'{rows}x{cols}':13s} {'cold' if cold else 'hot':4s} "
+                          f"{'-':>11s}   ({str(e).splitlines()[0][:60]})", flush=True)
+                    continue
+                finally:
+                    del copies
                 nbytes = n * esz * (3 if op.endswith("_bwd") else 2)
                 s = smx.get((op, name, rows, cols))
                 ratio = f"{ns / s:.2f}" if s else "-"
