@@ -72,7 +72,7 @@ const char *cli_plural(char *buf, size_t size, size_t count, const char *one, co
 
 int cli_parse_number(const char *text, double *out)
 {
-    return cli_parse_f64(out, text, strlen(text), 0) == CLI_PARSE_OK ? 0 : -1;
+    return cli_parse_f64(out, text, strlen(text), 0) == CLI_OK ? 0 : -1;
 }
 
 /* Finds option `name` (of length len) among the command's and the common
@@ -102,8 +102,8 @@ static int reads_as_number(const char *a)
 {
     double v;
     /* out of range or too long is still a number: the command says so */
-    const cli_parse_status st = cli_parse_f64(&v, a, strlen(a), CLI_PARSE_ALLOW_NONFINITE);
-    return st != CLI_PARSE_SYNTAX && st != CLI_PARSE_EMPTY;
+    const cli_status st = cli_parse_f64(&v, a, strlen(a), CLI_PARSE_ALLOW_NONFINITE);
+    return st != CLI_ERR_NOT_NUMBER && st != CLI_ERR_MISSING;
 }
 
 /* A bad command line: the message and hint, args freed, CLI_EXIT_USAGE. */

@@ -143,7 +143,7 @@ int cli_model_save(const cli_model *m, const char *path)
         };
         cli_io_error err;
         if (cli_st_write_file(path, tensors, 2 * net->n_layers, meta, sizeof meta / sizeof *meta,
-                              &err) != CLI_IO_OK)
+                              &err) != CLI_OK)
             rc = cli_error(NULL, "%s", err.message);
     }
     cJSON_free(sizes);
@@ -304,8 +304,8 @@ static int load_layers(cli_model *m, const cli_st_file *f, const char *path)
         const size_t bshape[1] = {net->layers[i].out};
         const cli_st_tensor *w, *b;
         cli_io_error err;
-        if (cli_st_get_f32(f, name[0], 2, wshape, &w, &err) != CLI_IO_OK ||
-            cli_st_get_f32(f, name[1], 1, bshape, &b, &err) != CLI_IO_OK)
+        if (cli_st_get_f32(f, name[0], 2, wshape, &w, &err) != CLI_OK ||
+            cli_st_get_f32(f, name[1], 1, bshape, &b, &err) != CLI_OK)
             return cli_error(NULL, "%s", err.message);
         const cli_st_tensor *both[2] = {w, b};
         for (int t = 0; t < 2; t++)
@@ -317,7 +317,7 @@ static int load_layers(cli_model *m, const cli_st_file *f, const char *path)
         memcpy(net->layers[i].bias, b->data, b->count * sizeof(float));
     }
     cli_io_error err;
-    if (cli_st_check_coverage(f, &err) != CLI_IO_OK)
+    if (cli_st_check_coverage(f, &err) != CLI_OK)
         return cli_error(NULL, "%s", err.message);
     return CLI_EXIT_OK;
 }
@@ -327,7 +327,7 @@ int cli_model_load(cli_model *m, const char *path)
     memset(m, 0, sizeof *m);
     cli_st_file f;
     cli_io_error err;
-    if (cli_st_read_file_with(&f, path, CLI_ST_UNCLAIMED_LATER, &err) != CLI_IO_OK)
+    if (cli_st_read_file_with(&f, path, CLI_ST_UNCLAIMED_LATER, &err) != CLI_OK)
         return cli_error("a model file is what `smx train --save FILE` writes", "%s",
                          err.message);
 

@@ -83,13 +83,13 @@ const char *scores_parse(double *out, const char *s, size_t len, int f64)
 {
     double v;
     switch (cli_parse_f64(&v, s, len, CLI_PARSE_ALLOW_NONFINITE)) {
-    case CLI_PARSE_OK:
+    case CLI_OK:
         break;
-    case CLI_PARSE_RANGE:
+    case CLI_ERR_RANGE:
         return "is beyond the range of double (1.8e308)";
-    case CLI_PARSE_TOO_LONG:
+    case CLI_ERR_TOO_LONG:
         return "is longer than " SCORES_STR(CLI_PARSE_MAX_LEN) " characters";
-    case CLI_PARSE_EMPTY:
+    case CLI_ERR_MISSING:
         return "is empty";
     default:
         return NOT_A_NUMBER;

@@ -200,7 +200,7 @@ static int reads_a_file(const cli_args *args)
     return args->n_words == 0 ||
            (args->n_words == 1 &&
             cli_parse_f64(&v, args->words[0], strlen(args->words[0]),
-                          CLI_PARSE_ALLOW_NONFINITE) != CLI_PARSE_OK &&
+                          CLI_PARSE_ALLOW_NONFINITE) != CLI_OK &&
             (!strcmp(args->words[0], "-") || args->words[0][0] != '\0'));
 }
 

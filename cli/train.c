@@ -165,8 +165,8 @@ static int dataset_load(dataset *d, const cli_args *args)
     cli_csv_options opt = {0};
     opt.target = cli_value(args, "target");
     cli_io_error err;
-    if (cli_csv_read_file(&d->csv, args->words[0], &opt, &err) != CLI_IO_OK ||
-        cli_csv_check_classes(&d->csv, &err) != CLI_IO_OK) {
+    if (cli_csv_read_file(&d->csv, args->words[0], &opt, &err) != CLI_OK ||
+        cli_csv_check_classes(&d->csv, &err) != CLI_OK) {
         cli_csv_free(&d->csv);
         return cli_error(NULL, "%s", err.message);
     }
@@ -816,7 +816,7 @@ static int read_input(cli_csv_dataset *data, const cli_model *m, const char *pat
     opt.n_classes = m->net.classes;
     opt.class_names = want_labels ? (const char *const *)m->class_names : NULL;
     cli_io_error err;
-    if (cli_csv_read_predict_file(data, path, &opt, &err) != CLI_IO_OK)
+    if (cli_csv_read_predict_file(data, path, &opt, &err) != CLI_OK)
         return cli_error(NULL, "%s", err.message);
     return CLI_EXIT_OK;
 }

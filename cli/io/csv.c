@@ -54,7 +54,7 @@ static int is_blank(char c, char sep)
 
 static int nomem(csv_parser *p)
 {
-    cli_io_fail(p->err, CLI_IO_ERR_NOMEM, p->source, p->line, 0, "out of memory");
+    cli_io_fail(p->err, CLI_ERR_NOMEM, p->source, p->line, 0, "out of memory");
     return -1;
 }
 
@@ -136,7 +136,7 @@ static int read_quoted(csv_parser *p, int store)
         if (store && append(p, s, (size_t)(p->p - s)) < 0)
             return -1;
         if (p->p >= p->end) {
-            cli_io_fail(p->err, CLI_IO_ERR_SYNTAX, p->source, open_line, column,
+            cli_io_fail(p->err, CLI_ERR_SYNTAX, p->source, open_line, column,
                         "quoted field %zu starts here but its closing quote is missing", column);
             return -1;
         }
@@ -155,7 +155,7 @@ static int after_quote_error(csv_parser *p)
 {
     char shown[16];
     cli_io_quote(shown, sizeof shown, p->p, 1);
-    cli_io_fail(p->err, CLI_IO_ERR_SYNTAX, p->source, p->line, p->n_fields,
+    cli_io_fail(p->err, CLI_ERR_SYNTAX, p->source, p->line, p->n_fields,
                 "unexpected %s after the closing quote of field %zu (a quote inside a quoted "
                 "field is written \"\")",
                 shown, p->n_fields);
@@ -274,7 +274,7 @@ static size_t line_at(const char *data, size_t pos)
 
 /* Checks the size and NUL bytes, skips the BOM and leading blank lines
  * and picks the separator from the first line left. */
-static cli_io_status parser_init(csv_parser *p, const char *data, size_t size, const char *source,
+static cli_status parser_init(csv_parser *p, const char *data, size_t size, const char *source,
                                  size_t max_bytes, cli_io_error *err)
 {
     memset(p, 0, sizeof *p);
@@ -284,7 +284,7 @@ static cli_io_status parser_init(csv_parser *p, const char *data, size_t size, c
     if (size > max_bytes) {
         char limit[32];
         cli_io_format_size(limit, sizeof limit, max_bytes);
-        return cli_io_fail(err, CLI_IO_ERR_TOO_LARGE, source, 0, 0,
+        return cli_io_fail(err, CLI_ERR_TOO_LARGE, source, 0, 0,
                            "the input is larger than the %s limit (%zu bytes)", limit, size);
     }
     const char *nul = size ? memchr(data, '\0', size) : NULL;
@@ -294,7 +294,7 @@ static cli_io_status parser_init(csv_parser *p, const char *data, size_t size, c
         while (start > 0 && data[start - 1] != '\n' && data[start - 1] != '\r')
             start--;
         const size_t line = line_at(data, pos), column = pos - start + 1;
-        return cli_io_fail(err, CLI_IO_ERR_NUL, source, line, column,
+        return cli_io_fail(err, CLI_ERR_NUL, source, line, column,
                            "NUL byte at line %zu, column %zu: this is not a text file (or it "
                            "is UTF-16; save it as UTF-8)",
                            line, column);
@@ -331,7 +331,7 @@ static cli_io_status parser_init(csv_parser *p, const char *data, size_t size, c
             tab = 1;
     }
     p->sep = comma ? ',' : tab ? '\t' : ' ';
-    return CLI_IO_OK;
+    return CLI_OK;
 }
 
 static void parser_free(csv_parser *p)
@@ -370,19 +370,19 @@ static cli_csv_limits resolve_limits(const cli_csv_limits *in)
 }
 
 /* Reads the header record: fails on an empty input or too many columns. */
-static cli_io_status read_header(csv_parser *p, const cli_csv_limits *lim)
+static cli_status read_header(csv_parser *p, const cli_csv_limits *lim)
 {
     p->store_max = lim->max_columns + 1;
     const int r = next_record(p);
     if (r < 0)
         return p->err->status;
     if (r == 0)
-        return cli_io_fail(p->err, CLI_IO_ERR_EMPTY, p->source, 0, 0,
+        return cli_io_fail(p->err, CLI_ERR_EMPTY, p->source, 0, 0,
                            "the input is empty: expected a header line of column names");
     if (p->n_fields > lim->max_columns)
-        return cli_io_fail(p->err, CLI_IO_ERR_TOO_LARGE, p->source, p->record_line, 0,
+        return cli_io_fail(p->err, CLI_ERR_TOO_LARGE, p->source, p->record_line, 0,
                            "the header has more than %zu columns", lim->max_columns);
-    return CLI_IO_OK;
+    return CLI_OK;
 }
 
 typedef struct name_index {
@@ -398,7 +398,7 @@ static int cmp_name_index(const void *a, const void *b)
 }
 
 /* Checks the header's names: valid UTF-8, non-empty, distinct. */
-static cli_io_status check_header_names(csv_parser *p)
+static cli_status check_header_names(csv_parser *p)
 {
     const size_t n = p->n_fields;
     for (size_t i = 0; i < n; i++) {
@@ -406,12 +406,12 @@ static cli_io_status check_header_names(csv_parser *p)
         const size_t len = p->fields[i].len;
         size_t bad;
         if (len == 0)
-            return cli_io_fail(p->err, CLI_IO_ERR_HEADER, p->source, p->fields[i].line, i + 1,
+            return cli_io_fail(p->err, CLI_ERR_HEADER, p->source, p->fields[i].line, i + 1,
                                "column %zu has an empty name in the header: every column "
                                "needs a name",
                                i + 1);
         if (!cli_utf8_valid(s, len, &bad))
-            return cli_io_fail(p->err, CLI_IO_ERR_ENCODING, p->source, p->fields[i].line,
+            return cli_io_fail(p->err, CLI_ERR_ENCODING, p->source, p->fields[i].line,
                                i + 1,
                                "the name of column %zu is not valid UTF-8 (byte %zu); save "
                                "the file as UTF-8",
@@ -421,17 +421,17 @@ static cli_io_status check_header_names(csv_parser *p)
      * may have tens of thousands of columns. */
     name_index *idx = malloc(n * sizeof *idx);
     if (!idx)
-        return cli_io_fail(p->err, CLI_IO_ERR_NOMEM, p->source, 0, 0, "out of memory");
+        return cli_io_fail(p->err, CLI_ERR_NOMEM, p->source, 0, 0, "out of memory");
     for (size_t i = 0; i < n; i++)
         idx[i] = (name_index){field_text(p, i), i};
     qsort(idx, n, sizeof *idx, cmp_name_index);
-    cli_io_status st = CLI_IO_OK;
+    cli_status st = CLI_OK;
     for (size_t k = 1; k < n; k++) {
         if (strcmp(idx[k - 1].name, idx[k].name) == 0) {
             char shown[64];
             const size_t c = idx[k].index;
             cli_io_quote(shown, sizeof shown, idx[k].name, strlen(idx[k].name));
-            st = cli_io_fail(p->err, CLI_IO_ERR_HEADER, p->source, p->fields[c].line, c + 1,
+            st = cli_io_fail(p->err, CLI_ERR_HEADER, p->source, p->fields[c].line, c + 1,
                              "duplicate column name %s (columns %zu and %zu)", shown,
                              idx[k - 1].index + 1, c + 1);
             break;
@@ -458,40 +458,40 @@ static void column_list(char *dst, size_t cap, const csv_parser *p)
 }
 
 /* The error for a feature cell that did not parse. */
-static cli_io_status cell_error(csv_parser *p, size_t col, const char *name,
-                                cli_parse_status ps)
+static cli_status cell_error(csv_parser *p, size_t col, const char *name,
+                                cli_status ps)
 {
     const csv_field *f = &p->fields[col];
     char shown_name[64], shown[64];
     cli_io_quote(shown_name, sizeof shown_name, name, strlen(name));
     cli_io_quote(shown, sizeof shown, field_text(p, col), f->len);
     switch (ps) {
-    case CLI_PARSE_EMPTY:
-        return cli_io_fail(p->err, CLI_IO_ERR_MISSING, p->source, f->line, col + 1,
+    case CLI_ERR_MISSING:
+        return cli_io_fail(p->err, CLI_ERR_MISSING, p->source, f->line, col + 1,
                            "missing value in feature column %zu %s", col + 1, shown_name);
-    case CLI_PARSE_NONFINITE:
-        return cli_io_fail(p->err, CLI_IO_ERR_NOT_NUMBER, p->source, f->line, col + 1,
+    case CLI_ERR_NONFINITE:
+        return cli_io_fail(p->err, CLI_ERR_NOT_NUMBER, p->source, f->line, col + 1,
                            "%s in feature column %zu %s: features must be finite numbers",
                            shown, col + 1, shown_name);
-    case CLI_PARSE_RANGE:
-        return cli_io_fail(p->err, CLI_IO_ERR_NOT_NUMBER, p->source, f->line, col + 1,
+    case CLI_ERR_RANGE:
+        return cli_io_fail(p->err, CLI_ERR_NOT_NUMBER, p->source, f->line, col + 1,
                            "value %s in feature column %zu %s is out of float range", shown,
                            col + 1, shown_name);
-    case CLI_PARSE_TOO_LONG:
-        return cli_io_fail(p->err, CLI_IO_ERR_NOT_NUMBER, p->source, f->line, col + 1,
+    case CLI_ERR_TOO_LONG:
+        return cli_io_fail(p->err, CLI_ERR_NOT_NUMBER, p->source, f->line, col + 1,
                            "value %s in feature column %zu %s is longer than %d characters",
                            shown, col + 1, shown_name, CLI_PARSE_MAX_LEN);
     default:
-        return cli_io_fail(p->err, CLI_IO_ERR_NOT_NUMBER, p->source, f->line, col + 1,
+        return cli_io_fail(p->err, CLI_ERR_NOT_NUMBER, p->source, f->line, col + 1,
                            "non-numeric value %s in feature column %zu %s", shown, col + 1,
                            shown_name);
     }
 }
 
-static cli_io_status ragged_error(csv_parser *p, size_t expected, const char *what)
+static cli_status ragged_error(csv_parser *p, size_t expected, const char *what)
 {
     const size_t got = p->n_fields;
-    return cli_io_fail(p->err, CLI_IO_ERR_RAGGED, p->source, p->record_line,
+    return cli_io_fail(p->err, CLI_ERR_RAGGED, p->source, p->record_line,
                        (got < expected ? got : expected) + 1,
                        "expected %zu fields %s, got %zu", expected, what, got);
 }
@@ -504,19 +504,19 @@ typedef struct row_store {
     size_t rows, cap, width;
 } row_store;
 
-static cli_io_status grow_rows(csv_parser *p, row_store *s, int want_y,
+static cli_status grow_rows(csv_parser *p, row_store *s, int want_y,
                                const cli_csv_limits *lim)
 {
     if (s->rows >= lim->max_rows)
-        return cli_io_fail(p->err, CLI_IO_ERR_TOO_LARGE, p->source, p->record_line, 0,
+        return cli_io_fail(p->err, CLI_ERR_TOO_LARGE, p->source, p->record_line, 0,
                            "more than %zu data rows", lim->max_rows);
     size_t cells;
     if (cli_mul_size(s->rows + 1, s->width, &cells) || cells > lim->max_cells)
-        return cli_io_fail(p->err, CLI_IO_ERR_TOO_LARGE, p->source, p->record_line, 0,
+        return cli_io_fail(p->err, CLI_ERR_TOO_LARGE, p->source, p->record_line, 0,
                            "more than %zu cells (rows x features = %zu x %zu)", lim->max_cells,
                            s->rows + 1, s->width);
     if (s->rows < s->cap)
-        return CLI_IO_OK;
+        return CLI_OK;
     size_t cap = s->cap ? s->cap * 2 : 64;
     if (cap > lim->max_rows)
         cap = lim->max_rows;
@@ -525,22 +525,22 @@ static cli_io_status grow_rows(csv_parser *p, row_store *s, int want_y,
         cap = lim->max_cells / s->width; /* >= rows + 1, checked above */
     if (cli_mul_size(cap, s->width, &xbytes) || cli_mul_size(xbytes, sizeof(float), &xbytes) ||
         cli_mul_size(cap, sizeof(int32_t), &ybytes))
-        return cli_io_fail(p->err, CLI_IO_ERR_TOO_LARGE, p->source, p->record_line, 0,
+        return cli_io_fail(p->err, CLI_ERR_TOO_LARGE, p->source, p->record_line, 0,
                            "the data is too large for this machine");
     float *x = realloc(s->x, xbytes ? xbytes : 1);
     if (!x)
-        return cli_io_fail(p->err, CLI_IO_ERR_NOMEM, p->source, p->record_line, 0,
+        return cli_io_fail(p->err, CLI_ERR_NOMEM, p->source, p->record_line, 0,
                            "out of memory at %zu rows", s->rows);
     s->x = x;
     if (want_y) {
         int32_t *y = realloc(s->y, ybytes);
         if (!y)
-            return cli_io_fail(p->err, CLI_IO_ERR_NOMEM, p->source, p->record_line, 0,
+            return cli_io_fail(p->err, CLI_ERR_NOMEM, p->source, p->record_line, 0,
                                "out of memory at %zu rows", s->rows);
         s->y = y;
     }
     s->cap = cap;
-    return CLI_IO_OK;
+    return CLI_OK;
 }
 
 /* Shrinks the arrays to the rows read. */
@@ -641,7 +641,7 @@ static int map_lookup_add(label_map *m, const char *s, size_t len, size_t max_cl
         return -1;
     e->len = len;
     e->hash = h;
-    e->is_int = cli_parse_i64(&e->value, s, len) == CLI_PARSE_OK;
+    e->is_int = cli_parse_i64(&e->value, s, len) == CLI_OK;
     if (!e->is_int)
         m->all_int = 0;
     m->n++;
@@ -686,7 +686,7 @@ static int cmp_label_str(const void *a, const void *b)
 }
 
 /* Sorts the classes (csv.h) and renumbers y[0..rows). */
-static cli_io_status finish_classes(label_map *m, int32_t *y, size_t rows, char ***names_out,
+static cli_status finish_classes(label_map *m, int32_t *y, size_t rows, char ***names_out,
                                     size_t *n_out, const char *source, cli_io_error *err)
 {
     const size_t n = m->n;
@@ -721,7 +721,7 @@ static cli_io_status finish_classes(label_map *m, int32_t *y, size_t rows, char 
     free(remap);
     *names_out = names;
     *n_out = classes;
-    return CLI_IO_OK;
+    return CLI_OK;
 oom:
     if (names)
         for (size_t k = 0; k < n; k++)
@@ -729,7 +729,7 @@ oom:
     free(names);
     free(order);
     free(remap);
-    return cli_io_fail(err, CLI_IO_ERR_NOMEM, source, 0, 0, "out of memory");
+    return cli_io_fail(err, CLI_ERR_NOMEM, source, 0, 0, "out of memory");
 }
 
 /* ------------------------------------------------------------------ */
@@ -755,29 +755,29 @@ void cli_csv_free(cli_csv_dataset *d)
     memset(d, 0, sizeof *d);
 }
 
-cli_io_status cli_csv_check_classes(const cli_csv_dataset *d, cli_io_error *err)
+cli_status cli_csv_check_classes(const cli_csv_dataset *d, cli_io_error *err)
 {
     if (!d)
-        return cli_io_fail(err, CLI_IO_ERR_ARG, NULL, 0, 0, "no data set");
+        return cli_io_fail(err, CLI_ERR_ARG, NULL, 0, 0, "no data set");
     cli_io_ok(err);
     if (d->n_classes >= 2)
-        return CLI_IO_OK;
+        return CLI_OK;
     const char *target = d->target_name ? d->target_name : "";
     char shown_t[64], shown_c[64];
     cli_io_quote(shown_t, sizeof shown_t, target, strlen(target));
     if (d->n_classes == 1) {
         cli_io_quote(shown_c, sizeof shown_c, d->class_names[0], strlen(d->class_names[0]));
-        return cli_io_fail(err, CLI_IO_ERR_ONE_CLASS, d->source, 0, d->target_column,
+        return cli_io_fail(err, CLI_ERR_ONE_CLASS, d->source, 0, d->target_column,
                            "the target column %zu %s holds only one class, %s: training needs "
                            "at least two",
                            d->target_column, shown_t, shown_c);
     }
-    return cli_io_fail(err, CLI_IO_ERR_ONE_CLASS, d->source, 0, d->target_column,
+    return cli_io_fail(err, CLI_ERR_ONE_CLASS, d->source, 0, d->target_column,
                        "the target column %s holds no class: training needs at least two",
                        shown_t);
 }
 
-static cli_io_status read_train(cli_csv_dataset *out, const char *data, size_t size,
+static cli_status read_train(cli_csv_dataset *out, const char *data, size_t size,
                                 const char *source, const cli_csv_options *opt,
                                 cli_io_error *err)
 {
@@ -793,15 +793,15 @@ static cli_io_status read_train(cli_csv_dataset *out, const char *data, size_t s
     memset(&labels, 0, sizeof labels);
     labels.all_int = 1;
     row_store rs = {0};
-    cli_io_status st;
+    cli_status st;
 
     d.source = cli_strndup(source, strlen(source));
     if (!d.source)
-        return cli_io_fail(err, CLI_IO_ERR_NOMEM, source, 0, 0, "out of memory");
+        return cli_io_fail(err, CLI_ERR_NOMEM, source, 0, 0, "out of memory");
     st = parser_init(&p, data, size, source, lim.max_bytes, err);
-    if (st != CLI_IO_OK)
+    if (st != CLI_OK)
         goto fail;
-    if ((st = read_header(&p, &lim)) != CLI_IO_OK || (st = check_header_names(&p)) != CLI_IO_OK)
+    if ((st = read_header(&p, &lim)) != CLI_OK || (st = check_header_names(&p)) != CLI_OK)
         goto fail;
 
     /* The target column and the feature names. */
@@ -816,14 +816,14 @@ static cli_io_status read_train(cli_csv_dataset *out, const char *data, size_t s
             char shown[64], list[256];
             cli_io_quote(shown, sizeof shown, target, strlen(target));
             column_list(list, sizeof list, &p);
-            st = cli_io_fail(err, CLI_IO_ERR_UNKNOWN_COLUMN, source, header_line, 0,
+            st = cli_io_fail(err, CLI_ERR_UNKNOWN_COLUMN, source, header_line, 0,
                              "no column named %s for the target; the columns are: %s", shown,
                              list);
             goto fail;
         }
     }
     if (ncols < 2) {
-        st = cli_io_fail(err, CLI_IO_ERR_HEADER, source, header_line, 0,
+        st = cli_io_fail(err, CLI_ERR_HEADER, source, header_line, 0,
                          "the header has only one column: need at least one feature column "
                          "and the target column (is the separator a comma?)");
         goto fail;
@@ -850,15 +850,15 @@ static cli_io_status read_train(cli_csv_dataset *out, const char *data, size_t s
             st = ragged_error(&p, ncols, "as in the header");
             goto fail;
         }
-        if ((st = grow_rows(&p, &rs, 1, &lim)) != CLI_IO_OK)
+        if ((st = grow_rows(&p, &rs, 1, &lim)) != CLI_OK)
             goto fail;
         float *xr = rs.x + rs.rows * rs.width;
         for (size_t c = 0, j = 0; c < ncols; c++) {
             if (c == t)
                 continue;
-            const cli_parse_status ps = cli_parse_f32(&xr[j], field_text(&p, c),
+            const cli_status ps = cli_parse_f32(&xr[j], field_text(&p, c),
                                                       p.fields[c].len, 0);
-            if (ps != CLI_PARSE_OK) {
+            if (ps != CLI_OK) {
                 st = cell_error(&p, c, d.feature_names[j], ps);
                 goto fail;
             }
@@ -868,7 +868,7 @@ static cli_io_status read_train(cli_csv_dataset *out, const char *data, size_t s
         char shown_t[64];
         if (tf->len == 0) {
             cli_io_quote(shown_t, sizeof shown_t, d.target_name, strlen(d.target_name));
-            st = cli_io_fail(err, CLI_IO_ERR_MISSING, source, tf->line, t + 1,
+            st = cli_io_fail(err, CLI_ERR_MISSING, source, tf->line, t + 1,
                              "missing class label in target column %zu %s", t + 1, shown_t);
             goto fail;
         }
@@ -880,7 +880,7 @@ static cli_io_status read_train(cli_csv_dataset *out, const char *data, size_t s
             goto oom;
         if (lr == -2) {
             cli_io_quote(shown_t, sizeof shown_t, d.target_name, strlen(d.target_name));
-            st = cli_io_fail(err, CLI_IO_ERR_TOO_LARGE, source, tf->line, t + 1,
+            st = cli_io_fail(err, CLI_ERR_TOO_LARGE, source, tf->line, t + 1,
                              "more than %zu distinct classes in target column %zu %s (is it "
                              "the right column?)",
                              lim.max_classes, t + 1, shown_t);
@@ -889,7 +889,7 @@ static cli_io_status read_train(cli_csv_dataset *out, const char *data, size_t s
         size_t bad;
         if (is_new && !cli_utf8_valid(field_text(&p, t), tf->len, &bad)) {
             cli_io_quote(shown_t, sizeof shown_t, d.target_name, strlen(d.target_name));
-            st = cli_io_fail(err, CLI_IO_ERR_ENCODING, source, tf->line, t + 1,
+            st = cli_io_fail(err, CLI_ERR_ENCODING, source, tf->line, t + 1,
                              "the class label in target column %zu %s is not valid UTF-8 "
                              "(byte %zu); save the file as UTF-8",
                              t + 1, shown_t, bad + 1);
@@ -903,7 +903,7 @@ static cli_io_status read_train(cli_csv_dataset *out, const char *data, size_t s
         goto fail;
     }
     if (rs.rows == 0) {
-        st = cli_io_fail(err, CLI_IO_ERR_NO_DATA, source, header_line, 0,
+        st = cli_io_fail(err, CLI_ERR_NO_DATA, source, header_line, 0,
                          "the file has a header but no data rows");
         goto fail;
     }
@@ -914,16 +914,16 @@ static cli_io_status read_train(cli_csv_dataset *out, const char *data, size_t s
     rs.x = NULL;
     rs.y = NULL;
     if ((st = finish_classes(&labels, d.y, d.rows, &d.class_names, &d.n_classes, source, err)) !=
-        CLI_IO_OK)
+        CLI_OK)
         goto fail;
     map_free(&labels);
     parser_free(&p);
     cli_io_ok(err);
     *out = d;
-    return CLI_IO_OK;
+    return CLI_OK;
 
 oom:
-    st = cli_io_fail(err, CLI_IO_ERR_NOMEM, source, 0, 0, "out of memory");
+    st = cli_io_fail(err, CLI_ERR_NOMEM, source, 0, 0, "out of memory");
 fail:
     free(rs.x);
     free(rs.y);
@@ -939,27 +939,27 @@ static const char *source_of(const char *path)
     return (path == NULL || strcmp(path, "-") == 0) ? "<stdin>" : path;
 }
 
-cli_io_status cli_csv_read_buffer(cli_csv_dataset *out, const char *data, size_t size,
+cli_status cli_csv_read_buffer(cli_csv_dataset *out, const char *data, size_t size,
                                   const char *source, const cli_csv_options *options,
                                   cli_io_error *err)
 {
     if (!out || (!data && size))
-        return cli_io_fail(err, CLI_IO_ERR_ARG, NULL, 0, 0, "cli_csv_read_buffer: NULL argument");
+        return cli_io_fail(err, CLI_ERR_ARG, NULL, 0, 0, "cli_csv_read_buffer: NULL argument");
     memset(out, 0, sizeof *out);
     return read_train(out, data ? data : "", size, source ? source : "<buffer>", options, err);
 }
 
-cli_io_status cli_csv_read_file(cli_csv_dataset *out, const char *path,
+cli_status cli_csv_read_file(cli_csv_dataset *out, const char *path,
                                 const cli_csv_options *options, cli_io_error *err)
 {
     if (!out)
-        return cli_io_fail(err, CLI_IO_ERR_ARG, NULL, 0, 0, "cli_csv_read_file: NULL argument");
+        return cli_io_fail(err, CLI_ERR_ARG, NULL, 0, 0, "cli_csv_read_file: NULL argument");
     memset(out, 0, sizeof *out);
     const cli_csv_limits lim = resolve_limits(options ? &options->limits : NULL);
     char *data;
     size_t size;
-    cli_io_status st = cli_io_read_all(path, lim.max_bytes, "CSV file", &data, &size, err);
-    if (st != CLI_IO_OK)
+    cli_status st = cli_io_read_all(path, lim.max_bytes, "CSV file", &data, &size, err);
+    if (st != CLI_OK)
         return st;
     st = read_train(out, data, size, source_of(path), options, err);
     free(data);
@@ -978,11 +978,11 @@ static int32_t match_class(const char *s, size_t len, const cli_csv_predict_opti
             memcmp(o->class_names[k], s, len) == 0)
             return (int32_t)k;
     int64_t v, w;
-    if (cli_parse_i64(&v, s, len) != CLI_PARSE_OK)
+    if (cli_parse_i64(&v, s, len) != CLI_OK)
         return -1;
     for (size_t k = 0; k < o->n_classes; k++)
         if (o->class_names[k] &&
-            cli_parse_i64(&w, o->class_names[k], strlen(o->class_names[k])) == CLI_PARSE_OK &&
+            cli_parse_i64(&w, o->class_names[k], strlen(o->class_names[k])) == CLI_OK &&
             v == w)
             return (int32_t)k;
     return -1;
@@ -991,7 +991,7 @@ static int32_t match_class(const char *s, size_t len, const cli_csv_predict_opti
 /* Column roles in prediction input. */
 enum { COL_TARGET = -1, COL_SKIP = -2 };
 
-static cli_io_status read_predict(cli_csv_dataset *out, const char *data, size_t size,
+static cli_status read_predict(cli_csv_dataset *out, const char *data, size_t size,
                                   const char *source, const cli_csv_predict_options *o,
                                   cli_io_error *err)
 {
@@ -1007,16 +1007,16 @@ static cli_io_status read_predict(cli_csv_dataset *out, const char *data, size_t
     memset(&p, 0, sizeof p);
     row_store rs = {0};
     long *role = NULL; /* per column: feature index, COL_TARGET or COL_SKIP */
-    cli_io_status st;
+    cli_status st;
 
     d.source = cli_strndup(source, strlen(source));
     d.features = nf;
     d.feature_names = calloc(nf, sizeof *d.feature_names);
     if (!d.source || !d.feature_names)
         goto oom;
-    if ((st = parser_init(&p, data, size, source, lim.max_bytes, err)) != CLI_IO_OK)
+    if ((st = parser_init(&p, data, size, source, lim.max_bytes, err)) != CLI_OK)
         goto fail;
-    if ((st = read_header(&p, &lim)) != CLI_IO_OK)
+    if ((st = read_header(&p, &lim)) != CLI_OK)
         goto fail;
     const size_t ncols = p.n_fields;
     const size_t first_line = p.record_line;
@@ -1035,7 +1035,7 @@ static cli_io_status read_predict(cli_csv_dataset *out, const char *data, size_t
     }
     for (size_t c = 0; !header && c < ncols && c < nf; c++) {
         float v;
-        if (cli_parse_f32(&v, field_text(&p, c), p.fields[c].len, 0) != CLI_PARSE_OK)
+        if (cli_parse_f32(&v, field_text(&p, c), p.fields[c].len, 0) != CLI_OK)
             header = 1;
     }
 
@@ -1046,7 +1046,7 @@ static cli_io_status read_predict(cli_csv_dataset *out, const char *data, size_t
     int has_target = 0;
     size_t t = 0;
     if (header) {
-        if ((st = check_header_names(&p)) != CLI_IO_OK)
+        if ((st = check_header_names(&p)) != CLI_OK)
             goto fail;
         size_t next = 0;
         for (size_t c = 0; c < ncols; c++) {
@@ -1076,7 +1076,7 @@ static cli_io_status read_predict(cli_csv_dataset *out, const char *data, size_t
                 cli_io_quote(shown, sizeof shown, name, p.fields[c].len);
                 if (o->target)
                     cli_io_quote(shown_t, sizeof shown_t, o->target, strlen(o->target));
-                st = cli_io_fail(err, CLI_IO_ERR_UNKNOWN_COLUMN, source, first_line, c + 1,
+                st = cli_io_fail(err, CLI_ERR_UNKNOWN_COLUMN, source, first_line, c + 1,
                                  "column %zu %s is neither a feature of the model nor its "
                                  "target%s%s",
                                  c + 1, shown, o->target ? " " : "", o->target ? shown_t : "");
@@ -1092,14 +1092,14 @@ static cli_io_status read_predict(cli_csv_dataset *out, const char *data, size_t
                     char shown[64];
                     cli_io_quote(shown, sizeof shown, o->feature_names[j],
                                  strlen(o->feature_names[j]));
-                    st = cli_io_fail(err, CLI_IO_ERR_UNKNOWN_COLUMN, source, first_line, 0,
+                    st = cli_io_fail(err, CLI_ERR_UNKNOWN_COLUMN, source, first_line, 0,
                                      "the model's feature %zu %s is not a column of the header",
                                      j + 1, shown);
                     goto fail;
                 }
             }
         } else if (next != nf) {
-            st = cli_io_fail(err, CLI_IO_ERR_HEADER, source, first_line, 0,
+            st = cli_io_fail(err, CLI_ERR_HEADER, source, first_line, 0,
                              "the header has %zu feature columns, the model takes %zu", next,
                              nf);
             goto fail;
@@ -1144,14 +1144,14 @@ static cli_io_status read_predict(cli_csv_dataset *out, const char *data, size_t
             st = ragged_error(&p, expected, header ? "as in the header" : "as in the first row");
             goto fail;
         }
-        if ((st = grow_rows(&p, &rs, read_y, &lim)) != CLI_IO_OK)
+        if ((st = grow_rows(&p, &rs, read_y, &lim)) != CLI_OK)
             goto fail;
         float *xr = rs.x + rs.rows * nf;
         for (size_t c = 0; c < ncols; c++) {
             if (role[c] >= 0) {
-                const cli_parse_status ps = cli_parse_f32(&xr[role[c]], field_text(&p, c),
+                const cli_status ps = cli_parse_f32(&xr[role[c]], field_text(&p, c),
                                                           p.fields[c].len, 0);
-                if (ps != CLI_PARSE_OK) {
+                if (ps != CLI_OK) {
                     st = cell_error(&p, c, d.feature_names[role[c]], ps);
                     goto fail;
                 }
@@ -1160,7 +1160,7 @@ static cli_io_status read_predict(cli_csv_dataset *out, const char *data, size_t
                 char shown_t[64], shown[64];
                 cli_io_quote(shown_t, sizeof shown_t, d.target_name, strlen(d.target_name));
                 if (tf->len == 0) {
-                    st = cli_io_fail(err, CLI_IO_ERR_MISSING, source, tf->line, c + 1,
+                    st = cli_io_fail(err, CLI_ERR_MISSING, source, tf->line, c + 1,
                                      "missing class label in target column %zu %s", c + 1,
                                      shown_t);
                     goto fail;
@@ -1168,7 +1168,7 @@ static cli_io_status read_predict(cli_csv_dataset *out, const char *data, size_t
                 const int32_t k = match_class(field_text(&p, c), tf->len, o);
                 if (k < 0) {
                     cli_io_quote(shown, sizeof shown, field_text(&p, c), tf->len);
-                    st = cli_io_fail(err, CLI_IO_ERR_UNKNOWN_CLASS, source, tf->line, c + 1,
+                    st = cli_io_fail(err, CLI_ERR_UNKNOWN_CLASS, source, tf->line, c + 1,
                                      "class %s in target column %zu %s is not one of the "
                                      "model's %zu classes",
                                      shown, c + 1, shown_t, o->n_classes);
@@ -1184,7 +1184,7 @@ static cli_io_status read_predict(cli_csv_dataset *out, const char *data, size_t
         goto fail;
     }
     if (rs.rows == 0) {
-        st = cli_io_fail(err, CLI_IO_ERR_NO_DATA, source, first_line, 0,
+        st = cli_io_fail(err, CLI_ERR_NO_DATA, source, first_line, 0,
                          "the file has a header but no data rows");
         goto fail;
     }
@@ -1196,10 +1196,10 @@ static cli_io_status read_predict(cli_csv_dataset *out, const char *data, size_t
     parser_free(&p);
     cli_io_ok(err);
     *out = d;
-    return CLI_IO_OK;
+    return CLI_OK;
 
 oom:
-    st = cli_io_fail(err, CLI_IO_ERR_NOMEM, source, 0, 0, "out of memory");
+    st = cli_io_fail(err, CLI_ERR_NOMEM, source, 0, 0, "out of memory");
 fail:
     free(role);
     free(rs.x);
@@ -1209,52 +1209,52 @@ fail:
     return st;
 }
 
-static cli_io_status check_predict_options(const cli_csv_predict_options *o, cli_io_error *err)
+static cli_status check_predict_options(const cli_csv_predict_options *o, cli_io_error *err)
 {
     if (!o || o->n_features == 0)
-        return cli_io_fail(err, CLI_IO_ERR_ARG, NULL, 0, 0,
+        return cli_io_fail(err, CLI_ERR_ARG, NULL, 0, 0,
                            "prediction input needs the model's number of features");
     if (o->feature_names)
         for (size_t j = 0; j < o->n_features; j++)
             if (!o->feature_names[j])
-                return cli_io_fail(err, CLI_IO_ERR_ARG, NULL, 0, 0, "feature name %zu is NULL",
+                return cli_io_fail(err, CLI_ERR_ARG, NULL, 0, 0, "feature name %zu is NULL",
                                    j + 1);
     if (o->class_names && o->n_classes > (size_t)INT32_MAX)
-        return cli_io_fail(err, CLI_IO_ERR_ARG, NULL, 0, 0, "too many classes");
-    return CLI_IO_OK;
+        return cli_io_fail(err, CLI_ERR_ARG, NULL, 0, 0, "too many classes");
+    return CLI_OK;
 }
 
-cli_io_status cli_csv_read_predict_buffer(cli_csv_dataset *out, const char *data, size_t size,
+cli_status cli_csv_read_predict_buffer(cli_csv_dataset *out, const char *data, size_t size,
                                           const char *source,
                                           const cli_csv_predict_options *options,
                                           cli_io_error *err)
 {
     if (!out || (!data && size))
-        return cli_io_fail(err, CLI_IO_ERR_ARG, NULL, 0, 0,
+        return cli_io_fail(err, CLI_ERR_ARG, NULL, 0, 0,
                            "cli_csv_read_predict_buffer: NULL argument");
     memset(out, 0, sizeof *out);
-    cli_io_status st = check_predict_options(options, err);
-    if (st != CLI_IO_OK)
+    cli_status st = check_predict_options(options, err);
+    if (st != CLI_OK)
         return st;
     return read_predict(out, data ? data : "", size, source ? source : "<buffer>", options, err);
 }
 
-cli_io_status cli_csv_read_predict_file(cli_csv_dataset *out, const char *path,
+cli_status cli_csv_read_predict_file(cli_csv_dataset *out, const char *path,
                                         const cli_csv_predict_options *options,
                                         cli_io_error *err)
 {
     if (!out)
-        return cli_io_fail(err, CLI_IO_ERR_ARG, NULL, 0, 0,
+        return cli_io_fail(err, CLI_ERR_ARG, NULL, 0, 0,
                            "cli_csv_read_predict_file: NULL argument");
     memset(out, 0, sizeof *out);
-    cli_io_status st = check_predict_options(options, err);
-    if (st != CLI_IO_OK)
+    cli_status st = check_predict_options(options, err);
+    if (st != CLI_OK)
         return st;
     const cli_csv_limits lim = resolve_limits(&options->limits);
     char *data;
     size_t size;
     st = cli_io_read_all(path, lim.max_bytes, "CSV file", &data, &size, err);
-    if (st != CLI_IO_OK)
+    if (st != CLI_OK)
         return st;
     st = read_predict(out, data, size, source_of(path), options, err);
     free(data);
