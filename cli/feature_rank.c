@@ -61,7 +61,7 @@ static size_t feature_of(const char *word, const char *const *names, size_t feat
         if (names && !strcmp(names[f], word))
             return f;
     double v;
-    if (cli_parse_number(word, &v) == 0 && v == floor(v) && v >= 1 && v <= (double)features)
+    if (cli_parse_number(&v, word) == CLI_OK && v == floor(v) && v >= 1 && v <= (double)features)
         return (size_t)v - 1;
     return features;
 }
@@ -92,7 +92,7 @@ int features_pick_pair(size_t pair[2], const char *spec, const char *const *name
     }
     char **items;
     size_t n;
-    if (cli_split_list(spec, &items, &n) != 0)
+    if (cli_split_list(&items, &n, spec) != CLI_OK)
         return cli_error(NULL, "out of memory");
     int rc = CLI_EXIT_OK;
     if (n != 2) {

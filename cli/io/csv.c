@@ -1,9 +1,10 @@
 /*
  * csv.c — the CSV reader of csv.h.
  *
- * Two layers.  The tokenizer (csv_parser, next_record) turns the text
- * into records of fields: it knows quotes, separators, line endings and
- * line numbers, and nothing about numbers.  The readers (read_train,
+ * Two layers.  The records (csv_parser, next_record) come from the
+ * command's one tokenizer (fields.h), which knows quotes, separators, line
+ * endings and line numbers, and nothing about numbers; next_record keeps
+ * each field's content, quotes undone.  The readers (read_train,
  * read_predict) check the header, then turn each record into a row of
  * floats and a label, checking every limit before growing an array.
  *
@@ -13,6 +14,7 @@
  */
 #include "csv.h"
 
+#include "fields.h"
 #include "internal.h"
 #include "number.h"
 
@@ -22,7 +24,7 @@
 #include <string.h>
 
 /* ------------------------------------------------------------------ */
-/* Tokenizer                                                            */
+/* Records                                                              */
 /* ------------------------------------------------------------------ */
 
 typedef struct csv_field {
@@ -34,10 +36,8 @@ typedef struct csv_field {
 
 typedef struct csv_parser {
     const char *source;
-    const char *p, *end;
-    size_t line; /* line of *p */
-    char sep;    /* ',' or '\t'; ' ' means runs of blanks */
-    char *buf;   /* field contents of the current record */
+    cli_fields t; /* the tokenizer (fields.h) over the whole text */
+    char *buf;    /* field contents of the current record */
     size_t buf_len, buf_cap;
     csv_field *fields;
     size_t n_fields; /* fields in the record, stored or not */
@@ -47,18 +47,14 @@ typedef struct csv_parser {
     cli_io_error *err;
 } csv_parser;
 
-static int is_blank(char c, char sep)
-{
-    return (c == ' ' || c == '\t') && c != sep;
-}
-
 static int nomem(csv_parser *p)
 {
-    cli_io_fail(p->err, CLI_ERR_NOMEM, p->source, p->line, 0, "out of memory");
+    cli_io_fail(p->err, CLI_ERR_NOMEM, p->source, p->t.line, 0, "out of memory");
     return -1;
 }
 
-static int append(csv_parser *p, const char *s, size_t n)
+/* Room for n more bytes in buf. */
+static int reserve(csv_parser *p, size_t n)
 {
     if (p->buf_cap - p->buf_len <= n) {
         size_t want, cap = p->buf_cap ? p->buf_cap : 256;
@@ -76,185 +72,73 @@ static int append(csv_parser *p, const char *s, size_t n)
         p->buf = b;
         p->buf_cap = cap;
     }
-    if (n)
-        memcpy(p->buf + p->buf_len, s, n);
-    p->buf_len += n;
     return 0;
 }
 
-/* Ends the field whose content started at buf + off. */
-static int add_field(csv_parser *p, size_t off, size_t line, int quoted, int store)
+/* Counts the field and, when store, keeps its content (quotes undone)
+ * NUL-terminated in buf. */
+static int add_field(csv_parser *p, const cli_field *f, int store)
 {
     if (store) {
         if (p->n_fields == p->fields_cap) {
             size_t cap = p->fields_cap ? p->fields_cap * 2 : 16;
             if (cap > p->store_max)
                 cap = p->store_max;
-            csv_field *f = realloc(p->fields, cap * sizeof *f);
-            if (!f)
+            csv_field *fs = realloc(p->fields, cap * sizeof *fs);
+            if (!fs)
                 return nomem(p);
-            p->fields = f;
+            p->fields = fs;
             p->fields_cap = cap;
         }
-        const size_t len = p->buf_len - off;
-        if (append(p, "", 1) < 0) /* the NUL */
+        if (reserve(p, f->len + 1) < 0)
             return -1;
-        p->fields[p->n_fields] = (csv_field){off, len, line, quoted};
+        const size_t off = p->buf_len, len = cli_field_copy(p->buf + off, f);
+        p->buf[off + len] = '\0';
+        p->buf_len += len + 1;
+        p->fields[p->n_fields] = (csv_field){off, len, f->line, f->quoted};
     }
     p->n_fields++;
     return 0;
 }
 
-static int at_line_end(const csv_parser *p)
+/* The tokenizer's CLI_ERR_SYNTAX as a message: field (1-based) has no
+ * closing quote, or something follows it. */
+static int quote_error(csv_parser *p, const cli_field *f, size_t field)
 {
-    return p->p >= p->end || *p->p == '\n' || *p->p == '\r';
-}
-
-/* Consumes a line ending at p->p (LF, CRLF or a lone CR). */
-static void eat_line_end(csv_parser *p)
-{
-    if (p->p >= p->end)
-        return;
-    if (*p->p == '\r' && p->p + 1 < p->end && p->p[1] == '\n')
-        p->p++;
-    p->p++;
-    p->line++;
-}
-
-/* A quoted field from its opening quote to just past its closing one. */
-static int read_quoted(csv_parser *p, int store)
-{
-    const size_t open_line = p->line, column = p->n_fields + 1;
-    p->p++;
-    for (;;) {
-        const char *s = p->p;
-        while (p->p < p->end && *p->p != '"') {
-            if (*p->p == '\n' || (*p->p == '\r' && (p->p + 1 >= p->end || p->p[1] != '\n')))
-                p->line++;
-            p->p++;
-        }
-        if (store && append(p, s, (size_t)(p->p - s)) < 0)
-            return -1;
-        if (p->p >= p->end) {
-            cli_io_fail(p->err, CLI_ERR_SYNTAX, p->source, open_line, column,
-                        "quoted field %zu starts here but its closing quote is missing", column);
-            return -1;
-        }
-        if (p->p + 1 < p->end && p->p[1] == '"') { /* "" is one quote */
-            if (store && append(p, "\"", 1) < 0)
-                return -1;
-            p->p += 2;
-            continue;
-        }
-        p->p++;
-        return 0;
+    if (!cli_fields_more(&p->t)) {
+        cli_io_fail(p->err, CLI_ERR_SYNTAX, p->source, f->line, field,
+                    "quoted field %zu starts here but its closing quote is missing", field);
+        return -1;
     }
-}
-
-static int after_quote_error(csv_parser *p)
-{
     char shown[16];
-    cli_io_quote(shown, sizeof shown, p->p, 1);
-    cli_io_fail(p->err, CLI_ERR_SYNTAX, p->source, p->line, p->n_fields,
+    cli_io_quote(shown, sizeof shown, p->t.p, 1);
+    cli_io_fail(p->err, CLI_ERR_SYNTAX, p->source, p->t.line, field,
                 "unexpected %s after the closing quote of field %zu (a quote inside a quoted "
                 "field is written \"\")",
-                shown, p->n_fields);
+                shown, field);
     return -1;
 }
 
-/* One record with a one-character separator.  An empty line yields one
- * empty unquoted field, which next_record skips as blank. */
-static int read_record_sep(csv_parser *p)
-{
-    for (;;) {
-        while (p->p < p->end && is_blank(*p->p, p->sep))
-            p->p++;
-        const size_t line = p->line, off = p->buf_len;
-        const int store = p->n_fields < p->store_max;
-        int quoted = 0;
-        if (p->p < p->end && *p->p == '"') {
-            quoted = 1;
-            if (read_quoted(p, store) < 0)
-                return -1;
-            while (p->p < p->end && is_blank(*p->p, p->sep))
-                p->p++;
-            if (!at_line_end(p) && *p->p != p->sep) {
-                p->n_fields++; /* number the field in the message */
-                return after_quote_error(p);
-            }
-        } else {
-            const char *s = p->p;
-            while (p->p < p->end && *p->p != p->sep && *p->p != '\n' && *p->p != '\r')
-                p->p++;
-            const char *e = p->p;
-            while (e > s && is_blank(e[-1], p->sep))
-                e--;
-            if (store && append(p, s, (size_t)(e - s)) < 0)
-                return -1;
-        }
-        if (add_field(p, off, line, quoted, store) < 0)
-            return -1;
-        if (p->p < p->end && *p->p == p->sep) {
-            p->p++;
-            continue;
-        }
-        eat_line_end(p);
-        return 0;
-    }
-}
-
-/* One record of blank-separated fields.  A blank line yields no field. */
-static int read_record_ws(csv_parser *p)
-{
-    for (;;) {
-        while (p->p < p->end && is_blank(*p->p, 0))
-            p->p++;
-        if (at_line_end(p)) {
-            eat_line_end(p);
-            return 0;
-        }
-        const size_t line = p->line, off = p->buf_len;
-        const int store = p->n_fields < p->store_max;
-        int quoted = 0;
-        if (*p->p == '"') {
-            quoted = 1;
-            if (read_quoted(p, store) < 0)
-                return -1;
-            if (!at_line_end(p) && !is_blank(*p->p, 0)) {
-                p->n_fields++;
-                return after_quote_error(p);
-            }
-        } else {
-            const char *s = p->p;
-            while (!at_line_end(p) && !is_blank(*p->p, 0))
-                p->p++;
-            if (store && append(p, s, (size_t)(p->p - s)) < 0)
-                return -1;
-        }
-        if (add_field(p, off, line, quoted, store) < 0)
-            return -1;
-    }
-}
-
 /* 1: a record is in p->fields; 0: end of input; -1: error in p->err.
- * Blank lines are skipped. */
+ * Blank lines (one empty unquoted field) are skipped. */
 static int next_record(csv_parser *p)
 {
-    for (;;) {
-        if (p->p >= p->end)
-            return 0;
+    while (cli_fields_more(&p->t)) {
         p->n_fields = 0;
         p->buf_len = 0;
-        p->record_line = p->line;
-        const int r = p->sep == ' ' ? read_record_ws(p) : read_record_sep(p);
-        if (r < 0)
-            return -1;
-        if (p->n_fields == 0)
-            continue;
-        if (p->n_fields == 1 && !p->fields[0].quoted && p->fields[0].len == 0)
+        p->record_line = p->t.line;
+        cli_field f;
+        do {
+            if (cli_fields_next(&p->t, &f) != CLI_OK)
+                return quote_error(p, &f, p->n_fields + 1);
+            if (add_field(p, &f, p->n_fields < p->store_max) < 0)
+                return -1;
+        } while (f.end != '\n');
+        if (p->n_fields == 1 && !f.quoted && f.len == 0)
             continue;
         return 1;
     }
+    return 0;
 }
 
 static const char *field_text(const csv_parser *p, size_t i)
@@ -280,7 +164,6 @@ static cli_status parser_init(csv_parser *p, const char *data, size_t size, cons
     memset(p, 0, sizeof *p);
     p->source = source;
     p->err = err;
-    p->line = 1;
     if (size > max_bytes) {
         char limit[32];
         cli_io_format_size(limit, sizeof limit, max_bytes);
@@ -299,38 +182,43 @@ static cli_status parser_init(csv_parser *p, const char *data, size_t size, cons
                            "is UTF-16; save it as UTF-8)",
                            line, column);
     }
-    p->p = data;
-    p->end = data + size;
-    if (size >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0)
-        p->p += 3;
-
-    /* Skip blank lines to the header. */
-    for (;;) {
-        const char *q = p->p;
-        while (q < p->end && (*q == ' ' || *q == '\t'))
-            q++;
-        if (q < p->end && (*q == '\n' || *q == '\r')) {
-            p->p = q;
-            eat_line_end(p);
-            continue;
-        }
-        break;
+    const char *text = data;
+    size_t len = size;
+    if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0) {
+        text += 3;
+        len -= 3;
     }
 
-    /* The separator: a comma outside quotes on the header line, else a
-     * tab, else blanks. */
-    int in_quote = 0, comma = 0, tab = 0;
-    for (const char *q = p->p; q < p->end; q++) {
-        if (*q == '"')
-            in_quote = !in_quote;
-        else if (!in_quote && (*q == '\n' || *q == '\r'))
+    /* Blank lines before the header, then its separator: a comma outside
+     * quotes, else a tab, else blanks. */
+    size_t line = 1;
+    for (;;) {
+        size_t i = 0;
+        while (i < len && (text[i] == ' ' || text[i] == '\t'))
+            i++;
+        if (i == len || (text[i] != '\n' && text[i] != '\r'))
             break;
-        else if (!in_quote && *q == ',')
+        i += text[i] == '\r' && i + 1 < len && text[i + 1] == '\n' ? 2 : 1;
+        text += i;
+        len -= i;
+        line++;
+    }
+    int in_quote = 0, comma = 0, tab = 0;
+    for (size_t i = 0; i < len; i++) {
+        const char c = text[i];
+        if (c == '"')
+            in_quote = !in_quote;
+        else if (!in_quote && (c == '\n' || c == '\r'))
+            break;
+        else if (!in_quote && c == ',')
             comma = 1;
-        else if (!in_quote && *q == '\t')
+        else if (!in_quote && c == '\t')
             tab = 1;
     }
-    p->sep = comma ? ',' : tab ? '\t' : ' ';
+    cli_fields_init(&p->t, text, len,
+                    comma ? CLI_SEP_COMMA : tab ? CLI_SEP_TAB : CLI_SEP_BLANKS,
+                    CLI_FIELDS_QUOTES);
+    p->t.line = line;
     return CLI_OK;
 }
 
