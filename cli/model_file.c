@@ -11,6 +11,7 @@
 #include "model_file.h"
 
 #include "cli.h"
+#include "io/names.h"
 #include "io/safetensors.h"
 
 #include <smx.h>
@@ -205,15 +206,13 @@ static char **load_strings(const cli_st_file *f, const char *key, size_t n, cons
     cJSON_Delete(a);
     /* names are what a user picks a class or a column by: each once */
     for (size_t i = 0; v && i < n; i++) {
-        for (size_t j = 0; j < i; j++) {
-            if (!strcmp(v[i], v[j])) {
-                cli_error("the file was damaged, or not written by `smx train --save`",
-                          "model metadata \"%s\" names \"%s\" twice (entries %zu and %zu) "
-                          "(%s)",
-                          key, v[i], j + 1, i + 1, path);
-                free_strings(v, n);
-                return NULL;
-            }
+        const size_t j = cli_name_index((const char *const *)v, i, v[i], strlen(v[i]));
+        if (j < i) {
+            cli_error("the file was damaged, or not written by `smx train --save`",
+                      "model metadata \"%s\" names \"%s\" twice (entries %zu and %zu) (%s)",
+                      key, v[i], j + 1, i + 1, path);
+            free_strings(v, n);
+            return NULL;
         }
     }
     return v;

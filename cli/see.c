@@ -6,6 +6,7 @@
 #include "plot.h"
 #include "scores.h"
 
+#include "io/names.h"
 #include "io/number.h"
 
 #include <cjson/cJSON.h>
@@ -352,13 +353,7 @@ static int upstream_of(const cli_args *args, const see_setup *s, const double *y
             best = y[i] > y[best] ? i : best;
         *target = best;
     } else {
-        for (size_t i = 0; s->labels && i < n; i++)
-            if (!strcmp(s->labels[i], name))
-                *target = i;
-        double idx;
-        if (*target == n && cli_parse_number(&idx, name) == CLI_OK && idx == floor(idx) &&
-            idx >= 1 && idx <= (double)n)
-            *target = (size_t)idx - 1;
+        *target = cli_name_or_position((const char *const *)s->labels, n, name);
         if (*target == n)
             return cli_error("name a class from --labels, or its 1-based position",
                              "unknown --target '%s'", name);

@@ -16,6 +16,7 @@
 
 #include "fields.h"
 #include "internal.h"
+#include "names.h"
 #include "number.h"
 
 #include <inttypes.h>
@@ -40,7 +41,8 @@ typedef struct csv_parser {
     char *buf;    /* field contents of the current record */
     size_t buf_len, buf_cap;
     csv_field *fields;
-    size_t n_fields; /* fields in the record, stored or not */
+    const char **names; /* the stored fields' texts, after record_names */
+    size_t n_fields;    /* fields in the record, stored or not */
     size_t fields_cap;
     size_t store_max;   /* fields past this are counted, not stored */
     size_t record_line; /* line where the record starts */
@@ -146,6 +148,20 @@ static const char *field_text(const csv_parser *p, size_t i)
     return p->buf + p->fields[i].off;
 }
 
+/* p->names[i] = field_text(p, i) for the current record (every field
+ * stored), to look names up in (names.h); valid until the next record. */
+static cli_status record_names(csv_parser *p)
+{
+    const char **names = realloc(p->names, (p->n_fields ? p->n_fields : 1) * sizeof *names);
+    if (!names)
+        return cli_io_fail(p->err, CLI_ERR_NOMEM, p->source, p->record_line, 0,
+                           "out of memory");
+    for (size_t i = 0; i < p->n_fields; i++)
+        names[i] = field_text(p, i);
+    p->names = names;
+    return CLI_OK;
+}
+
 /* The line holding data[pos], counted as the tokenizer counts. */
 static size_t line_at(const char *data, size_t pos)
 {
@@ -226,8 +242,10 @@ static void parser_free(csv_parser *p)
 {
     free(p->buf);
     free(p->fields);
+    free(p->names);
     p->buf = NULL;
     p->fields = NULL;
+    p->names = NULL;
 }
 
 /* ------------------------------------------------------------------ */
@@ -689,7 +707,8 @@ static cli_status read_train(cli_csv_dataset *out, const char *data, size_t size
     st = parser_init(&p, data, size, source, lim.max_bytes, err);
     if (st != CLI_OK)
         goto fail;
-    if ((st = read_header(&p, &lim)) != CLI_OK || (st = check_header_names(&p)) != CLI_OK)
+    if ((st = read_header(&p, &lim)) != CLI_OK || (st = check_header_names(&p)) != CLI_OK ||
+        (st = record_names(&p)) != CLI_OK)
         goto fail;
 
     /* The target column and the feature names. */
@@ -697,9 +716,7 @@ static cli_status read_train(cli_csv_dataset *out, const char *data, size_t size
     const size_t header_line = p.record_line;
     size_t t = ncols - 1;
     if (target) {
-        for (t = 0; t < ncols; t++)
-            if (strcmp(field_text(&p, t), target) == 0)
-                break;
+        t = cli_name_index(p.names, ncols, target, strlen(target));
         if (t == ncols) {
             char shown[64], list[256];
             cli_io_quote(shown, sizeof shown, target, strlen(target));
@@ -861,18 +878,17 @@ cli_status cli_csv_read_file(cli_csv_dataset *out, const char *path,
 /* The class index of a label among the model's classes, or -1. */
 static int32_t match_class(const char *s, size_t len, const cli_csv_predict_options *o)
 {
-    for (size_t k = 0; k < o->n_classes; k++)
-        if (o->class_names[k] && strlen(o->class_names[k]) == len &&
-            memcmp(o->class_names[k], s, len) == 0)
-            return (int32_t)k;
+    const size_t k = cli_name_index(o->class_names, o->n_classes, s, len);
+    if (k < o->n_classes)
+        return (int32_t)k;
     int64_t v, w;
     if (cli_parse_i64(&v, s, len) != CLI_OK)
         return -1;
-    for (size_t k = 0; k < o->n_classes; k++)
-        if (o->class_names[k] &&
-            cli_parse_i64(&w, o->class_names[k], strlen(o->class_names[k])) == CLI_OK &&
+    for (size_t i = 0; i < o->n_classes; i++)
+        if (o->class_names[i] &&
+            cli_parse_i64(&w, o->class_names[i], strlen(o->class_names[i])) == CLI_OK &&
             v == w)
-            return (int32_t)k;
+            return (int32_t)i;
     return -1;
 }
 
@@ -904,7 +920,7 @@ static cli_status read_predict(cli_csv_dataset *out, const char *data, size_t si
         goto oom;
     if ((st = parser_init(&p, data, size, source, lim.max_bytes, err)) != CLI_OK)
         goto fail;
-    if ((st = read_header(&p, &lim)) != CLI_OK)
+    if ((st = read_header(&p, &lim)) != CLI_OK || (st = record_names(&p)) != CLI_OK)
         goto fail;
     const size_t ncols = p.n_fields;
     const size_t first_line = p.record_line;
@@ -914,11 +930,8 @@ static cli_status read_predict(cli_csv_dataset *out, const char *data, size_t si
     if (o->feature_names) {
         size_t found = 0;
         for (size_t j = 0; j < nf; j++)
-            for (size_t c = 0; c < ncols; c++)
-                if (strcmp(field_text(&p, c), o->feature_names[j]) == 0) {
-                    found++;
-                    break;
-                }
+            found += cli_name_index(p.names, ncols, o->feature_names[j],
+                                    strlen(o->feature_names[j])) < ncols;
         header = found == nf;
     }
     for (size_t c = 0; !header && c < ncols && c < nf; c++) {
@@ -947,9 +960,9 @@ static cli_status read_predict(cli_csv_dataset *out, const char *data, size_t si
                 continue;
             }
             if (o->feature_names) {
-                for (size_t j = 0; j < nf; j++)
-                    if (strcmp(name, o->feature_names[j]) == 0)
-                        role[c] = (long)j;
+                const size_t j = cli_name_index(o->feature_names, nf, name, p.fields[c].len);
+                if (j < nf)
+                    role[c] = (long)j;
             } else if (next < nf) {
                 role[c] = (long)next;
                 d.feature_names[next] = cli_strndup(name, p.fields[c].len);
