@@ -3,7 +3,9 @@
  * line, number output in the chosen precision, and error reporting.
  *
  * Exit codes: 0 success, 1 a check failed or the input was bad,
- * 2 a usage error (unknown option, missing argument).
+ * 2 a usage error (unknown option, missing argument).  A function here
+ * that prints its own message returns one of them; one that does not
+ * print returns a cli_status (io/status.h).
  */
 #ifndef CLI_H
 #define CLI_H

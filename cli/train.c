@@ -223,7 +223,7 @@ static int on_epoch(const nn_progress *p, void *user)
 {
     progress_state *s = user;
     if (s->history && history_add(s->history, p->train_loss, p->train_accuracy, p->val_loss,
-                                  p->val_accuracy, p->best_epoch) != 0) {
+                                  p->val_accuracy, p->best_epoch) != CLI_OK) {
         s->out_of_memory = 1;
         return 1; /* stop: the caller reports it */
     }
