@@ -49,14 +49,13 @@ typedef struct csv_parser {
     cli_io_error *err;
 } csv_parser;
 
-static int nomem(csv_parser *p)
+static cli_status nomem(csv_parser *p)
 {
-    cli_io_fail(p->err, CLI_ERR_NOMEM, p->source, p->t.line, 0, "out of memory");
-    return -1;
+    return cli_io_fail(p->err, CLI_ERR_NOMEM, p->source, p->t.line, 0, "out of memory");
 }
 
 /* Room for n more bytes in buf. */
-static int reserve(csv_parser *p, size_t n)
+static cli_status reserve(csv_parser *p, size_t n)
 {
     if (p->buf_cap - p->buf_len <= n) {
         size_t want, cap = p->buf_cap ? p->buf_cap : 256;
@@ -74,12 +73,12 @@ static int reserve(csv_parser *p, size_t n)
         p->buf = b;
         p->buf_cap = cap;
     }
-    return 0;
+    return CLI_OK;
 }
 
 /* Counts the field and, when store, keeps its content (quotes undone)
  * NUL-terminated in buf. */
-static int add_field(csv_parser *p, const cli_field *f, int store)
+static cli_status add_field(csv_parser *p, const cli_field *f, int store)
 {
     if (store) {
         if (p->n_fields == p->fields_cap) {
@@ -92,39 +91,40 @@ static int add_field(csv_parser *p, const cli_field *f, int store)
             p->fields = fs;
             p->fields_cap = cap;
         }
-        if (reserve(p, f->len + 1) < 0)
-            return -1;
+        const cli_status st = reserve(p, f->len + 1);
+        if (st != CLI_OK)
+            return st;
         const size_t off = p->buf_len, len = cli_field_copy(p->buf + off, f);
         p->buf[off + len] = '\0';
         p->buf_len += len + 1;
         p->fields[p->n_fields] = (csv_field){off, len, f->line, f->quoted};
     }
     p->n_fields++;
-    return 0;
+    return CLI_OK;
 }
 
 /* The tokenizer's CLI_ERR_SYNTAX as a message: field (1-based) has no
  * closing quote, or something follows it. */
-static int quote_error(csv_parser *p, const cli_field *f, size_t field)
+static cli_status quote_error(csv_parser *p, const cli_field *f, size_t field)
 {
-    if (!cli_fields_more(&p->t)) {
-        cli_io_fail(p->err, CLI_ERR_SYNTAX, p->source, f->line, field,
-                    "quoted field %zu starts here but its closing quote is missing", field);
-        return -1;
-    }
+    if (!cli_fields_more(&p->t))
+        return cli_io_fail(p->err, CLI_ERR_SYNTAX, p->source, f->line, field,
+                           "quoted field %zu starts here but its closing quote is missing",
+                           field);
     char shown[16];
     cli_io_quote(shown, sizeof shown, p->t.p, 1);
-    cli_io_fail(p->err, CLI_ERR_SYNTAX, p->source, p->t.line, field,
-                "unexpected %s after the closing quote of field %zu (a quote inside a quoted "
-                "field is written \"\")",
-                shown, field);
-    return -1;
+    return cli_io_fail(p->err, CLI_ERR_SYNTAX, p->source, p->t.line, field,
+                       "unexpected %s after the closing quote of field %zu (a quote inside a "
+                       "quoted field is written \"\")",
+                       shown, field);
 }
 
-/* 1: a record is in p->fields; 0: end of input; -1: error in p->err.
- * Blank lines (one empty unquoted field) are skipped. */
-static int next_record(csv_parser *p)
+/* The next record into p->fields (p->n_fields 0 at the end of the
+ * input), or an error in p->err.  Blank lines (one empty unquoted field)
+ * are skipped. */
+static cli_status next_record(csv_parser *p)
 {
+    p->n_fields = 0;
     while (cli_fields_more(&p->t)) {
         p->n_fields = 0;
         p->buf_len = 0;
@@ -133,14 +133,16 @@ static int next_record(csv_parser *p)
         do {
             if (cli_fields_next(&p->t, &f) != CLI_OK)
                 return quote_error(p, &f, p->n_fields + 1);
-            if (add_field(p, &f, p->n_fields < p->store_max) < 0)
-                return -1;
+            const cli_status st = add_field(p, &f, p->n_fields < p->store_max);
+            if (st != CLI_OK)
+                return st;
         } while (f.end != '\n');
         if (p->n_fields == 1 && !f.quoted && f.len == 0)
             continue;
-        return 1;
+        return CLI_OK;
     }
-    return 0;
+    p->n_fields = 0;
+    return CLI_OK;
 }
 
 static const char *field_text(const csv_parser *p, size_t i)
@@ -279,10 +281,10 @@ static cli_csv_limits resolve_limits(const cli_csv_limits *in)
 static cli_status read_header(csv_parser *p, const cli_csv_limits *lim)
 {
     p->store_max = lim->max_columns + 1;
-    const int r = next_record(p);
-    if (r < 0)
-        return p->err->status;
-    if (r == 0)
+    const cli_status st = next_record(p);
+    if (st != CLI_OK)
+        return st;
+    if (p->n_fields == 0)
         return cli_io_fail(p->err, CLI_ERR_EMPTY, p->source, 0, 0,
                            "the input is empty: expected a header line of column names");
     if (p->n_fields > lim->max_columns)
@@ -291,19 +293,8 @@ static cli_status read_header(csv_parser *p, const cli_csv_limits *lim)
     return CLI_OK;
 }
 
-typedef struct name_index {
-    const char *name;
-    size_t index;
-} name_index;
-
-static int cmp_name_index(const void *a, const void *b)
-{
-    const name_index *x = a, *y = b;
-    const int c = strcmp(x->name, y->name);
-    return c ? c : (x->index > y->index) - (x->index < y->index);
-}
-
-/* Checks the header's names: valid UTF-8, non-empty, distinct. */
+/* Checks the header's names: valid UTF-8, non-empty, distinct; fills
+ * p->names with them. */
 static cli_status check_header_names(csv_parser *p)
 {
     const size_t n = p->n_fields;
@@ -323,28 +314,20 @@ static cli_status check_header_names(csv_parser *p)
                                "the file as UTF-8",
                                i + 1, bad + 1);
     }
-    /* Distinct: sort by name, compare neighbours — n log n, as a header
-     * may have tens of thousands of columns. */
-    name_index *idx = malloc(n * sizeof *idx);
-    if (!idx)
+    size_t first, second;
+    const cli_status st = record_names(p);
+    if (st != CLI_OK)
+        return st;
+    if (cli_name_twice(&first, &second, p->names, n) != CLI_OK)
         return cli_io_fail(p->err, CLI_ERR_NOMEM, p->source, 0, 0, "out of memory");
-    for (size_t i = 0; i < n; i++)
-        idx[i] = (name_index){field_text(p, i), i};
-    qsort(idx, n, sizeof *idx, cmp_name_index);
-    cli_status st = CLI_OK;
-    for (size_t k = 1; k < n; k++) {
-        if (strcmp(idx[k - 1].name, idx[k].name) == 0) {
-            char shown[64];
-            const size_t c = idx[k].index;
-            cli_io_quote(shown, sizeof shown, idx[k].name, strlen(idx[k].name));
-            st = cli_io_fail(p->err, CLI_ERR_HEADER, p->source, p->fields[c].line, c + 1,
-                             "duplicate column name %s (columns %zu and %zu)", shown,
-                             idx[k - 1].index + 1, c + 1);
-            break;
-        }
+    if (second < n) {
+        char shown[64];
+        cli_io_quote(shown, sizeof shown, p->names[second], p->fields[second].len);
+        return cli_io_fail(p->err, CLI_ERR_HEADER, p->source, p->fields[second].line, second + 1,
+                           "duplicate column name %s (columns %zu and %zu)", shown, first + 1,
+                           second + 1);
     }
-    free(idx);
-    return st;
+    return CLI_OK;
 }
 
 /* "a, b, c" — the record's fields for a message, cut with ", ..." to fit. */
@@ -494,11 +477,11 @@ static uint64_t hash_bytes(const char *s, size_t n)
     return h;
 }
 
-static int map_rehash(label_map *m, size_t n_slots)
+static cli_status map_rehash(label_map *m, size_t n_slots)
 {
     int32_t *slots = malloc(n_slots * sizeof *slots);
     if (!slots)
-        return -1;
+        return CLI_ERR_NOMEM;
     for (size_t i = 0; i < n_slots; i++)
         slots[i] = -1;
     for (size_t k = 0; k < m->n; k++) {
@@ -510,12 +493,12 @@ static int map_rehash(label_map *m, size_t n_slots)
     free(m->slots);
     m->slots = slots;
     m->n_slots = n_slots;
-    return 0;
+    return CLI_OK;
 }
 
-/* *id = the label's first-appearance index.  0 ok; -1 out of memory; -2
- * a new label past max_classes. */
-static int map_lookup_add(label_map *m, const char *s, size_t len, size_t max_classes,
+/* *id = the label's first-appearance index: CLI_OK; CLI_ERR_NOMEM;
+ * CLI_ERR_TOO_LARGE for a new label past max_classes. */
+static cli_status map_lookup_add(label_map *m, const char *s, size_t len, size_t max_classes,
                           int32_t *id, int *is_new)
 {
     const uint64_t h = hash_bytes(s, len);
@@ -526,25 +509,25 @@ static int map_lookup_add(label_map *m, const char *s, size_t len, size_t max_cl
             const label_entry *e = &m->e[m->slots[i]];
             if (e->hash == h && e->len == len && memcmp(e->name, s, len) == 0) {
                 *id = m->slots[i];
-                return 0;
+                return CLI_OK;
             }
             i = (i + 1) & (m->n_slots - 1);
         }
     }
     if (m->n >= max_classes)
-        return -2;
+        return CLI_ERR_TOO_LARGE;
     if (m->n == m->cap) {
         size_t cap = m->cap ? m->cap * 2 : 16;
         label_entry *e = realloc(m->e, cap * sizeof *e);
         if (!e)
-            return -1;
+            return CLI_ERR_NOMEM;
         m->e = e;
         m->cap = cap;
     }
     label_entry *e = &m->e[m->n];
     e->name = cli_strndup(s, len);
     if (!e->name)
-        return -1;
+        return CLI_ERR_NOMEM;
     e->len = len;
     e->hash = h;
     e->is_int = cli_parse_i64(&e->value, s, len) == CLI_OK;
@@ -552,10 +535,10 @@ static int map_lookup_add(label_map *m, const char *s, size_t len, size_t max_cl
         m->all_int = 0;
     m->n++;
     if (m->n * 2 > m->n_slots) {
-        if (map_rehash(m, m->n_slots ? m->n_slots * 2 : 32) < 0) {
+        if (map_rehash(m, m->n_slots ? m->n_slots * 2 : 32) != CLI_OK) {
             m->n--;
             free(e->name);
-            return -1;
+            return CLI_ERR_NOMEM;
         }
     } else {
         size_t i = (size_t)h & (m->n_slots - 1);
@@ -565,7 +548,7 @@ static int map_lookup_add(label_map *m, const char *s, size_t len, size_t max_cl
     }
     *id = (int32_t)(m->n - 1);
     *is_new = 1;
-    return 0;
+    return CLI_OK;
 }
 
 static void map_free(label_map *m)
@@ -707,8 +690,8 @@ static cli_status read_train(cli_csv_dataset *out, const char *data, size_t size
     st = parser_init(&p, data, size, source, lim.max_bytes, err);
     if (st != CLI_OK)
         goto fail;
-    if ((st = read_header(&p, &lim)) != CLI_OK || (st = check_header_names(&p)) != CLI_OK ||
-        (st = record_names(&p)) != CLI_OK)
+    /* check_header_names fills p.names */
+    if ((st = read_header(&p, &lim)) != CLI_OK || (st = check_header_names(&p)) != CLI_OK)
         goto fail;
 
     /* The target column and the feature names. */
@@ -749,8 +732,7 @@ static cli_status read_train(cli_csv_dataset *out, const char *data, size_t size
     /* The rows. */
     p.store_max = ncols;
     rs.width = d.features;
-    int r;
-    while ((r = next_record(&p)) == 1) {
+    while ((st = next_record(&p)) == CLI_OK && p.n_fields > 0) {
         if (p.n_fields != ncols) {
             st = ragged_error(&p, ncols, "as in the header");
             goto fail;
@@ -779,11 +761,11 @@ static cli_status read_train(cli_csv_dataset *out, const char *data, size_t size
         }
         int32_t id;
         int is_new;
-        const int lr = map_lookup_add(&labels, field_text(&p, t), tf->len, lim.max_classes, &id,
-                                      &is_new);
-        if (lr == -1)
+        const cli_status ls = map_lookup_add(&labels, field_text(&p, t), tf->len,
+                                             lim.max_classes, &id, &is_new);
+        if (ls == CLI_ERR_NOMEM)
             goto oom;
-        if (lr == -2) {
+        if (ls == CLI_ERR_TOO_LARGE) {
             cli_io_quote(shown_t, sizeof shown_t, d.target_name, strlen(d.target_name));
             st = cli_io_fail(err, CLI_ERR_TOO_LARGE, source, tf->line, t + 1,
                              "more than %zu distinct classes in target column %zu %s (is it "
@@ -803,10 +785,8 @@ static cli_status read_train(cli_csv_dataset *out, const char *data, size_t size
         rs.y[rs.rows] = id;
         rs.rows++;
     }
-    if (r < 0) {
-        st = err->status;
+    if (st != CLI_OK)
         goto fail;
-    }
     if (rs.rows == 0) {
         st = cli_io_fail(err, CLI_ERR_NO_DATA, source, header_line, 0,
                          "the file has a header but no data rows");
@@ -1039,8 +1019,8 @@ static cli_status read_predict(cli_csv_dataset *out, const char *data, size_t si
     p.store_max = ncols;
     rs.width = nf;
     const int read_y = has_target && want_labels;
-    int r = header ? next_record(&p) : 1;
-    for (; r == 1; r = next_record(&p)) {
+    st = header ? next_record(&p) : CLI_OK;
+    for (; st == CLI_OK && p.n_fields > 0; st = next_record(&p)) {
         if (p.n_fields != expected) {
             st = ragged_error(&p, expected, header ? "as in the header" : "as in the first row");
             goto fail;
@@ -1080,10 +1060,8 @@ static cli_status read_predict(cli_csv_dataset *out, const char *data, size_t si
         }
         rs.rows++;
     }
-    if (r < 0) {
-        st = err->status;
+    if (st != CLI_OK)
         goto fail;
-    }
     if (rs.rows == 0) {
         st = cli_io_fail(err, CLI_ERR_NO_DATA, source, first_line, 0,
                          "the file has a header but no data rows");

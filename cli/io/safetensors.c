@@ -6,6 +6,7 @@
 #include "safetensors.h"
 
 #include "internal.h"
+#include "names.h"
 
 #include <cJSON.h>
 
@@ -67,36 +68,15 @@ static float get_f32_le(const unsigned char *p)
     return f;
 }
 
-typedef struct name_index {
-    const char *name;
-    size_t index;
-} name_index;
-
-static int cmp_name_index(const void *a, const void *b)
-{
-    const name_index *x = a, *y = b;
-    const int c = strcmp(x->name, y->name);
-    return c ? c : (x->index > y->index) - (x->index < y->index);
-}
-
-/* The index (into names) of a name that occurs twice; SIZE_MAX when all
- * are distinct, SIZE_MAX - 1 when out of memory. */
+/* The index (into names) of the second place of a name given twice
+ * (cli_name_twice); SIZE_MAX when all are distinct, SIZE_MAX - 1 when out
+ * of memory. */
 static size_t find_duplicate(const char *const *names, size_t n)
 {
-    if (n < 2)
-        return SIZE_MAX;
-    name_index *idx = malloc(n * sizeof *idx);
-    if (!idx)
+    size_t first, second;
+    if (cli_name_twice(&first, &second, names, n) != CLI_OK)
         return SIZE_MAX - 1;
-    for (size_t i = 0; i < n; i++)
-        idx[i] = (name_index){names[i], i};
-    qsort(idx, n, sizeof *idx, cmp_name_index);
-    size_t dup = SIZE_MAX;
-    for (size_t k = 1; k < n && dup == SIZE_MAX; k++)
-        if (strcmp(idx[k - 1].name, idx[k].name) == 0)
-            dup = idx[k].index;
-    free(idx);
-    return dup;
+    return second < n ? second : SIZE_MAX;
 }
 
 static void quote(char *dst, size_t cap, const char *s)

@@ -1,7 +1,8 @@
 /*
  * test_names.c — the command's one lookup of names (cli/io/names.h): the
- * first exact match, bytes not a prefix, NULL entries and lists, and
- * positions (1-based, whole, in range) behind names.
+ * first exact match, bytes not a prefix, NULL entries and lists,
+ * positions (1-based, whole, in range) behind names, and a name given
+ * twice: the smallest such name, at its first two places.
  */
 #include "io_test.h"
 
@@ -37,11 +38,32 @@ static void test_name_or_position(void **state)
     assert_int_equal(cli_name_or_position(NULL, 3, "2"), 1);
 }
 
+static void test_name_twice(void **state)
+{
+    (void)state;
+    size_t first, second;
+    const char *const distinct[] = {"b", "a", "ab", "A"};
+    assert_int_equal(cli_name_twice(&first, &second, distinct, 4), CLI_OK);
+    assert_int_equal(first, 4);
+    assert_int_equal(second, 4);
+    /* "b" and "a" both twice: "a", the smaller, at 1 and 3 (not 5) */
+    const char *const twice[] = {"b", "a", "b", "a", "c", "a"};
+    assert_int_equal(cli_name_twice(&first, &second, twice, 6), CLI_OK);
+    assert_int_equal(first, 1);
+    assert_int_equal(second, 3);
+    assert_int_equal(cli_name_twice(&first, &second, twice, 3), CLI_OK); /* only "b" */
+    assert_int_equal(first, 0);
+    assert_int_equal(second, 2);
+    assert_int_equal(cli_name_twice(&first, &second, twice, 1), CLI_OK);
+    assert_int_equal(second, 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_name_index),
         cmocka_unit_test(test_name_or_position),
+        cmocka_unit_test(test_name_twice),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
