@@ -116,8 +116,10 @@ bench-python: python
 	PYTHONPATH=$(BUILD_DIR)/python $(BUILD_PYTHON) bench/bench_python.py $(BENCH_PYTHON_ARGS)
 
 # Debian packages (cmake/package.cmake): a Release build for /usr, then CPack.
+# The packaged smx links cairo's shared libraries, which the distribution
+# updates (security fixes in freetype, libpng, expat) without a rebuild.
 deb: bootstrap
-	$(call cmake_build,$(DEB_BUILD_DIR),-DCMAKE_INSTALL_PREFIX=/usr -DSMX_BUILD_TESTS=OFF $(CMAKE_FLAGS))
+	$(call cmake_build,$(DEB_BUILD_DIR),-DCMAKE_INSTALL_PREFIX=/usr -DSMX_BUILD_TESTS=OFF -DSMX_CAIRO_STATIC=OFF $(CMAKE_FLAGS))
 	cd $(DEB_BUILD_DIR) && $(CPACK) -G DEB
 	@ls $(DEB_BUILD_DIR)/packages/*.deb
 

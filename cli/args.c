@@ -1,6 +1,7 @@
 /*
  * args.c — the smx command line: options and positional arguments, the
- * one number parser (cli/io's) for options, messages, and --help.
+ * one number parser and the one tokenizer (cli/io's) for option values,
+ * messages, and --help.
  *
  * An argument that reads as a number is positional even when it starts
  * with '-': `smx softmax 1.43 -0.40 -inf` has three scores and no
@@ -11,6 +12,7 @@
  */
 #include "cli.h"
 
+#include "io/fields.h"
 #include "io/number.h"
 
 #include <cjson/cJSON.h>
@@ -70,9 +72,9 @@ const char *cli_plural(char *buf, size_t size, size_t count, const char *one, co
     return buf;
 }
 
-int cli_parse_number(const char *text, double *out)
+cli_status cli_parse_number(double *out, const char *text)
 {
-    return cli_parse_f64(out, text, strlen(text), 0) == CLI_PARSE_OK ? 0 : -1;
+    return cli_parse_f64(out, text, strlen(text), 0);
 }
 
 /* Finds option `name` (of length len) among the command's and the common
@@ -102,8 +104,8 @@ static int reads_as_number(const char *a)
 {
     double v;
     /* out of range or too long is still a number: the command says so */
-    const cli_parse_status st = cli_parse_f64(&v, a, strlen(a), CLI_PARSE_ALLOW_NONFINITE);
-    return st != CLI_PARSE_SYNTAX && st != CLI_PARSE_EMPTY;
+    const cli_status st = cli_parse_f64(&v, a, strlen(a), CLI_PARSE_ALLOW_NONFINITE);
+    return st != CLI_ERR_NOT_NUMBER && st != CLI_ERR_MISSING;
 }
 
 /* A bad command line: the message and hint, args freed, CLI_EXIT_USAGE. */
@@ -219,7 +221,7 @@ int cli_precision(const cli_args *args, int *precision)
     *precision = 6;
     if (!v)
         return 0;
-    if (cli_parse_number(v, &p) != 0 || p != floor(p) || p < 0 || p > 17)
+    if (cli_parse_number(&p, v) != CLI_OK || p != floor(p) || p < 0 || p > 17)
         return cli_error("use an integer from 0 to 17", "bad --precision '%s'", v);
     *precision = (int)p;
     return 0;
@@ -277,30 +279,38 @@ void cli_print_help(FILE *out, const cli_command *cmd)
     }
 }
 
-int cli_split_list(const char *text, char ***items, size_t *n_items)
+cli_status cli_split_list(char ***items, size_t *n_items, const char *text)
 {
-    size_t n = 1;
-    for (const char *p = text; *p; p++)
-        n += *p == ',';
-    char **out = calloc(n, sizeof *out);
+    cli_fields t;
+    const size_t len = strlen(text);
+    size_t n = 0, cap = 4;
+    char **out = malloc(cap * sizeof *out);
     if (!out)
-        return -1;
-    const char *start = text;
-    for (size_t i = 0; i < n; i++) {
-        const char *end = strchr(start, ',');
-        const size_t len = end ? (size_t)(end - start) : strlen(start);
-        out[i] = malloc(len + 1);
-        if (!out[i]) {
-            cli_free_list(out, i);
-            return -1;
+        return CLI_ERR_NOMEM;
+    cli_fields_init(&t, text, len, CLI_SEP_COMMA, 0);
+    do { /* once at least: "" is one empty item */
+        cli_field f = {text, 0, 0, 1, 0, '\n', 0};
+        if (cli_fields_more(&t))
+            cli_fields_next(&t, &f); /* without quotes, never an error */
+        if (n == cap) {
+            char **grown = realloc(out, 2 * cap * sizeof *out);
+            if (!grown) {
+                cli_free_list(out, n);
+                return CLI_ERR_NOMEM;
+            }
+            out = grown;
+            cap *= 2;
         }
-        memcpy(out[i], start, len);
-        out[i][len] = '\0';
-        start = end ? end + 1 : start + len;
-    }
+        if (!(out[n] = malloc(f.len + 1))) {
+            cli_free_list(out, n);
+            return CLI_ERR_NOMEM;
+        }
+        out[n][cli_field_copy(out[n], &f)] = '\0';
+        n++;
+    } while (cli_fields_more(&t));
     *items = out;
     *n_items = n;
-    return 0;
+    return CLI_OK;
 }
 
 void cli_free_list(char **items, size_t n_items)

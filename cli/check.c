@@ -255,8 +255,8 @@ static void report(check_log *log, const char *name, size_t n, double err, doubl
 /* Fills the problem's arrays for rows x cols; hard inputs: scores
  * offset ± spread (a large offset tests the shift by the maximum), a
  * masked entry per row when `masked`. */
-static int setup(check_case *c, size_t rows, size_t cols, double offset, double spread,
-                 int masked)
+static cli_status setup(check_case *c, size_t rows, size_t cols, double offset,
+                        double spread, int masked)
 {
     memset(c, 0, sizeof *c);
     c->rows = rows;
@@ -268,7 +268,7 @@ static int setup(check_case *c, size_t rows, size_t cols, double offset, double 
     if (!mem || !c->labels) {
         free(mem);
         free(c->labels);
-        return -1;
+        return CLI_ERR_NOMEM;
     }
     c->x = mem;
     c->v = mem + c->n;
@@ -288,7 +288,7 @@ static int setup(check_case *c, size_t rows, size_t cols, double offset, double 
     }
     for (size_t k = 0; k < cols; k++)
         c->weights[k] = 0.5 + uniform();
-    return 0;
+    return CLI_OK;
 }
 
 static void teardown(check_case *c)
@@ -389,7 +389,7 @@ static int run_gradcheck(const cli_args *args)
         /* the axis cases cover [2, cols, 3] */
         const int axis = plans[p].f == f_softmax_axis || plans[p].f == f_log_softmax_axis;
         if (setup(&c, axis ? 6 : plans[p].rows, plans[p].cols, plans[p].offset,
-                  plans[p].spread, plans[p].masked) != 0)
+                  plans[p].spread, plans[p].masked) != CLI_OK)
             return cli_error(NULL, "out of memory");
         if (axis)
             c.rows = 2 * 3, c.n = 6 * plans[p].cols;
@@ -411,7 +411,7 @@ static int run_gradcheck(const cli_args *args)
     }
 
     /* The JVP: <u, jvp(v)> against d/dt <u, log_softmax(x + t v)>. */
-    if (setup(&c, 3, 8, 0, 4, 0) != 0)
+    if (setup(&c, 3, 8, 0, 4, 0) != CLI_OK)
         return cli_error(NULL, "out of memory");
     {
         double *l = c.work2 + 0, *jvp = malloc(c.n * sizeof *jvp);
@@ -432,7 +432,7 @@ static int run_gradcheck(const cli_args *args)
     teardown(&c);
 
     /* The Jacobian, column by column, against differences of softmax. */
-    if (setup(&c, 1, 6, 0, 3, 0) != 0)
+    if (setup(&c, 1, 6, 0, 3, 0) != CLI_OK)
         return cli_error(NULL, "out of memory");
     {
         double y[6], jac[36], up[6], down[6], x[6], worst = 0;

@@ -3,10 +3,14 @@
  * line, number output in the chosen precision, and error reporting.
  *
  * Exit codes: 0 success, 1 a check failed or the input was bad,
- * 2 a usage error (unknown option, missing argument).
+ * 2 a usage error (unknown option, missing argument).  A function here
+ * that prints its own message returns one of them; one that does not
+ * print returns a cli_status (io/status.h).
  */
 #ifndef CLI_H
 #define CLI_H
+
+#include "io/status.h"
 
 #include <stddef.h>
 #include <stdio.h>
@@ -91,8 +95,8 @@ struct cJSON;
 int cli_print_json(struct cJSON *root);
 
 /* Parses a whole string as a finite number (leading/trailing blanks
- * allowed) with cli/io's parser; 0 on success. */
-int cli_parse_number(const char *text, double *out);
+ * allowed) with cli/io's parser (number.h and its statuses). */
+cli_status cli_parse_number(double *out, const char *text);
 
 /* `smx: warning: <message>` on stderr. */
 void cli_warn(const char *fmt, ...)
@@ -104,8 +108,11 @@ void cli_warn(const char *fmt, ...)
 /* "1 row", "2 rows": the count and the noun, in the singular for 1. */
 const char *cli_plural(char *buf, size_t size, size_t count, const char *one, const char *many);
 
-/* Splits a comma-separated list into freshly allocated strings. */
-int cli_split_list(const char *text, char ***items, size_t *n_items);
+/* Splits a comma-separated option value into freshly allocated strings
+ * with cli/io's tokenizer (fields.h, CLI_SEP_COMMA): blanks around an
+ * item dropped, "a,,b" has an empty middle item, "" is one empty item.
+ * CLI_OK, or CLI_ERR_NOMEM. */
+cli_status cli_split_list(char ***items, size_t *n_items, const char *text);
 void cli_free_list(char **items, size_t n_items);
 
 #endif

@@ -5,6 +5,7 @@
 #include "feature_rank.h"
 
 #include "cli.h"
+#include "io/names.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -54,18 +55,6 @@ void features_f_statistic(double *F, const float *x, const int32_t *y, size_t ro
     free(sum);
 }
 
-/* The feature named `word` (a name, or a 1-based position), or features. */
-static size_t feature_of(const char *word, const char *const *names, size_t features)
-{
-    for (size_t f = 0; f < features; f++)
-        if (names && !strcmp(names[f], word))
-            return f;
-    double v;
-    if (cli_parse_number(word, &v) == 0 && v == floor(v) && v >= 1 && v <= (double)features)
-        return (size_t)v - 1;
-    return features;
-}
-
 int features_pick_pair(size_t pair[2], const char *spec, const char *const *names,
                        size_t features, const double *F)
 {
@@ -92,7 +81,7 @@ int features_pick_pair(size_t pair[2], const char *spec, const char *const *name
     }
     char **items;
     size_t n;
-    if (cli_split_list(spec, &items, &n) != 0)
+    if (cli_split_list(&items, &n, spec) != CLI_OK)
         return cli_error(NULL, "out of memory");
     int rc = CLI_EXIT_OK;
     if (n != 2) {
@@ -100,7 +89,7 @@ int features_pick_pair(size_t pair[2], const char *spec, const char *const *name
                        "--plot-features names %zu feature%s: give two", n, n == 1 ? "" : "s");
     } else {
         for (size_t i = 0; i < 2 && !rc; i++) {
-            pair[i] = feature_of(items[i], names, features);
+            pair[i] = cli_name_or_position(names, features, items[i]);
             if (pair[i] == features)
                 rc = cli_error("name a feature column, or give its 1-based position",
                                "unknown feature '%s' in --plot-features", items[i]);

@@ -18,13 +18,13 @@ static void halve(train_history *h)
     h->stride *= 2;
 }
 
-int history_add(train_history *h, double train_loss, double train_accuracy, double val_loss,
-                double val_accuracy, size_t best_epoch)
+cli_status history_add(train_history *h, double train_loss, double train_accuracy,
+                       double val_loss, double val_accuracy, size_t best_epoch)
 {
     if (!h->train_loss) {
         double *mem = malloc(4 * (size_t)HISTORY_ENTRIES * sizeof *mem);
         if (!mem)
-            return -1;
+            return CLI_ERR_NOMEM;
         h->train_loss = mem; /* the one block that holds all four series */
         h->train_accuracy = mem + HISTORY_ENTRIES;
         h->val_loss = mem + 2 * HISTORY_ENTRIES;
@@ -48,7 +48,7 @@ int history_add(train_history *h, double train_loss, double train_accuracy, doub
     }
     h->epochs++;
     h->best_epoch = best_epoch;
-    return 0;
+    return CLI_OK;
 }
 
 size_t history_epoch(const train_history *h, size_t i)

@@ -12,6 +12,8 @@
 #ifndef CLI_HISTORY_H
 #define CLI_HISTORY_H
 
+#include "io/status.h"
+
 #include <stddef.h>
 
 enum { HISTORY_ENTRIES = 4096 };
@@ -26,9 +28,9 @@ typedef struct train_history {
     size_t best_epoch;                   /* of the lowest validation loss; 0 without */
 } train_history;
 
-/* Records one epoch's figures; -1 when out of memory (the history is
+/* Records one epoch's figures: CLI_OK, or CLI_ERR_NOMEM (the history is
  * then unchanged). */
-int history_add(train_history *h, double train_loss, double train_accuracy, double val_loss,
+cli_status history_add(train_history *h, double train_loss, double train_accuracy, double val_loss,
                 double val_accuracy, size_t best_epoch);
 
 /* The last epoch entry i covers (1-based). */

@@ -3,8 +3,11 @@
  */
 #include "cli.h"
 
+#include "io/number.h"
+
 #include <smx.h>
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -51,9 +54,15 @@ static void check_threads_env(void)
     const char *env = getenv("SMX_NUM_THREADS");
     if (!env || !*env)
         return;
-    char *end;
-    const long n = strtol(env, &end, 10);
-    if (*end != '\0' || n < 1)
+    /* The library reads it with strtol: blanks before the digits but not
+     * after them, and a number too large for a long is capped, not
+     * ignored. */
+    const size_t len = strlen(env);
+    int64_t n = 0;
+    const cli_status st = cli_parse_i64(&n, env, len);
+    const int too_large = st == CLI_ERR_RANGE && !strchr(env, '-');
+    const int blank_after = isspace((unsigned char)env[len - 1]);
+    if ((st != CLI_OK && !too_large) || (st == CLI_OK && n < 1) || blank_after)
         cli_warn("SMX_NUM_THREADS=%s is not a whole number >= 1: ignored, using %d threads "
                  "(the online CPUs)",
                  env, smx_get_num_threads());

@@ -11,6 +11,7 @@
 #include "model_file.h"
 
 #include "cli.h"
+#include "io/names.h"
 #include "io/safetensors.h"
 
 #include <smx.h>
@@ -143,7 +144,7 @@ int cli_model_save(const cli_model *m, const char *path)
         };
         cli_io_error err;
         if (cli_st_write_file(path, tensors, 2 * net->n_layers, meta, sizeof meta / sizeof *meta,
-                              &err) != CLI_IO_OK)
+                              &err) != CLI_OK)
             rc = cli_error(NULL, "%s", err.message);
     }
     cJSON_free(sizes);
@@ -205,15 +206,13 @@ static char **load_strings(const cli_st_file *f, const char *key, size_t n, cons
     cJSON_Delete(a);
     /* names are what a user picks a class or a column by: each once */
     for (size_t i = 0; v && i < n; i++) {
-        for (size_t j = 0; j < i; j++) {
-            if (!strcmp(v[i], v[j])) {
-                cli_error("the file was damaged, or not written by `smx train --save`",
-                          "model metadata \"%s\" names \"%s\" twice (entries %zu and %zu) "
-                          "(%s)",
-                          key, v[i], j + 1, i + 1, path);
-                free_strings(v, n);
-                return NULL;
-            }
+        const size_t j = cli_name_index((const char *const *)v, i, v[i], strlen(v[i]));
+        if (j < i) {
+            cli_error("the file was damaged, or not written by `smx train --save`",
+                      "model metadata \"%s\" names \"%s\" twice (entries %zu and %zu) (%s)",
+                      key, v[i], j + 1, i + 1, path);
+            free_strings(v, n);
+            return NULL;
         }
     }
     return v;
@@ -304,8 +303,8 @@ static int load_layers(cli_model *m, const cli_st_file *f, const char *path)
         const size_t bshape[1] = {net->layers[i].out};
         const cli_st_tensor *w, *b;
         cli_io_error err;
-        if (cli_st_get_f32(f, name[0], 2, wshape, &w, &err) != CLI_IO_OK ||
-            cli_st_get_f32(f, name[1], 1, bshape, &b, &err) != CLI_IO_OK)
+        if (cli_st_get_f32(f, name[0], 2, wshape, &w, &err) != CLI_OK ||
+            cli_st_get_f32(f, name[1], 1, bshape, &b, &err) != CLI_OK)
             return cli_error(NULL, "%s", err.message);
         const cli_st_tensor *both[2] = {w, b};
         for (int t = 0; t < 2; t++)
@@ -317,7 +316,7 @@ static int load_layers(cli_model *m, const cli_st_file *f, const char *path)
         memcpy(net->layers[i].bias, b->data, b->count * sizeof(float));
     }
     cli_io_error err;
-    if (cli_st_check_coverage(f, &err) != CLI_IO_OK)
+    if (cli_st_check_coverage(f, &err) != CLI_OK)
         return cli_error(NULL, "%s", err.message);
     return CLI_EXIT_OK;
 }
@@ -327,7 +326,7 @@ int cli_model_load(cli_model *m, const char *path)
     memset(m, 0, sizeof *m);
     cli_st_file f;
     cli_io_error err;
-    if (cli_st_read_file_with(&f, path, CLI_ST_UNCLAIMED_LATER, &err) != CLI_IO_OK)
+    if (cli_st_read_file_with(&f, path, CLI_ST_UNCLAIMED_LATER, &err) != CLI_OK)
         return cli_error("a model file is what `smx train --save FILE` writes", "%s",
                          err.message);
 

@@ -25,7 +25,7 @@ const rgb RGB_WHITE = {1, 1, 1}, RGB_BLACK = {0, 0, 0}, RGB_GREY = {0.35, 0.35, 
 
 /* ---- the file ----------------------------------------------------------- */
 
-int canvas_format_of(const char *path, canvas_format *format)
+cli_status canvas_format_of(const char *path, canvas_format *format)
 {
     static const struct {
         const char *ext;
@@ -35,16 +35,16 @@ int canvas_format_of(const char *path, canvas_format *format)
     for (size_t i = 0; dot && i < sizeof known / sizeof known[0]; i++) {
         if (!strcasecmp(dot, known[i].ext)) {
             *format = known[i].format;
-            return 0;
+            return CLI_OK;
         }
     }
-    return -1;
+    return CLI_ERR_ARG;
 }
 
 int plot_check(const char *option, const char *path)
 {
     canvas_format format;
-    if (canvas_format_of(path, &format) != 0)
+    if (canvas_format_of(path, &format) != CLI_OK)
         return cli_error("the extension chooses the format: .png, .svg or .pdf",
                          "--%s %s: unknown picture format", option, path);
     /* the folder must take a new file; the file itself is written last */
@@ -88,7 +88,7 @@ int canvas_open(canvas *c, const char *path, double width, double height)
     if (!release_registered && atexit(release_font_caches) == 0)
         release_registered = 1;
     memset(c, 0, sizeof *c);
-    if (canvas_format_of(path, &c->format) != 0)
+    if (canvas_format_of(path, &c->format) != CLI_OK)
         return cli_error("the extension chooses the format: .png, .svg or .pdf",
                          "%s: unknown picture format", path);
     c->path = path;

@@ -6,6 +6,8 @@
 #ifndef CLI_PLOT_CANVAS_H
 #define CLI_PLOT_CANVAS_H
 
+#include "io/status.h"
+
 #include <cairo.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -25,9 +27,9 @@ typedef struct rgb {
     double r, g, b;
 } rgb;
 
-/* The format of path's extension (.png, .svg, .pdf, in any case); -1
- * for any other. */
-int canvas_format_of(const char *path, canvas_format *format);
+/* The format of path's extension (.png, .svg, .pdf, in any case):
+ * CLI_OK, or CLI_ERR_ARG for any other. */
+cli_status canvas_format_of(const char *path, canvas_format *format);
 
 /* Opens path for writing and starts a white picture of width x height;
  * prints the error and returns CLI_EXIT_FAIL on failure (nothing is

@@ -6,6 +6,7 @@
 #include "scores.h"
 
 #include "cli.h"
+#include "io/fields.h"
 #include "io/number.h"
 
 #include <errno.h>
@@ -79,25 +80,27 @@ smx_status scores_backward(double *dx, const double *y, const double *dy, size_t
     return st;
 }
 
-const char *scores_parse(double *out, const char *s, size_t len, int f64)
+cli_status scores_parse(double *out, const char *s, size_t len)
 {
-    double v;
-    switch (cli_parse_f64(&v, s, len, CLI_PARSE_ALLOW_NONFINITE)) {
-    case CLI_PARSE_OK:
-        break;
-    case CLI_PARSE_RANGE:
+    return cli_parse_f64(out, s, len, CLI_PARSE_ALLOW_NONFINITE);
+}
+
+const char *scores_why(cli_status status, double v, int f64)
+{
+    switch (status) {
+    case CLI_OK:
+        if (!f64 && isfinite(v) && fabs(v) > FLT_MAX)
+            return "is beyond the range of float (3.4e38; --f64 computes in double)";
+        return NULL;
+    case CLI_ERR_RANGE:
         return "is beyond the range of double (1.8e308)";
-    case CLI_PARSE_TOO_LONG:
+    case CLI_ERR_TOO_LONG:
         return "is longer than " SCORES_STR(CLI_PARSE_MAX_LEN) " characters";
-    case CLI_PARSE_EMPTY:
+    case CLI_ERR_MISSING:
         return "is empty";
     default:
         return NOT_A_NUMBER;
     }
-    if (!f64 && isfinite(v) && fabs(v) > FLT_MAX)
-        return "is beyond the range of float (3.4e38; --f64 computes in double)";
-    *out = v;
-    return NULL;
 }
 
 size_t scores_first_overflow(const double *x, size_t n, const scores_mode *mode)
@@ -134,69 +137,67 @@ void scores_note_specials(const double *x, size_t n, unsigned *noted)
     *noted |= seen;
 }
 
-static int is_blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
-
 /* Appends v to the row, growing it. */
-static int push(double **row, size_t *n, size_t *cap, double v)
+static cli_status push(double **row, size_t *n, size_t *cap, double v)
 {
     if (*n == *cap) {
         const size_t new_cap = *cap ? 2 * *cap : 16;
         double *grown = realloc(*row, new_cap * sizeof(double));
         if (!grown)
-            return -1;
+            return CLI_ERR_NOMEM;
         *row = grown;
         *cap = new_cap;
     }
     (*row)[(*n)++] = v;
-    return 0;
+    return CLI_OK;
 }
 
-/* Splits one line (len bytes, no NUL among them) into scores; -1 after
- * printing the error. */
+/* Splits one line (len bytes, no NUL among them) into scores with the
+ * command's tokenizer (fields.h: a comma with blanks around it, or
+ * blanks); CLI_EXIT_FAIL after printing the error. */
 static int parse_line(const char *line, size_t len, const char *source, size_t line_no,
                       double **row, size_t *n, size_t *cap, const scores_mode *mode)
 {
     static const char separators[] = "separate the scores of a row with commas or blanks";
-    size_t i = 0;
+    cli_fields t;
+    cli_fields_init(&t, line, len, CLI_SEP_COMMA_OR_BLANKS, CLI_FIELDS_ONE_LINE);
     *n = 0;
-    while (i < len && is_blank(line[i]))
-        i++;
-    while (i < len) {
-        const size_t start = i;
-        while (i < len && !is_blank(line[i]) && line[i] != ',')
-            i++;
-        if (i == start)
-            return cli_error(separators, "empty cell before ',' (%s:%zu:%zu)", source, line_no,
-                             start + 1);
-        double v;
-        const char *why = scores_parse(&v, line + start, i - start, mode->f64);
+    char after = 0;   /* what ended the field before: ',' or not */
+    size_t comma = 0; /* where that comma is */
+    while (cli_fields_more(&t)) {
+        cli_field f;
+        cli_fields_next(&t, &f); /* without quotes, never an error */
+        if (f.len == 0) {
+            if (f.end == ',')
+                return cli_error(separators, "empty cell before ',' (%s:%zu:%zu)", source,
+                                 line_no, f.offset + 1);
+            if (after == ',')
+                return cli_error(separators, "nothing after ',' (%s:%zu:%zu)", source,
+                                 line_no, comma + 1);
+            continue; /* a blank line */
+        }
+        double v = 0;
+        const cli_status st = scores_parse(&v, f.text, f.len);
+        const char *why = scores_why(st, v, mode->f64);
         if (!why && scores_first_overflow(&v, 1, mode) == 0)
             why = "divided by the temperature is beyond the range of double";
         if (why) {
-            const int semicolon = memchr(line + start, ';', i - start) != NULL;
-            const int long_cell = i - start > 40;
+            const int semicolon = memchr(f.text, ';', f.len) != NULL;
+            const int long_cell = f.len > 40;
             const char *hint = semicolon ? "';' is not a separator: use commas or blanks"
                                : why != NOT_A_NUMBER ? NULL
                                : line_no == 1        ? "a header line of names? --header skips it"
                                                      : separators;
-            return cli_error(hint, "'%.*s%s' %s (%s:%zu:%zu)", long_cell ? 40 : (int)(i - start),
-                             line + start, long_cell ? "..." : "", why, source, line_no,
-                             start + 1);
+            return cli_error(hint, "'%.*s%s' %s (%s:%zu:%zu)", long_cell ? 40 : (int)f.len,
+                             f.text, long_cell ? "..." : "", why, source, line_no,
+                             f.offset + 1);
         }
-        if (push(row, n, cap, v) != 0)
+        if (push(row, n, cap, v) != CLI_OK)
             return cli_error(NULL, "out of memory (%s:%zu)", source, line_no);
-        while (i < len && is_blank(line[i]))
-            i++;
-        if (i < len && line[i] == ',') {
-            const size_t comma = i++;
-            while (i < len && is_blank(line[i]))
-                i++;
-            if (i == len)
-                return cli_error(separators, "nothing after ',' (%s:%zu:%zu)", source, line_no,
-                                 comma + 1);
-        }
+        after = f.end;
+        comma = f.end_offset;
     }
-    return 0;
+    return CLI_EXIT_OK;
 }
 
 int scores_read_row(FILE *in, const char *source, size_t *line_no, double **row, size_t *n,
@@ -204,15 +205,14 @@ int scores_read_row(FILE *in, const char *source, size_t *line_no, double **row,
 {
     char *line = NULL;
     size_t line_cap = 0;
-    int rc = 0;
+    int rc = CLI_EXIT_OK;
+    *n = 0;
     for (;;) {
         errno = 0;
         const ssize_t got = getline(&line, &line_cap, in);
         if (got < 0) {
-            if (ferror(in)) {
-                cli_error(NULL, "cannot read %s: %s", source, strerror(errno ? errno : EIO));
-                rc = -1;
-            }
+            if (ferror(in))
+                rc = cli_error(NULL, "cannot read %s: %s", source, strerror(errno ? errno : EIO));
             break;
         }
         (*line_no)++;
@@ -225,21 +225,17 @@ int scores_read_row(FILE *in, const char *source, size_t *line_no, double **row,
         }
         const char *nul = memchr(p, '\0', len);
         if (nul) {
-            cli_error("the input is not text (or it is UTF-16: save it as UTF-8)",
-                      "NUL byte (%s:%zu:%zu)", source, *line_no, (size_t)(nul - p) + 1);
-            rc = -1;
+            rc = cli_error("the input is not text (or it is UTF-16: save it as UTF-8)",
+                           "NUL byte (%s:%zu:%zu)", source, *line_no, (size_t)(nul - p) + 1);
             break;
         }
-        if (parse_line(p, len, source, *line_no, row, n, cap, mode) != 0) {
-            rc = -1;
+        if ((rc = parse_line(p, len, source, *line_no, row, n, cap, mode)) != CLI_EXIT_OK ||
+            *n > 0)
             break;
-        }
-        if (*n > 0) {
-            rc = 1;
-            break;
-        }
         /* a blank line holds no row: read on */
     }
     free(line);
+    if (rc != CLI_EXIT_OK)
+        *n = 0;
     return rc;
 }

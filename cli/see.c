@@ -6,6 +6,7 @@
 #include "plot.h"
 #include "scores.h"
 
+#include "io/names.h"
 #include "io/number.h"
 
 #include <cjson/cJSON.h>
@@ -36,7 +37,7 @@ static int see_setup_of(see_setup *s, const cli_args *args)
     if (cli_precision(args, &s->precision))
         return CLI_EXIT_FAIL;
     const char *t = cli_value(args, "temperature");
-    if (t && (cli_parse_number(t, &s->mode.temperature) != 0 || !(s->mode.temperature > 0)))
+    if (t && (cli_parse_number(&s->mode.temperature, t) != CLI_OK || !(s->mode.temperature > 0)))
         return cli_error("the temperature divides the scores: use a number > 0",
                          "bad --temperature '%s'", t);
     /* The library multiplies by 1/T, in float without --f64. */
@@ -47,7 +48,7 @@ static int see_setup_of(see_setup *s, const cli_args *args)
                          "--temperature %s: its inverse 1/T is beyond the range of %s", t,
                          s->mode.f64 ? "double" : "float");
     const char *labels = cli_value(args, "labels");
-    if (labels && cli_split_list(labels, &s->labels, &s->n_labels) != 0)
+    if (labels && cli_split_list(&s->labels, &s->n_labels, labels) != CLI_OK)
         return cli_error(NULL, "out of memory");
     return CLI_EXIT_OK;
 }
@@ -75,8 +76,9 @@ static int scores_of_args(double **x, const cli_args *args, const see_setup *s, 
     if (!v)
         return cli_error(NULL, "out of memory");
     for (size_t i = 0; i < n; i++) {
-        const char *why = scores_parse(&v[i], args->words[i], strlen(args->words[i]),
-                                       s->mode.f64);
+        v[i] = 0;
+        const cli_status st = scores_parse(&v[i], args->words[i], strlen(args->words[i]));
+        const char *why = scores_why(st, v[i], s->mode.f64);
         if (why) {
             free(v);
             return cli_error("scores are numbers, or nan, inf and -inf",
@@ -143,7 +145,7 @@ static int softmax_stream(FILE *in, const char *source, const see_setup *s)
 {
     double *row = NULL, *out = NULL;
     size_t n = 0, cap = 0, line_no = 0, out_cap = 0;
-    int rc = CLI_EXIT_OK, got = 0;
+    int rc = CLI_EXIT_OK;
     unsigned noted = 0;
     cJSON *rows = s->json ? cJSON_CreateArray() : NULL;
     if (s->header) {
@@ -154,7 +156,9 @@ static int softmax_stream(FILE *in, const char *source, const see_setup *s)
             line_no++;
         free(line);
     }
-    while ((got = scores_read_row(in, source, &line_no, &row, &n, &cap, &s->mode)) == 1) {
+    while ((rc = scores_read_row(in, source, &line_no, &row, &n, &cap, &s->mode)) ==
+               CLI_EXIT_OK &&
+           n > 0) {
         if (out_cap < n) {
             double *grown = realloc(out, n * sizeof *out);
             if (!grown) {
@@ -177,8 +181,6 @@ static int softmax_stream(FILE *in, const char *source, const see_setup *s)
             fflush(stdout);
         }
     }
-    if (got < 0)
-        rc = CLI_EXIT_FAIL;
     free(row);
     free(out);
     if (rows) {
@@ -200,7 +202,7 @@ static int reads_a_file(const cli_args *args)
     return args->n_words == 0 ||
            (args->n_words == 1 &&
             cli_parse_f64(&v, args->words[0], strlen(args->words[0]),
-                          CLI_PARSE_ALLOW_NONFINITE) != CLI_PARSE_OK &&
+                          CLI_PARSE_ALLOW_NONFINITE) != CLI_OK &&
             (!strcmp(args->words[0], "-") || args->words[0][0] != '\0'));
 }
 
@@ -333,13 +335,13 @@ static int upstream_of(const cli_args *args, const see_setup *s, const double *y
     if (grad) {
         char **items;
         size_t k;
-        if (cli_split_list(grad, &items, &k) != 0)
+        if (cli_split_list(&items, &k, grad) != CLI_OK)
             return cli_error(NULL, "out of memory");
         int rc = k == n ? CLI_EXIT_OK
                         : cli_error("give one value per score, comma-separated",
                                     "--grad has %zu values for %zu scores", k, n);
         for (size_t i = 0; rc == CLI_EXIT_OK && i < n; i++)
-            if (cli_parse_number(items[i], &g[i]) != 0)
+            if (cli_parse_number(&g[i], items[i]) != CLI_OK)
                 rc = cli_error(NULL, "bad --grad value '%s'", items[i]);
         cli_free_list(items, k);
         return rc;
@@ -351,13 +353,7 @@ static int upstream_of(const cli_args *args, const see_setup *s, const double *y
             best = y[i] > y[best] ? i : best;
         *target = best;
     } else {
-        for (size_t i = 0; s->labels && i < n; i++)
-            if (!strcmp(s->labels[i], name))
-                *target = i;
-        double idx;
-        if (*target == n && cli_parse_number(name, &idx) == 0 && idx == floor(idx) &&
-            idx >= 1 && idx <= (double)n)
-            *target = (size_t)idx - 1;
+        *target = cli_name_or_position((const char *const *)s->labels, n, name);
         if (*target == n)
             return cli_error("name a class from --labels, or its 1-based position",
                              "unknown --target '%s'", name);

@@ -47,7 +47,7 @@ static int size_option(const cli_args *args, const char *name, size_t *out, size
     double d;
     if (!v)
         return CLI_EXIT_OK;
-    if (cli_parse_number(v, &d) != 0 || d != floor(d) || d < (double)lo || d > (double)hi)
+    if (cli_parse_number(&d, v) != CLI_OK || d != floor(d) || d < (double)lo || d > (double)hi)
         return cli_error(NULL, "bad --%s '%s': expected a whole number from %zu to %zu", name, v,
                          lo, hi);
     *out = (size_t)d;
@@ -62,7 +62,7 @@ static int real_option(const cli_args *args, const char *name, double *out, doub
     double d;
     if (!v)
         return CLI_EXIT_OK;
-    if (cli_parse_number(v, &d) != 0 || d < lo || (lo_open && d == lo) || d > hi)
+    if (cli_parse_number(&d, v) != CLI_OK || d < lo || (lo_open && d == lo) || d > hi)
         return cli_error(NULL, "bad --%s '%s': expected a number in %c%g, %g]", name, v,
                          lo_open ? '(' : '[', lo, hi);
     *out = d;
@@ -77,7 +77,7 @@ static int config_of(nn_config *c, const cli_args *args)
     if ((v = cli_value(args, "hidden"))) {
         char **items;
         size_t n;
-        if (cli_split_list(v, &items, &n) != 0)
+        if (cli_split_list(&items, &n, v) != CLI_OK)
             return cli_error(NULL, "out of memory");
         int rc = CLI_EXIT_OK;
         c->n_hidden = 0;
@@ -86,7 +86,7 @@ static int config_of(nn_config *c, const cli_args *args)
                 rc = cli_error(NULL, "--hidden has %zu layers, at most %d", n, NN_MAX_HIDDEN);
             for (size_t i = 0; rc == CLI_EXIT_OK && i < n; i++) {
                 double d;
-                if (cli_parse_number(items[i], &d) != 0 || d != floor(d) || d < 1 || d > 65536)
+                if (cli_parse_number(&d, items[i]) != CLI_OK || d != floor(d) || d < 1 || d > 65536)
                     rc = cli_error("for example --hidden 16 or --hidden 32,16 (none: no hidden "
                                    "layer)",
                                    "bad --hidden width '%s'", items[i]);
@@ -114,7 +114,7 @@ static int config_of(nn_config *c, const cli_args *args)
         return CLI_EXIT_FAIL;
     if ((v = cli_value(args, "seed"))) {
         double d;
-        if (cli_parse_number(v, &d) != 0 || d != floor(d) || d < 0 || d > 9007199254740992.0)
+        if (cli_parse_number(&d, v) != CLI_OK || d != floor(d) || d < 0 || d > 9007199254740992.0)
             return cli_error(NULL, "bad --seed '%s': expected a whole number >= 0", v);
         c->seed = (uint64_t)d;
     }
@@ -165,8 +165,8 @@ static int dataset_load(dataset *d, const cli_args *args)
     cli_csv_options opt = {0};
     opt.target = cli_value(args, "target");
     cli_io_error err;
-    if (cli_csv_read_file(&d->csv, args->words[0], &opt, &err) != CLI_IO_OK ||
-        cli_csv_check_classes(&d->csv, &err) != CLI_IO_OK) {
+    if (cli_csv_read_file(&d->csv, args->words[0], &opt, &err) != CLI_OK ||
+        cli_csv_check_classes(&d->csv, &err) != CLI_OK) {
         cli_csv_free(&d->csv);
         return cli_error(NULL, "%s", err.message);
     }
@@ -223,7 +223,7 @@ static int on_epoch(const nn_progress *p, void *user)
 {
     progress_state *s = user;
     if (s->history && history_add(s->history, p->train_loss, p->train_accuracy, p->val_loss,
-                                  p->val_accuracy, p->best_epoch) != 0) {
+                                  p->val_accuracy, p->best_epoch) != CLI_OK) {
         s->out_of_memory = 1;
         return 1; /* stop: the caller reports it */
     }
@@ -278,7 +278,7 @@ static int class_weight_spec_of(class_weight_spec *cw, const cli_args *args,
     }
     char **items;
     size_t n;
-    if (cli_split_list(v, &items, &n) != 0)
+    if (cli_split_list(&items, &n, v) != CLI_OK)
         return cli_error(NULL, "out of memory");
     int rc = CLI_EXIT_OK;
     if (n != d->classes) {
@@ -297,7 +297,7 @@ static int class_weight_spec_of(class_weight_spec *cw, const cli_args *args,
         rc = cli_error(NULL, "out of memory");
     for (size_t k = 0; !rc && k < n; k++) {
         double w;
-        if (cli_parse_number(items[k], &w) != 0 || !(w > 0) || w > FLT_MAX ||
+        if (cli_parse_number(&w, items[k]) != CLI_OK || !(w > 0) || w > FLT_MAX ||
             !((float)w > 0))
             rc = cli_error(NULL, "bad --class-weight value '%s': expected a number > 0",
                            items[k]);
@@ -816,7 +816,7 @@ static int read_input(cli_csv_dataset *data, const cli_model *m, const char *pat
     opt.n_classes = m->net.classes;
     opt.class_names = want_labels ? (const char *const *)m->class_names : NULL;
     cli_io_error err;
-    if (cli_csv_read_predict_file(data, path, &opt, &err) != CLI_IO_OK)
+    if (cli_csv_read_predict_file(data, path, &opt, &err) != CLI_OK)
         return cli_error(NULL, "%s", err.message);
     return CLI_EXIT_OK;
 }

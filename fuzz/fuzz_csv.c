@@ -3,7 +3,7 @@
  * (cli/io/csv.h), as a training set and as prediction input.
  *
  * Besides "no crash, no leak, no undefined behaviour" it checks what a
- * caller relies on after CLI_IO_OK: every label a valid class index,
+ * caller relies on after CLI_OK: every label a valid class index,
  * every feature finite, names present; and after a failure: a message
  * and a zeroed output.  The limits are small so that the limit paths run
  * and memory stays bounded.  Also built into the test
@@ -24,10 +24,10 @@
 
 static const cli_csv_limits LIMITS = {1 << 20, 64, 4096, 1 << 16, 32};
 
-static void check_result(cli_io_status st, const cli_csv_dataset *d, const cli_io_error *err)
+static void check_result(cli_status st, const cli_csv_dataset *d, const cli_io_error *err)
 {
     CHECK(err->status == st);
-    if (st != CLI_IO_OK) {
+    if (st != CLI_OK) {
         CHECK(err->message[0] != '\0');
         CHECK(d->x == NULL && d->y == NULL && d->rows == 0 && d->feature_names == NULL);
         return;
@@ -53,9 +53,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* A training set, the target last. */
     cli_csv_options opt = {0};
     opt.limits = LIMITS;
-    cli_io_status st = cli_csv_read_buffer(&d, (const char *)data, size, "fuzz.csv", &opt, &err);
+    cli_status st = cli_csv_read_buffer(&d, (const char *)data, size, "fuzz.csv", &opt, &err);
     check_result(st, &d, &err);
-    if (st == CLI_IO_OK) {
+    if (st == CLI_OK) {
         CHECK(d.n_classes >= 1 && d.n_classes <= LIMITS.max_classes && d.y != NULL);
         for (size_t r = 0; r < d.rows; r++)
             CHECK((size_t)d.y[r] < d.n_classes);
@@ -65,8 +65,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 CHECK(strcmp(d.class_names[k - 1], d.class_names[k]) != 0);
         }
         cli_io_error e2;
-        const cli_io_status cs = cli_csv_check_classes(&d, &e2);
-        CHECK(cs == (d.n_classes >= 2 ? CLI_IO_OK : CLI_IO_ERR_ONE_CLASS));
+        const cli_status cs = cli_csv_check_classes(&d, &e2);
+        CHECK(cs == (d.n_classes >= 2 ? CLI_OK : CLI_ERR_ONE_CLASS));
     }
     cli_csv_free(&d);
 
@@ -88,7 +88,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     po.limits = LIMITS;
     st = cli_csv_read_predict_buffer(&d, (const char *)data, size, "fuzz.csv", &po, &err);
     check_result(st, &d, &err);
-    if (st == CLI_IO_OK) {
+    if (st == CLI_OK) {
         CHECK(d.features == 2);
         if (d.y)
             for (size_t r = 0; r < d.rows; r++)

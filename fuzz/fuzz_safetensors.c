@@ -26,9 +26,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     cli_io_error err;
     cli_st_file f;
-    const cli_io_status st = cli_st_read_buffer(&f, data, size, "fuzz.safetensors", &err);
+    const cli_status st = cli_st_read_buffer(&f, data, size, "fuzz.safetensors", &err);
     CHECK(err.status == st);
-    if (st != CLI_IO_OK) {
+    if (st != CLI_OK) {
         CHECK(err.message[0] != '\0');
         CHECK(f.tensors == NULL && f.n_tensors == 0 && f.metadata == NULL);
         return 0;
@@ -52,11 +52,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                               f.tensors[i].data};
     unsigned char *buf = NULL;
     size_t n = 0;
-    const cli_io_status ws = cli_st_write_buffer(&buf, &n, e, f.n_tensors, f.metadata,
+    const cli_status ws = cli_st_write_buffer(&buf, &n, e, f.n_tensors, f.metadata,
                                                  f.n_metadata, &err);
-    if (ws == CLI_IO_OK) {
+    if (ws == CLI_OK) {
         cli_st_file g;
-        CHECK(cli_st_read_buffer(&g, buf, n, "again", &err) == CLI_IO_OK);
+        CHECK(cli_st_read_buffer(&g, buf, n, "again", &err) == CLI_OK);
         CHECK(g.n_tensors == f.n_tensors && g.n_metadata == f.n_metadata);
         for (size_t i = 0; i < f.n_tensors; i++) {
             const cli_st_tensor *a = &f.tensors[i], *b = &g.tensors[i];
@@ -73,7 +73,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     } else {
         /* Only names the writer refuses to produce: a JSON escape that
          * decodes to NUL or to a lone surrogate, or the like. */
-        CHECK(ws == CLI_IO_ERR_ARG || ws == CLI_IO_ERR_ENCODING);
+        CHECK(ws == CLI_ERR_ARG || ws == CLI_ERR_ENCODING);
     }
     free(e);
     cli_st_free(&f);

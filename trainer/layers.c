@@ -2,182 +2,273 @@
  * layers.c — the forward/backward pairs of smx_nn's layers: dense (fully
  * connected) and the hidden activations.  Each backward has the forward's
  * stem and parameter order and quotes the forward it differentiates
- * (llm.c's habit).  Shapes: B samples (the batch), feature-major (below).
+ * (llm.c's habit).  Shapes: B samples (the batch), one row each (below).
  *
  * Speed.  Training Iris is ~33k multiply-adds per epoch, so these loops are
  * the whole cost.  At -O2, gcc's "very cheap" vector cost model vectorises
  * a loop only when no scalar remainder is needed, which a run-time length
- * never guarantees; the loops are therefore written as fixed-size blocks
- * (whose inner loops of constant length it does vectorise) and a scalar
- * tail.
+ * never guarantees; the loops are therefore written over tiles of constant
+ * width (whose loops it does vectorise) and a scalar tail.
  */
 #include "nn.h"
 
 #include <math.h>
 
-/* Layout.  A batch of activations is stored as in the textbook equations
- * z = W a + b: one column per sample, A[n][B] with A[i][r] at i*B + r
- * (feature-major).  Then every loop below runs along a row of length B,
- * the batch, contiguous and long, whatever the layer widths: with Iris's
- * 4-16-3 network the sample-major alternative ran its inner loops over 4,
- * 16 or 3 elements, and bench/train_iris.c measured 22 ms for 1000 epochs
- * against 10.6 ms with this layout (of which 6.3 ms are libsmx's
- * cross-entropy in both).  The weights stay W[out][in] (PyTorch's and the
- * model file's layout).
+/* Layout.  A batch of activations is stored as the data are and as
+ * libsmx's softmax functions take them: one row per sample, A[B][n] with
+ * A[r][i] at r*n + i (row-major), so that nothing is transposed between the
+ * data, the layers and the loss.  The weights stay W[out][in] (PyTorch's
+ * and the model file's layout).
  *
- * Each kernel works on blocks of NN_COLS columns kept in an array of
- * accumulators, written element by element: the vectoriser turns the block
- * into vector registers, and the order of every sum is fixed by the code
- * (terms in index order; for reductions over the batch, four lane sums
- * combined pairwise), so results are the same bit for bit whether or not
- * it vectorises, and the scalar tails use the same order. */
-#define NN_COLS 8  /* columns per block in forward and dinp: two SSE vectors
-                           (16 measured 20 % slower: the accumulators spill) */
-#define NN_LANES 4 /* partial sums per reduction over the batch */
+ * Every sum has a fixed order written in the code, the same whether or not
+ * the compiler vectorises it (so models are reproducible bit for bit):
+ *   forward   out[r][o] = b[o] + W[o][0] a[r][0] + W[o][1] a[r][1] + ...,
+ *             the terms in input order, whatever B is;
+ *   dinp      W[0][i] g[r][0] + W[1][i] g[r][1] + ..., in output order;
+ *   dW, db    over the batch: NN_LANES partial sums (rows r = k mod 4 in
+ *             lane k), combined pairwise, then the rows of the tail.
+ *
+ * Each kernel keeps NN_COLS adjacent outputs (forward, dW, db) or inputs
+ * (dinp) in one array of accumulators, which the vectoriser turns into a
+ * vector register, and several such arrays (rows or lanes) for independent
+ * chains of additions.  The arrays are named and indexed by constants only:
+ * gcc -O2 keeps an array indexed by a loop variable in memory, 2-3x slower.
+ * The forward pass copies a tile of W, transposed, to the stack, so that
+ * the tile's weights for one input are adjacent; its cost is that of one
+ * row of the batch.
+ *
+ * bench/train_iris (1000 full-batch epochs of 4-16-3 on 120 rows) takes
+ * 7.2 ms with these kernels; feature-major kernels, vectorised along the
+ * batch, took 6.2 ms on the same machine including the two transposes per
+ * batch they need (the logits in, their gradient out): Iris's layer
+ * widths, 4, 16 and 3, are short rows to vectorise along. */
+#define NN_COLS 4      /* outputs or inputs per tile: one SSE vector */
+#define NN_LANES 4     /* partial sums per reduction over the batch */
+#define NN_TILE_IN 32  /* inputs per stack copy of a weight tile */
+#define NN_ACT_BLOCK 8 /* elements per block of the activations */
+/* The tile functions take their width (NN_COLS or 1) as an argument and
+ * are inlined where it is a constant: only then are their loops of
+ * constant length (gcc does not inline them on its own). */
+#define NN_TILE_FN static inline __attribute__((always_inline))
 
 /* ------------------------------------------------------------------------ */
 /* Dense                                                                     */
 /* ------------------------------------------------------------------------ */
 
-/* out[o][r] = b[o] + sum_i W[o][i] inp[i][r]   (Z = W A + b 1^T)
- * out [nout][B], inp [nin][B], W [nout][nin], b [nout]. */
+/* The tile width for n columns left: NN_COLS, or 1 for the tail. */
+static inline size_t tile_width(size_t n)
+{
+    return n >= NN_COLS ? NN_COLS : 1;
+}
+
+/* Outputs o0..o0+used (used <= NN_COLS) of every row, for inputs
+ * i0..i0+ni: on the first input tile the sums start from the bias, on
+ * later ones from the partial sums already in out.  Lanes from used on
+ * compute zeros and are not stored: the 3 logits of Iris take one tile
+ * rather than three scalar sums per row. */
+static void forward_tile(float *out, const float *inp, const float *W, const float *b,
+                         size_t B, size_t nin, size_t nout, size_t o0, size_t used, size_t i0,
+                         size_t ni)
+{
+    float wt[NN_TILE_IN][NN_COLS]; /* wt[i][k] = W[o0 + k][i0 + i] */
+    float bias[NN_COLS];           /* b, with zeros in the unused lanes */
+    for (size_t k = 0; k < NN_COLS; k++) {
+        for (size_t i = 0; i < ni; i++)
+            wt[i][k] = k < used ? W[(o0 + k) * nin + i0 + i] : 0.0f;
+        bias[k] = k < used ? b[o0 + k] : 0.0f;
+    }
+    /* Read through a restrict pointer: gcc otherwise loses track of
+     * which stack array a load in the loop below reads, and then keeps the
+     * accumulators in memory instead of registers (a 3x slower kernel). */
+    const float *restrict wtp = &wt[0][0];
+    /* Four rows at a time, four independent chains of additions (rows
+     * past the end repeat the last row: computed and stored again). */
+    for (size_t r = 0; r < B; r += 4) {
+        const size_t r1 = r + 1 < B ? r + 1 : B - 1, r2 = r + 2 < B ? r + 2 : B - 1;
+        const size_t r3 = r + 3 < B ? r + 3 : B - 1;
+        const float *a0 = inp + r * nin + i0, *a1 = inp + r1 * nin + i0;
+        const float *a2 = inp + r2 * nin + i0, *a3 = inp + r3 * nin + i0;
+        float *z0 = out + r * nout + o0, *z1 = out + r1 * nout + o0;
+        float *z2 = out + r2 * nout + o0, *z3 = out + r3 * nout + o0;
+        float acc0[NN_COLS], acc1[NN_COLS], acc2[NN_COLS], acc3[NN_COLS];
+        if (i0 == 0) {
+            for (size_t k = 0; k < NN_COLS; k++)
+                acc0[k] = acc1[k] = acc2[k] = acc3[k] = bias[k];
+        } else {
+            for (size_t k = 0; k < NN_COLS; k++) {
+                acc0[k] = k < used ? z0[k] : 0.0f;
+                acc1[k] = k < used ? z1[k] : 0.0f;
+                acc2[k] = k < used ? z2[k] : 0.0f;
+                acc3[k] = k < used ? z3[k] : 0.0f;
+            }
+        }
+        for (size_t i = 0; i < ni; i++) {
+            const float x0 = a0[i], x1 = a1[i], x2 = a2[i], x3 = a3[i];
+            for (size_t k = 0; k < NN_COLS; k++) {
+                const float w = wtp[i * NN_COLS + k];
+                acc0[k] += x0 * w;
+                acc1[k] += x1 * w;
+                acc2[k] += x2 * w;
+                acc3[k] += x3 * w;
+            }
+        }
+        if (used == NN_COLS) {
+            for (size_t k = 0; k < NN_COLS; k++) {
+                z0[k] = acc0[k];
+                z1[k] = acc1[k];
+                z2[k] = acc2[k];
+                z3[k] = acc3[k];
+            }
+        } else {
+            for (size_t k = 0; k < NN_COLS; k++)
+                if (k < used) {
+                    z0[k] = acc0[k];
+                    z1[k] = acc1[k];
+                    z2[k] = acc2[k];
+                    z3[k] = acc3[k];
+                }
+        }
+    }
+}
+
+/* out[r][o] = b[o] + sum_i W[o][i] inp[r][i]   (Z = A W^T + 1 b^T)
+ * out [B][nout], inp [B][nin], W [nout][nin], b [nout]. */
 void nn_dense_forward(float *out, const float *inp, const float *W, const float *b,
                       size_t B, size_t nin, size_t nout)
 {
-    for (size_t o = 0; o < nout; o++) {
-        const float *w = W + o * nin;
-        float *z = out + o * B;
-        size_t r = 0;
-        for (; r + NN_COLS <= B; r += NN_COLS) {
-            float acc[NN_COLS];
-            for (size_t k = 0; k < NN_COLS; k++)
-                acc[k] = b[o];
-            for (size_t i = 0; i < nin; i++) {
-                const float wi = w[i];
-                const float *a = inp + i * B + r;
-                for (size_t k = 0; k < NN_COLS; k++)
-                    acc[k] += wi * a[k];
-            }
-            for (size_t k = 0; k < NN_COLS; k++)
-                z[r + k] = acc[k];
-        }
-        for (; r < B; r++) {
-            float acc = b[o];
-            for (size_t i = 0; i < nin; i++)
-                acc += w[i] * inp[i * B + r];
-            z[r] = acc;
-        }
+    for (size_t o = 0; o < nout; o += NN_COLS) {
+        const size_t used = nout - o < NN_COLS ? nout - o : NN_COLS;
+        size_t i0 = 0;
+        do { /* at least once: with nin 0 the outputs are the biases */
+            const size_t ni = nin - i0 < NN_TILE_IN ? nin - i0 : NN_TILE_IN;
+            forward_tile(out, inp, W, b, B, nin, nout, o, used, i0, ni);
+            i0 += NN_TILE_IN;
+        } while (i0 < nin);
     }
 }
 
-/* sum_r x[r] y[r] over a row of the batch: NN_LANES partial sums over
- * blocks, combined pairwise, then the tail.  dot_x4 computes four such
- * dots sharing x, the same way (so the same bits), with four independent
- * accumulators to hide the latency of the additions. */
-static inline float dot(const float *x, const float *y, size_t n)
+/* s[k] = sum_r g[r][o] a[r][i0 + k] for k < width, over the batch in the
+ * lane order above; g [B][ng], a [B][na].  The four lanes are four named
+ * arrays indexed by constants only, so that they stay in registers.
+ * width is a constant where this is inlined. */
+NN_TILE_FN void weighted_sums(float *s, const float *g, size_t ng, size_t o, const float *a,
+                              size_t na, size_t i0, size_t B, size_t width)
 {
-    float acc[NN_LANES] = {0.0f, 0.0f, 0.0f, 0.0f};
+    float acc0[NN_COLS], acc1[NN_COLS], acc2[NN_COLS], acc3[NN_COLS];
+    for (size_t k = 0; k < width; k++)
+        acc0[k] = acc1[k] = acc2[k] = acc3[k] = 0.0f;
     size_t r = 0;
-    for (; r + NN_LANES <= n; r += NN_LANES)
-        for (size_t k = 0; k < NN_LANES; k++)
-            acc[k] += x[r + k] * y[r + k];
-    float s = (acc[0] + acc[1]) + (acc[2] + acc[3]);
-    for (; r < n; r++)
-        s += x[r] * y[r];
-    return s;
+    for (; r + NN_LANES <= B; r += NN_LANES) {
+        const float g0 = g[r * ng + o], g1 = g[(r + 1) * ng + o];
+        const float g2 = g[(r + 2) * ng + o], g3 = g[(r + 3) * ng + o];
+        const float *a0 = a + r * na + i0, *a1 = a0 + na, *a2 = a1 + na, *a3 = a2 + na;
+        for (size_t k = 0; k < width; k++) {
+            acc0[k] += g0 * a0[k];
+            acc1[k] += g1 * a1[k];
+            acc2[k] += g2 * a2[k];
+            acc3[k] += g3 * a3[k];
+        }
+    }
+    for (size_t k = 0; k < width; k++)
+        s[k] = (acc0[k] + acc1[k]) + (acc2[k] + acc3[k]);
+    for (; r < B; r++) {
+        const float gro = g[r * ng + o];
+        const float *ar = a + r * na + i0;
+        for (size_t k = 0; k < width; k++)
+            s[k] += gro * ar[k];
+    }
 }
 
-static inline void dot_x4(float out[4], const float *x, const float *y0, const float *y1,
-                          const float *y2, const float *y3, size_t n)
+/* s[k] = sum_r g[r][o + k] for k < width, in the same order as
+ * weighted_sums (its sums with a = 1, without the ones). */
+NN_TILE_FN void column_sums(float *s, const float *g, size_t ng, size_t o, size_t B,
+                            size_t width)
 {
-    float a0[NN_LANES] = {0.0f, 0.0f, 0.0f, 0.0f};
-    float a1[NN_LANES] = {0.0f, 0.0f, 0.0f, 0.0f};
-    float a2[NN_LANES] = {0.0f, 0.0f, 0.0f, 0.0f};
-    float a3[NN_LANES] = {0.0f, 0.0f, 0.0f, 0.0f};
+    float acc0[NN_COLS], acc1[NN_COLS], acc2[NN_COLS], acc3[NN_COLS];
+    for (size_t k = 0; k < width; k++)
+        acc0[k] = acc1[k] = acc2[k] = acc3[k] = 0.0f;
     size_t r = 0;
-    for (; r + NN_LANES <= n; r += NN_LANES)
-        for (size_t k = 0; k < NN_LANES; k++) {
-            const float xk = x[r + k];
-            a0[k] += xk * y0[r + k];
-            a1[k] += xk * y1[r + k];
-            a2[k] += xk * y2[r + k];
-            a3[k] += xk * y3[r + k];
+    for (; r + NN_LANES <= B; r += NN_LANES) {
+        const float *g0 = g + r * ng + o, *g1 = g0 + ng, *g2 = g1 + ng, *g3 = g2 + ng;
+        for (size_t k = 0; k < width; k++) {
+            acc0[k] += g0[k];
+            acc1[k] += g1[k];
+            acc2[k] += g2[k];
+            acc3[k] += g3[k];
         }
-    float s0 = (a0[0] + a0[1]) + (a0[2] + a0[3]);
-    float s1 = (a1[0] + a1[1]) + (a1[2] + a1[3]);
-    float s2 = (a2[0] + a2[1]) + (a2[2] + a2[3]);
-    float s3 = (a3[0] + a3[1]) + (a3[2] + a3[3]);
-    for (; r < n; r++) {
-        s0 += x[r] * y0[r];
-        s1 += x[r] * y1[r];
-        s2 += x[r] * y2[r];
-        s3 += x[r] * y3[r];
     }
-    out[0] = s0;
-    out[1] = s1;
-    out[2] = s2;
-    out[3] = s3;
+    for (size_t k = 0; k < width; k++)
+        s[k] = (acc0[k] + acc1[k]) + (acc2[k] + acc3[k]);
+    for (; r < B; r++) {
+        const float *gr = g + r * ng + o;
+        for (size_t k = 0; k < width; k++)
+            s[k] += gr[k];
+    }
+}
+
+/* dinp[r][i0..i0+width) for one row: W[0][i] g[0] + W[1][i] g[1] + ... */
+NN_TILE_FN void dinp_tile(float *d, const float *g, const float *W, size_t nin, size_t nout,
+                          size_t i0, size_t width)
+{
+    float acc[NN_COLS];
+    for (size_t k = 0; k < width; k++)
+        acc[k] = W[i0 + k] * g[0];
+    for (size_t o = 1; o < nout; o++) {
+        const float go = g[o];
+        const float *w = W + o * nin + i0;
+        for (size_t k = 0; k < width; k++)
+            acc[k] += w[k] * go;
+    }
+    for (size_t k = 0; k < width; k++)
+        d[i0 + k] = acc[k];
 }
 
 /* Backward of nn_dense_forward(out, inp, W, b, B, nin, nout):
- *     Z = W A + b 1^T
- *     dA = W^T dZ        dinp[i][r] = sum_o W[o][i] dout[o][r]   (skipped if dinp is NULL)
- *     dW = dZ A^T        dW[o][i]   = sum_r dout[o][r] inp[i][r]
- *     db = dZ 1          db[o]      = sum_r dout[o][r]
+ *     Z = A W^T + 1 b^T
+ *     dA = dZ W          dinp[r][i] = sum_o dout[r][o] W[o][i]   (skipped if dinp is NULL)
+ *     dW = dZ^T A        dW[o][i]   = sum_r dout[r][o] inp[r][i]
+ *     db = dZ^T 1        db[o]      = sum_r dout[r][o]
  * dW and db are overwritten, not accumulated. */
 void nn_dense_backward(float *dinp, float *dW, float *db, const float *dout,
                        const float *inp, const float *W, size_t B, size_t nin, size_t nout)
 {
     for (size_t o = 0; o < nout; o++) {
-        const float *g = dout + o * B;
         float *dw = dW + o * nin;
-        size_t i = 0;
-        for (; i + 4 <= nin; i += 4) {
-            const float *a = inp + i * B;
-            dot_x4(dw + i, g, a, a + B, a + 2 * B, a + 3 * B, B);
+        for (size_t i = 0; i < nin;) {
+            const size_t width = tile_width(nin - i);
+            if (width == NN_COLS)
+                weighted_sums(dw + i, dout, nout, o, inp, nin, i, B, NN_COLS);
+            else
+                weighted_sums(dw + i, dout, nout, o, inp, nin, i, B, 1);
+            i += width;
         }
-        for (; i < nin; i++)
-            dw[i] = dot(g, inp + i * B, B);
-        /* sum_r g[r] = dot(g, ones) in the same order, without the ones */
-        float acc[NN_LANES] = {0.0f, 0.0f, 0.0f, 0.0f};
-        size_t r = 0;
-        for (; r + NN_LANES <= B; r += NN_LANES)
-            for (size_t k = 0; k < NN_LANES; k++)
-                acc[k] += g[r + k];
-        float s = (acc[0] + acc[1]) + (acc[2] + acc[3]);
-        for (; r < B; r++)
-            s += g[r];
-        db[o] = s;
+    }
+    for (size_t o = 0; o < nout;) {
+        const size_t width = tile_width(nout - o);
+        if (width == NN_COLS)
+            column_sums(db + o, dout, nout, o, B, NN_COLS);
+        else
+            column_sums(db + o, dout, nout, o, B, 1);
+        o += width;
     }
 
-    if (!dinp || nout == 0) {
-        if (dinp)
-            for (size_t k = 0; k < nin * B; k++)
-                dinp[k] = 0.0f;
+    if (!dinp)
+        return;
+    if (nout == 0) {
+        for (size_t k = 0; k < B * nin; k++)
+            dinp[k] = 0.0f;
         return;
     }
-    for (size_t i = 0; i < nin; i++) {
-        float *d = dinp + i * B;
-        size_t r = 0;
-        for (; r + NN_COLS <= B; r += NN_COLS) {
-            float acc[NN_COLS];
-            const float w0 = W[i];
-            for (size_t k = 0; k < NN_COLS; k++)
-                acc[k] = w0 * dout[r + k];
-            for (size_t o = 1; o < nout; o++) {
-                const float wo = W[o * nin + i];
-                const float *g = dout + o * B + r;
-                for (size_t k = 0; k < NN_COLS; k++)
-                    acc[k] += wo * g[k];
-            }
-            for (size_t k = 0; k < NN_COLS; k++)
-                d[r + k] = acc[k];
-        }
-        for (; r < B; r++) {
-            float acc = W[i] * dout[r];
-            for (size_t o = 1; o < nout; o++)
-                acc += W[o * nin + i] * dout[o * B + r];
-            d[r] = acc;
+    for (size_t r = 0; r < B; r++) {
+        float *d = dinp + r * nin;
+        const float *g = dout + r * nout;
+        for (size_t i = 0; i < nin;) {
+            const size_t width = tile_width(nin - i);
+            if (width == NN_COLS)
+                dinp_tile(d, g, W, nin, nout, i, NN_COLS);
+            else
+                dinp_tile(d, g, W, nin, nout, i, 1);
+            i += width;
         }
     }
 }
@@ -211,13 +302,13 @@ void nn_activation_forward(float *y, const float *x, size_t n, nn_activation act
          * Blocks of constant length, as in the dense kernels, so that -O2
          * vectorises the comparison. */
         size_t i = 0;
-        for (; i + NN_COLS <= n; i += NN_COLS) {
+        for (; i + NN_ACT_BLOCK <= n; i += NN_ACT_BLOCK) {
             /* all loads before all stores: y may be x, and the vectoriser
              * may then still load and store whole blocks */
-            float t[NN_COLS];
-            for (size_t k = 0; k < NN_COLS; k++)
+            float t[NN_ACT_BLOCK];
+            for (size_t k = 0; k < NN_ACT_BLOCK; k++)
                 t[k] = x[i + k];
-            for (size_t k = 0; k < NN_COLS; k++)
+            for (size_t k = 0; k < NN_ACT_BLOCK; k++)
                 y[i + k] = t[k] < 0.0f ? 0.0f : t[k];
         }
         for (; i < n; i++)
@@ -252,13 +343,13 @@ void nn_activation_backward(float *dx, const float *y, const float *dy, size_t n
     switch (act) {
     case NN_RELU: {
         size_t i = 0;
-        for (; i + NN_COLS <= n; i += NN_COLS) {
-            float t[NN_COLS], g[NN_COLS]; /* dx may be dy: loads first */
-            for (size_t k = 0; k < NN_COLS; k++) {
+        for (; i + NN_ACT_BLOCK <= n; i += NN_ACT_BLOCK) {
+            float t[NN_ACT_BLOCK], g[NN_ACT_BLOCK]; /* dx may be dy: loads first */
+            for (size_t k = 0; k < NN_ACT_BLOCK; k++) {
                 t[k] = y[i + k];
                 g[k] = dy[i + k];
             }
-            for (size_t k = 0; k < NN_COLS; k++)
+            for (size_t k = 0; k < NN_ACT_BLOCK; k++)
                 dx[i + k] = t[k] > 0.0f ? g[k] : 0.0f;
         }
         for (; i < n; i++)

@@ -246,12 +246,12 @@ nn_status nn_work_init(nn_work *w, const nn_model *model, size_t cap)
         if (!mul_add(&total, cap, model->layers[l].out, total))
             return NN_ERR_BAD_SIZE;
     }
-    /* logits, probs, dlogits, grad_a, grad_b, input */
+    /* probs, dlogits, grad_a, grad_b, input */
     const size_t C = model->classes;
     if (!mul_add(&total, cap, C, total) || !mul_add(&total, cap, C, total) ||
-        !mul_add(&total, cap, C, total) || !mul_add(&total, cap, widest, total) ||
-        !mul_add(&total, cap, widest, total) || !mul_add(&total, cap, model->features, total) ||
-        total > SIZE_MAX / sizeof(float) || cap > SIZE_MAX / sizeof(int32_t))
+        !mul_add(&total, cap, widest, total) || !mul_add(&total, cap, widest, total) ||
+        !mul_add(&total, cap, model->features, total) || total > SIZE_MAX / sizeof(float) ||
+        cap > SIZE_MAX / sizeof(int32_t))
         return NN_ERR_BAD_SIZE;
     float *block = malloc(total * sizeof *block);
     int32_t *labels = malloc(cap * sizeof *labels);
@@ -265,8 +265,7 @@ nn_status nn_work_init(nn_work *w, const nn_model *model, size_t cap)
         w->act[l + 1] = p;
         p += cap * model->layers[l].out;
     }
-    w->logits = p;
-    p += cap * C;
+    w->logits = w->act[model->n_layers];
     w->probs = p;
     p += cap * C;
     w->dlogits = p;
@@ -293,18 +292,12 @@ void nn_work_free(nn_work *w)
 void nn_load_input(nn_work *w, const nn_model *model, const float *x, size_t B,
                    int standardize)
 {
-    const size_t F = model->features;
-    for (size_t j = 0; j < F; j++) {
-        float *col = w->input + j * B;
-        if (standardize) {
-            const float mu = model->mean[j], sd = model->std[j];
-            for (size_t r = 0; r < B; r++)
-                col[r] = (x[r * F + j] - mu) / sd;
-        } else {
-            for (size_t r = 0; r < B; r++)
-                col[r] = x[r * F + j];
-        }
+    if (!standardize) {
+        w->act0 = x; /* already in the layout the first layer reads */
+        return;
     }
+    const size_t F = model->features;
+    nn_standardize_apply(w->input, x, B, F, model->mean, model->std);
     w->act0 = w->input;
 }
 
@@ -319,11 +312,6 @@ void nn_forward(nn_work *w, const nn_model *model, size_t B)
             nn_activation_forward(out, out, B * L->out, model->activation);
         in = out;
     }
-    /* [classes][B] -> [B][classes] for libsmx */
-    const size_t C = model->classes;
-    for (size_t k = 0; k < C; k++)
-        for (size_t r = 0; r < B; r++)
-            w->logits[r * C + k] = in[k * B + r];
 }
 
 nn_status nn_loss_backward(double *loss, float *grad, nn_work *w,
@@ -367,25 +355,23 @@ nn_status nn_loss_backward(double *loss, float *grad, nn_work *w,
     if (!grad)
         return NN_OK;
 
-    /* [B][classes] -> [classes][B], then backpropagation, last layer
-     * first: g is dL/d(output of layer l). */
-    float *g = w->grad_a, *g_next = w->grad_b;
-    for (size_t k = 0; k < C; k++)
-        for (size_t r = 0; r < B; r++)
-            g[k * B + r] = dz[r * C + k];
+    /* Backpropagation, last layer first: g is dL/d(output of layer l),
+     * [B][out] like the activations, starting from dL/dlogits as libsmx
+     * wrote it; the gradients of the layers below alternate between
+     * grad_a and grad_b. */
+    const float *g = dz;
     for (size_t l = L; l-- > 0;) {
         const nn_layer *Ly = &model->layers[l];
         const float *inp = l ? w->act[l] : w->act0;
         const size_t w_off = (size_t)(Ly->weight - model->params);
         const size_t b_off = (size_t)(Ly->bias - model->params);
-        nn_dense_backward(l ? g_next : NULL, grad + w_off, grad + b_off, g, inp, Ly->weight,
+        float *g_in = g == w->grad_a ? w->grad_b : w->grad_a;
+        nn_dense_backward(l ? g_in : NULL, grad + w_off, grad + b_off, g, inp, Ly->weight,
                           B, Ly->in, Ly->out);
         if (l) {
             /* through the activation that produced act[l], from its output */
-            nn_activation_backward(g_next, w->act[l], g_next, B * Ly->in, model->activation);
-            float *t = g;
-            g = g_next;
-            g_next = t;
+            nn_activation_backward(g_in, w->act[l], g_in, B * Ly->in, model->activation);
+            g = g_in;
         }
     }
     return NN_OK;

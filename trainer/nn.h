@@ -377,22 +377,23 @@ void nn_precision_recall(double *precision, double *recall, const size_t *confus
 /* Building blocks (exposed for the tests and for teaching)                  */
 /* ------------------------------------------------------------------------ */
 
-/* Layout of a batch of activations: feature-major, one column per sample,
- * as in the textbook's z = W a + b: A[n][B], element (feature i, sample r)
- * at i*B + r.  Every inner loop then runs along the batch, contiguous and
- * long whatever the layer widths (layers.c has the measurements).  The
- * trainer transposes the data once and the logits once per batch. */
+/* Layout of a batch of activations: row-major, one row per sample, as
+ * the data (x[rows × features]) and libsmx's softmax functions: A[B][n],
+ * element (sample r, feature i) at r*n + i.  A batch goes from the data
+ * through every layer to the loss and back without a transpose. */
 
-/* out[nout][B] = W inp + b 1^T:  out[o][r] = b[o] + sum_i W[o][i] inp[i][r],
- * with W[nout][nin] row-major (the model's layout) and inp[nin][B]. */
+/* out[B][nout] = inp W^T + 1 b^T:  out[r][o] = b[o] + sum_i W[o][i] inp[r][i],
+ * with W[nout][nin] row-major (the model's layout) and inp[B][nin].  Each
+ * row's outputs depend on that row alone, bit for bit (the sums run in
+ * input order whatever B is). */
 void nn_dense_forward(float *out, const float *inp, const float *W, const float *b,
                       size_t B, size_t nin, size_t nout);
 
 /* Backward of nn_dense_forward(out, inp, W, b, B, nin, nout), from
- * dout[nout][B] = dL/dout:
- *     dinp[nin][B]  = W^T dout     (skipped when dinp is NULL)
- *     dW[nout][nin] = dout inp^T   (overwritten, not accumulated)
- *     db[nout]      = dout 1       (the sum over the batch)
+ * dout[B][nout] = dL/dout:
+ *     dinp[B][nin]  = dout W       (skipped when dinp is NULL)
+ *     dW[nout][nin] = dout^T inp   (overwritten, not accumulated)
+ *     db[nout]      = dout^T 1     (the sum over the batch)
  * Each sum has a fixed order (see layers.c): same inputs, same bits. */
 void nn_dense_backward(float *dinp, float *dW, float *db, const float *dout,
                        const float *inp, const float *W, size_t B, size_t nin, size_t nout);

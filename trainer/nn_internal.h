@@ -9,17 +9,17 @@
 
 /* Buffers for batches of up to `cap` rows, allocated once per training (or
  * per predict/evaluate call) so that the epoch loop never allocates.
- * Activations are feature-major, [n][B] for a batch of B <= cap rows (see
- * layers.c); libsmx's softmax functions take sample-major rows, so the
- * logits are transposed once per batch at the output layer.
- *   act0        the input batch [features][B]: `input`, or caller data
- *   act[l + 1]  layer l's output [out][B]: pre-activation overwritten in
+ * Every batch is row-major, one row per sample, as the data are and as
+ * libsmx's softmax functions take them (see layers.c): nothing is
+ * transposed on the way in or out.
+ *   act0        the input batch [B][features]: `input`, or caller data
+ *   act[l + 1]  layer l's output [B][out]: pre-activation overwritten in
  *               place by the activation; for the last layer, the logits
- *   logits      the logits again, sample-major [B][classes]
+ *   logits      act[L], the logits [B][classes]
  *   probs       softmax of the logits (MSE only) [B][classes]
- *   dlogits     dL/dlogits, sample-major [B][classes]
- *   grad_a/b    ping-pong gradients wrt activations [widest layer][B]
- *   input       [features][cap], for a gathered or standardised batch
+ *   dlogits     dL/dlogits [B][classes]
+ *   grad_a/b    ping-pong gradients wrt activations [B][widest layer]
+ *   input       [cap][features], for a gathered or standardised batch
  *   labels      [cap], for a gathered batch or predicted classes */
 typedef struct nn_work {
     size_t cap;
@@ -35,14 +35,13 @@ typedef struct nn_work {
 nn_status nn_work_init(nn_work *w, const nn_model *model, size_t cap);
 void nn_work_free(nn_work *w);
 
-/* w->input[j][r] = (x[r][j] - mean[j]) / std[j] for the B sample-major
- * rows x (raw features), or without the standardisation when standardize
- * is 0 (x already standardised); sets w->act0 = w->input. */
+/* Points w->act0 at the B rows x: at x itself when standardize is 0 (x
+ * already standardised), else at w->input[r][j] = (x[r][j] - mean[j]) /
+ * std[j] (x raw features). */
 void nn_load_input(nn_work *w, const nn_model *model, const float *x, size_t B,
                    int standardize);
 
-/* The B samples at w->act0 through the network: logits into w->act[L]
- * (feature-major) and w->logits (sample-major). */
+/* The B rows at w->act0 through the network: logits into w->logits. */
 void nn_forward(nn_work *w, const nn_model *model, size_t B);
 
 /* After nn_forward: *loss = mean loss of the batch against labels y

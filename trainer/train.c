@@ -34,8 +34,7 @@ typedef struct training {
     nn_model model;
     nn_work work;
     nn_optim opt;
-    float *xs, *xv; /* standardised training and validation rows, sample-major */
-    float *xs_t;    /* xs feature-major [features][rows]: the full batch's input */
+    float *xs, *xv; /* standardised training and validation rows */
     float *grad, *best;
     size_t *perm;
 } training;
@@ -47,7 +46,6 @@ static void training_free(training *t)
     nn_optim_free(&t->opt);
     free(t->xs);
     free(t->xv);
-    free(t->xs_t);
     free(t->grad);
     free(t->best);
     free(t->perm);
@@ -119,15 +117,14 @@ static nn_status train_loop(training *t, nn_report *rep, const nn_config *c,
             const size_t n = rows - start < batch ? rows - start : batch;
             const int32_t *labels = y;
             if (full_batch) {
-                w->act0 = t->xs_t;
+                w->act0 = t->xs;
             } else {
-                /* gather the batch's rows into the feature-major input */
+                /* gather the batch's rows in their shuffled order */
                 const size_t *p = t->perm + start;
-                for (size_t j = 0; j < F; j++)
-                    for (size_t k = 0; k < n; k++)
-                        w->input[j * n + k] = t->xs[p[k] * F + j];
-                for (size_t k = 0; k < n; k++)
+                for (size_t k = 0; k < n; k++) {
+                    memcpy(w->input + k * F, t->xs + p[k] * F, F * sizeof *w->input);
                     w->labels[k] = y[p[k]];
+                }
                 w->act0 = w->input;
                 labels = w->labels;
             }
@@ -217,11 +214,10 @@ static nn_status train_checked(nn_model *model, nn_report *report, const nn_conf
         goto done;
     t.xs = alloc_array(rows * features, sizeof *t.xs);
     t.xv = alloc_array(val_rows * features, sizeof *t.xv);
-    t.xs_t = alloc_array(rows * features, sizeof *t.xs_t);
     t.grad = alloc_array(m->n_params, sizeof *t.grad);
     t.best = alloc_array(m->n_params, sizeof *t.best);
     t.perm = alloc_array(rows, sizeof *t.perm);
-    if (!t.xs || !t.xv || !t.xs_t || !t.grad || !t.best || !t.perm) {
+    if (!t.xs || !t.xv || !t.grad || !t.best || !t.perm) {
         st = NN_ERR_NO_MEMORY;
         goto done;
     }
@@ -232,9 +228,6 @@ static nn_status train_checked(nn_model *model, nn_report *report, const nn_conf
         goto done;
     nn_standardize_apply(t.xs, x, rows, features, m->mean, m->std);
     nn_standardize_apply(t.xv, xval, val_rows, features, m->mean, m->std);
-    for (size_t j = 0; j < features; j++)
-        for (size_t r = 0; r < rows; r++)
-            t.xs_t[j * rows + r] = t.xs[r * features + j];
     nn_model_randomize(m, c->seed);
 
     nn_report rep;

@@ -1,9 +1,10 @@
 /*
  * csv.c — the CSV reader of csv.h.
  *
- * Two layers.  The tokenizer (csv_parser, next_record) turns the text
- * into records of fields: it knows quotes, separators, line endings and
- * line numbers, and nothing about numbers.  The readers (read_train,
+ * Two layers.  The records (csv_parser, next_record) come from the
+ * command's one tokenizer (fields.h), which knows quotes, separators, line
+ * endings and line numbers, and nothing about numbers; next_record keeps
+ * each field's content, quotes undone.  The readers (read_train,
  * read_predict) check the header, then turn each record into a row of
  * floats and a label, checking every limit before growing an array.
  *
@@ -13,7 +14,9 @@
  */
 #include "csv.h"
 
+#include "fields.h"
 #include "internal.h"
+#include "names.h"
 #include "number.h"
 
 #include <inttypes.h>
@@ -22,7 +25,7 @@
 #include <string.h>
 
 /* ------------------------------------------------------------------ */
-/* Tokenizer                                                            */
+/* Records                                                              */
 /* ------------------------------------------------------------------ */
 
 typedef struct csv_field {
@@ -34,31 +37,25 @@ typedef struct csv_field {
 
 typedef struct csv_parser {
     const char *source;
-    const char *p, *end;
-    size_t line; /* line of *p */
-    char sep;    /* ',' or '\t'; ' ' means runs of blanks */
-    char *buf;   /* field contents of the current record */
+    cli_fields t; /* the tokenizer (fields.h) over the whole text */
+    char *buf;    /* field contents of the current record */
     size_t buf_len, buf_cap;
     csv_field *fields;
-    size_t n_fields; /* fields in the record, stored or not */
+    const char **names; /* the stored fields' texts, after record_names */
+    size_t n_fields;    /* fields in the record, stored or not */
     size_t fields_cap;
     size_t store_max;   /* fields past this are counted, not stored */
     size_t record_line; /* line where the record starts */
     cli_io_error *err;
 } csv_parser;
 
-static int is_blank(char c, char sep)
+static cli_status nomem(csv_parser *p)
 {
-    return (c == ' ' || c == '\t') && c != sep;
+    return cli_io_fail(p->err, CLI_ERR_NOMEM, p->source, p->t.line, 0, "out of memory");
 }
 
-static int nomem(csv_parser *p)
-{
-    cli_io_fail(p->err, CLI_IO_ERR_NOMEM, p->source, p->line, 0, "out of memory");
-    return -1;
-}
-
-static int append(csv_parser *p, const char *s, size_t n)
+/* Room for n more bytes in buf. */
+static cli_status reserve(csv_parser *p, size_t n)
 {
     if (p->buf_cap - p->buf_len <= n) {
         size_t want, cap = p->buf_cap ? p->buf_cap : 256;
@@ -76,190 +73,95 @@ static int append(csv_parser *p, const char *s, size_t n)
         p->buf = b;
         p->buf_cap = cap;
     }
-    if (n)
-        memcpy(p->buf + p->buf_len, s, n);
-    p->buf_len += n;
-    return 0;
+    return CLI_OK;
 }
 
-/* Ends the field whose content started at buf + off. */
-static int add_field(csv_parser *p, size_t off, size_t line, int quoted, int store)
+/* Counts the field and, when store, keeps its content (quotes undone)
+ * NUL-terminated in buf. */
+static cli_status add_field(csv_parser *p, const cli_field *f, int store)
 {
     if (store) {
         if (p->n_fields == p->fields_cap) {
             size_t cap = p->fields_cap ? p->fields_cap * 2 : 16;
             if (cap > p->store_max)
                 cap = p->store_max;
-            csv_field *f = realloc(p->fields, cap * sizeof *f);
-            if (!f)
+            csv_field *fs = realloc(p->fields, cap * sizeof *fs);
+            if (!fs)
                 return nomem(p);
-            p->fields = f;
+            p->fields = fs;
             p->fields_cap = cap;
         }
-        const size_t len = p->buf_len - off;
-        if (append(p, "", 1) < 0) /* the NUL */
-            return -1;
-        p->fields[p->n_fields] = (csv_field){off, len, line, quoted};
+        const cli_status st = reserve(p, f->len + 1);
+        if (st != CLI_OK)
+            return st;
+        const size_t off = p->buf_len, len = cli_field_copy(p->buf + off, f);
+        p->buf[off + len] = '\0';
+        p->buf_len += len + 1;
+        p->fields[p->n_fields] = (csv_field){off, len, f->line, f->quoted};
     }
     p->n_fields++;
-    return 0;
+    return CLI_OK;
 }
 
-static int at_line_end(const csv_parser *p)
+/* The tokenizer's CLI_ERR_SYNTAX as a message: field (1-based) has no
+ * closing quote, or something follows it. */
+static cli_status quote_error(csv_parser *p, const cli_field *f, size_t field)
 {
-    return p->p >= p->end || *p->p == '\n' || *p->p == '\r';
-}
-
-/* Consumes a line ending at p->p (LF, CRLF or a lone CR). */
-static void eat_line_end(csv_parser *p)
-{
-    if (p->p >= p->end)
-        return;
-    if (*p->p == '\r' && p->p + 1 < p->end && p->p[1] == '\n')
-        p->p++;
-    p->p++;
-    p->line++;
-}
-
-/* A quoted field from its opening quote to just past its closing one. */
-static int read_quoted(csv_parser *p, int store)
-{
-    const size_t open_line = p->line, column = p->n_fields + 1;
-    p->p++;
-    for (;;) {
-        const char *s = p->p;
-        while (p->p < p->end && *p->p != '"') {
-            if (*p->p == '\n' || (*p->p == '\r' && (p->p + 1 >= p->end || p->p[1] != '\n')))
-                p->line++;
-            p->p++;
-        }
-        if (store && append(p, s, (size_t)(p->p - s)) < 0)
-            return -1;
-        if (p->p >= p->end) {
-            cli_io_fail(p->err, CLI_IO_ERR_SYNTAX, p->source, open_line, column,
-                        "quoted field %zu starts here but its closing quote is missing", column);
-            return -1;
-        }
-        if (p->p + 1 < p->end && p->p[1] == '"') { /* "" is one quote */
-            if (store && append(p, "\"", 1) < 0)
-                return -1;
-            p->p += 2;
-            continue;
-        }
-        p->p++;
-        return 0;
-    }
-}
-
-static int after_quote_error(csv_parser *p)
-{
+    if (!cli_fields_more(&p->t))
+        return cli_io_fail(p->err, CLI_ERR_SYNTAX, p->source, f->line, field,
+                           "quoted field %zu starts here but its closing quote is missing",
+                           field);
     char shown[16];
-    cli_io_quote(shown, sizeof shown, p->p, 1);
-    cli_io_fail(p->err, CLI_IO_ERR_SYNTAX, p->source, p->line, p->n_fields,
-                "unexpected %s after the closing quote of field %zu (a quote inside a quoted "
-                "field is written \"\")",
-                shown, p->n_fields);
-    return -1;
+    cli_io_quote(shown, sizeof shown, p->t.p, 1);
+    return cli_io_fail(p->err, CLI_ERR_SYNTAX, p->source, p->t.line, field,
+                       "unexpected %s after the closing quote of field %zu (a quote inside a "
+                       "quoted field is written \"\")",
+                       shown, field);
 }
 
-/* One record with a one-character separator.  An empty line yields one
- * empty unquoted field, which next_record skips as blank. */
-static int read_record_sep(csv_parser *p)
+/* The next record into p->fields (p->n_fields 0 at the end of the
+ * input), or an error in p->err.  Blank lines (one empty unquoted field)
+ * are skipped. */
+static cli_status next_record(csv_parser *p)
 {
-    for (;;) {
-        while (p->p < p->end && is_blank(*p->p, p->sep))
-            p->p++;
-        const size_t line = p->line, off = p->buf_len;
-        const int store = p->n_fields < p->store_max;
-        int quoted = 0;
-        if (p->p < p->end && *p->p == '"') {
-            quoted = 1;
-            if (read_quoted(p, store) < 0)
-                return -1;
-            while (p->p < p->end && is_blank(*p->p, p->sep))
-                p->p++;
-            if (!at_line_end(p) && *p->p != p->sep) {
-                p->n_fields++; /* number the field in the message */
-                return after_quote_error(p);
-            }
-        } else {
-            const char *s = p->p;
-            while (p->p < p->end && *p->p != p->sep && *p->p != '\n' && *p->p != '\r')
-                p->p++;
-            const char *e = p->p;
-            while (e > s && is_blank(e[-1], p->sep))
-                e--;
-            if (store && append(p, s, (size_t)(e - s)) < 0)
-                return -1;
-        }
-        if (add_field(p, off, line, quoted, store) < 0)
-            return -1;
-        if (p->p < p->end && *p->p == p->sep) {
-            p->p++;
-            continue;
-        }
-        eat_line_end(p);
-        return 0;
-    }
-}
-
-/* One record of blank-separated fields.  A blank line yields no field. */
-static int read_record_ws(csv_parser *p)
-{
-    for (;;) {
-        while (p->p < p->end && is_blank(*p->p, 0))
-            p->p++;
-        if (at_line_end(p)) {
-            eat_line_end(p);
-            return 0;
-        }
-        const size_t line = p->line, off = p->buf_len;
-        const int store = p->n_fields < p->store_max;
-        int quoted = 0;
-        if (*p->p == '"') {
-            quoted = 1;
-            if (read_quoted(p, store) < 0)
-                return -1;
-            if (!at_line_end(p) && !is_blank(*p->p, 0)) {
-                p->n_fields++;
-                return after_quote_error(p);
-            }
-        } else {
-            const char *s = p->p;
-            while (!at_line_end(p) && !is_blank(*p->p, 0))
-                p->p++;
-            if (store && append(p, s, (size_t)(p->p - s)) < 0)
-                return -1;
-        }
-        if (add_field(p, off, line, quoted, store) < 0)
-            return -1;
-    }
-}
-
-/* 1: a record is in p->fields; 0: end of input; -1: error in p->err.
- * Blank lines are skipped. */
-static int next_record(csv_parser *p)
-{
-    for (;;) {
-        if (p->p >= p->end)
-            return 0;
+    p->n_fields = 0;
+    while (cli_fields_more(&p->t)) {
         p->n_fields = 0;
         p->buf_len = 0;
-        p->record_line = p->line;
-        const int r = p->sep == ' ' ? read_record_ws(p) : read_record_sep(p);
-        if (r < 0)
-            return -1;
-        if (p->n_fields == 0)
+        p->record_line = p->t.line;
+        cli_field f;
+        do {
+            if (cli_fields_next(&p->t, &f) != CLI_OK)
+                return quote_error(p, &f, p->n_fields + 1);
+            const cli_status st = add_field(p, &f, p->n_fields < p->store_max);
+            if (st != CLI_OK)
+                return st;
+        } while (f.end != '\n');
+        if (p->n_fields == 1 && !f.quoted && f.len == 0)
             continue;
-        if (p->n_fields == 1 && !p->fields[0].quoted && p->fields[0].len == 0)
-            continue;
-        return 1;
+        return CLI_OK;
     }
+    p->n_fields = 0;
+    return CLI_OK;
 }
 
 static const char *field_text(const csv_parser *p, size_t i)
 {
     return p->buf + p->fields[i].off;
+}
+
+/* p->names[i] = field_text(p, i) for the current record (every field
+ * stored), to look names up in (names.h); valid until the next record. */
+static cli_status record_names(csv_parser *p)
+{
+    const char **names = realloc(p->names, (p->n_fields ? p->n_fields : 1) * sizeof *names);
+    if (!names)
+        return cli_io_fail(p->err, CLI_ERR_NOMEM, p->source, p->record_line, 0,
+                           "out of memory");
+    for (size_t i = 0; i < p->n_fields; i++)
+        names[i] = field_text(p, i);
+    p->names = names;
+    return CLI_OK;
 }
 
 /* The line holding data[pos], counted as the tokenizer counts. */
@@ -274,17 +176,16 @@ static size_t line_at(const char *data, size_t pos)
 
 /* Checks the size and NUL bytes, skips the BOM and leading blank lines
  * and picks the separator from the first line left. */
-static cli_io_status parser_init(csv_parser *p, const char *data, size_t size, const char *source,
+static cli_status parser_init(csv_parser *p, const char *data, size_t size, const char *source,
                                  size_t max_bytes, cli_io_error *err)
 {
     memset(p, 0, sizeof *p);
     p->source = source;
     p->err = err;
-    p->line = 1;
     if (size > max_bytes) {
         char limit[32];
         cli_io_format_size(limit, sizeof limit, max_bytes);
-        return cli_io_fail(err, CLI_IO_ERR_TOO_LARGE, source, 0, 0,
+        return cli_io_fail(err, CLI_ERR_TOO_LARGE, source, 0, 0,
                            "the input is larger than the %s limit (%zu bytes)", limit, size);
     }
     const char *nul = size ? memchr(data, '\0', size) : NULL;
@@ -294,52 +195,59 @@ static cli_io_status parser_init(csv_parser *p, const char *data, size_t size, c
         while (start > 0 && data[start - 1] != '\n' && data[start - 1] != '\r')
             start--;
         const size_t line = line_at(data, pos), column = pos - start + 1;
-        return cli_io_fail(err, CLI_IO_ERR_NUL, source, line, column,
+        return cli_io_fail(err, CLI_ERR_NUL, source, line, column,
                            "NUL byte at line %zu, column %zu: this is not a text file (or it "
                            "is UTF-16; save it as UTF-8)",
                            line, column);
     }
-    p->p = data;
-    p->end = data + size;
-    if (size >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0)
-        p->p += 3;
-
-    /* Skip blank lines to the header. */
-    for (;;) {
-        const char *q = p->p;
-        while (q < p->end && (*q == ' ' || *q == '\t'))
-            q++;
-        if (q < p->end && (*q == '\n' || *q == '\r')) {
-            p->p = q;
-            eat_line_end(p);
-            continue;
-        }
-        break;
+    const char *text = data;
+    size_t len = size;
+    if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0) {
+        text += 3;
+        len -= 3;
     }
 
-    /* The separator: a comma outside quotes on the header line, else a
-     * tab, else blanks. */
-    int in_quote = 0, comma = 0, tab = 0;
-    for (const char *q = p->p; q < p->end; q++) {
-        if (*q == '"')
-            in_quote = !in_quote;
-        else if (!in_quote && (*q == '\n' || *q == '\r'))
+    /* Blank lines before the header, then its separator: a comma outside
+     * quotes, else a tab, else blanks. */
+    size_t line = 1;
+    for (;;) {
+        size_t i = 0;
+        while (i < len && (text[i] == ' ' || text[i] == '\t'))
+            i++;
+        if (i == len || (text[i] != '\n' && text[i] != '\r'))
             break;
-        else if (!in_quote && *q == ',')
+        i += text[i] == '\r' && i + 1 < len && text[i + 1] == '\n' ? 2 : 1;
+        text += i;
+        len -= i;
+        line++;
+    }
+    int in_quote = 0, comma = 0, tab = 0;
+    for (size_t i = 0; i < len; i++) {
+        const char c = text[i];
+        if (c == '"')
+            in_quote = !in_quote;
+        else if (!in_quote && (c == '\n' || c == '\r'))
+            break;
+        else if (!in_quote && c == ',')
             comma = 1;
-        else if (!in_quote && *q == '\t')
+        else if (!in_quote && c == '\t')
             tab = 1;
     }
-    p->sep = comma ? ',' : tab ? '\t' : ' ';
-    return CLI_IO_OK;
+    cli_fields_init(&p->t, text, len,
+                    comma ? CLI_SEP_COMMA : tab ? CLI_SEP_TAB : CLI_SEP_BLANKS,
+                    CLI_FIELDS_QUOTES);
+    p->t.line = line;
+    return CLI_OK;
 }
 
 static void parser_free(csv_parser *p)
 {
     free(p->buf);
     free(p->fields);
+    free(p->names);
     p->buf = NULL;
     p->fields = NULL;
+    p->names = NULL;
 }
 
 /* ------------------------------------------------------------------ */
@@ -370,35 +278,24 @@ static cli_csv_limits resolve_limits(const cli_csv_limits *in)
 }
 
 /* Reads the header record: fails on an empty input or too many columns. */
-static cli_io_status read_header(csv_parser *p, const cli_csv_limits *lim)
+static cli_status read_header(csv_parser *p, const cli_csv_limits *lim)
 {
     p->store_max = lim->max_columns + 1;
-    const int r = next_record(p);
-    if (r < 0)
-        return p->err->status;
-    if (r == 0)
-        return cli_io_fail(p->err, CLI_IO_ERR_EMPTY, p->source, 0, 0,
+    const cli_status st = next_record(p);
+    if (st != CLI_OK)
+        return st;
+    if (p->n_fields == 0)
+        return cli_io_fail(p->err, CLI_ERR_EMPTY, p->source, 0, 0,
                            "the input is empty: expected a header line of column names");
     if (p->n_fields > lim->max_columns)
-        return cli_io_fail(p->err, CLI_IO_ERR_TOO_LARGE, p->source, p->record_line, 0,
+        return cli_io_fail(p->err, CLI_ERR_TOO_LARGE, p->source, p->record_line, 0,
                            "the header has more than %zu columns", lim->max_columns);
-    return CLI_IO_OK;
+    return CLI_OK;
 }
 
-typedef struct name_index {
-    const char *name;
-    size_t index;
-} name_index;
-
-static int cmp_name_index(const void *a, const void *b)
-{
-    const name_index *x = a, *y = b;
-    const int c = strcmp(x->name, y->name);
-    return c ? c : (x->index > y->index) - (x->index < y->index);
-}
-
-/* Checks the header's names: valid UTF-8, non-empty, distinct. */
-static cli_io_status check_header_names(csv_parser *p)
+/* Checks the header's names: valid UTF-8, non-empty, distinct; fills
+ * p->names with them. */
+static cli_status check_header_names(csv_parser *p)
 {
     const size_t n = p->n_fields;
     for (size_t i = 0; i < n; i++) {
@@ -406,39 +303,31 @@ static cli_io_status check_header_names(csv_parser *p)
         const size_t len = p->fields[i].len;
         size_t bad;
         if (len == 0)
-            return cli_io_fail(p->err, CLI_IO_ERR_HEADER, p->source, p->fields[i].line, i + 1,
+            return cli_io_fail(p->err, CLI_ERR_HEADER, p->source, p->fields[i].line, i + 1,
                                "column %zu has an empty name in the header: every column "
                                "needs a name",
                                i + 1);
         if (!cli_utf8_valid(s, len, &bad))
-            return cli_io_fail(p->err, CLI_IO_ERR_ENCODING, p->source, p->fields[i].line,
+            return cli_io_fail(p->err, CLI_ERR_ENCODING, p->source, p->fields[i].line,
                                i + 1,
                                "the name of column %zu is not valid UTF-8 (byte %zu); save "
                                "the file as UTF-8",
                                i + 1, bad + 1);
     }
-    /* Distinct: sort by name, compare neighbours — n log n, as a header
-     * may have tens of thousands of columns. */
-    name_index *idx = malloc(n * sizeof *idx);
-    if (!idx)
-        return cli_io_fail(p->err, CLI_IO_ERR_NOMEM, p->source, 0, 0, "out of memory");
-    for (size_t i = 0; i < n; i++)
-        idx[i] = (name_index){field_text(p, i), i};
-    qsort(idx, n, sizeof *idx, cmp_name_index);
-    cli_io_status st = CLI_IO_OK;
-    for (size_t k = 1; k < n; k++) {
-        if (strcmp(idx[k - 1].name, idx[k].name) == 0) {
-            char shown[64];
-            const size_t c = idx[k].index;
-            cli_io_quote(shown, sizeof shown, idx[k].name, strlen(idx[k].name));
-            st = cli_io_fail(p->err, CLI_IO_ERR_HEADER, p->source, p->fields[c].line, c + 1,
-                             "duplicate column name %s (columns %zu and %zu)", shown,
-                             idx[k - 1].index + 1, c + 1);
-            break;
-        }
+    size_t first, second;
+    const cli_status st = record_names(p);
+    if (st != CLI_OK)
+        return st;
+    if (cli_name_twice(&first, &second, p->names, n) != CLI_OK)
+        return cli_io_fail(p->err, CLI_ERR_NOMEM, p->source, 0, 0, "out of memory");
+    if (second < n) {
+        char shown[64];
+        cli_io_quote(shown, sizeof shown, p->names[second], p->fields[second].len);
+        return cli_io_fail(p->err, CLI_ERR_HEADER, p->source, p->fields[second].line, second + 1,
+                           "duplicate column name %s (columns %zu and %zu)", shown, first + 1,
+                           second + 1);
     }
-    free(idx);
-    return st;
+    return CLI_OK;
 }
 
 /* "a, b, c" — the record's fields for a message, cut with ", ..." to fit. */
@@ -458,40 +347,40 @@ static void column_list(char *dst, size_t cap, const csv_parser *p)
 }
 
 /* The error for a feature cell that did not parse. */
-static cli_io_status cell_error(csv_parser *p, size_t col, const char *name,
-                                cli_parse_status ps)
+static cli_status cell_error(csv_parser *p, size_t col, const char *name,
+                                cli_status ps)
 {
     const csv_field *f = &p->fields[col];
     char shown_name[64], shown[64];
     cli_io_quote(shown_name, sizeof shown_name, name, strlen(name));
     cli_io_quote(shown, sizeof shown, field_text(p, col), f->len);
     switch (ps) {
-    case CLI_PARSE_EMPTY:
-        return cli_io_fail(p->err, CLI_IO_ERR_MISSING, p->source, f->line, col + 1,
+    case CLI_ERR_MISSING:
+        return cli_io_fail(p->err, CLI_ERR_MISSING, p->source, f->line, col + 1,
                            "missing value in feature column %zu %s", col + 1, shown_name);
-    case CLI_PARSE_NONFINITE:
-        return cli_io_fail(p->err, CLI_IO_ERR_NOT_NUMBER, p->source, f->line, col + 1,
+    case CLI_ERR_NONFINITE:
+        return cli_io_fail(p->err, CLI_ERR_NOT_NUMBER, p->source, f->line, col + 1,
                            "%s in feature column %zu %s: features must be finite numbers",
                            shown, col + 1, shown_name);
-    case CLI_PARSE_RANGE:
-        return cli_io_fail(p->err, CLI_IO_ERR_NOT_NUMBER, p->source, f->line, col + 1,
+    case CLI_ERR_RANGE:
+        return cli_io_fail(p->err, CLI_ERR_NOT_NUMBER, p->source, f->line, col + 1,
                            "value %s in feature column %zu %s is out of float range", shown,
                            col + 1, shown_name);
-    case CLI_PARSE_TOO_LONG:
-        return cli_io_fail(p->err, CLI_IO_ERR_NOT_NUMBER, p->source, f->line, col + 1,
+    case CLI_ERR_TOO_LONG:
+        return cli_io_fail(p->err, CLI_ERR_NOT_NUMBER, p->source, f->line, col + 1,
                            "value %s in feature column %zu %s is longer than %d characters",
                            shown, col + 1, shown_name, CLI_PARSE_MAX_LEN);
     default:
-        return cli_io_fail(p->err, CLI_IO_ERR_NOT_NUMBER, p->source, f->line, col + 1,
+        return cli_io_fail(p->err, CLI_ERR_NOT_NUMBER, p->source, f->line, col + 1,
                            "non-numeric value %s in feature column %zu %s", shown, col + 1,
                            shown_name);
     }
 }
 
-static cli_io_status ragged_error(csv_parser *p, size_t expected, const char *what)
+static cli_status ragged_error(csv_parser *p, size_t expected, const char *what)
 {
     const size_t got = p->n_fields;
-    return cli_io_fail(p->err, CLI_IO_ERR_RAGGED, p->source, p->record_line,
+    return cli_io_fail(p->err, CLI_ERR_RAGGED, p->source, p->record_line,
                        (got < expected ? got : expected) + 1,
                        "expected %zu fields %s, got %zu", expected, what, got);
 }
@@ -504,19 +393,19 @@ typedef struct row_store {
     size_t rows, cap, width;
 } row_store;
 
-static cli_io_status grow_rows(csv_parser *p, row_store *s, int want_y,
+static cli_status grow_rows(csv_parser *p, row_store *s, int want_y,
                                const cli_csv_limits *lim)
 {
     if (s->rows >= lim->max_rows)
-        return cli_io_fail(p->err, CLI_IO_ERR_TOO_LARGE, p->source, p->record_line, 0,
+        return cli_io_fail(p->err, CLI_ERR_TOO_LARGE, p->source, p->record_line, 0,
                            "more than %zu data rows", lim->max_rows);
     size_t cells;
     if (cli_mul_size(s->rows + 1, s->width, &cells) || cells > lim->max_cells)
-        return cli_io_fail(p->err, CLI_IO_ERR_TOO_LARGE, p->source, p->record_line, 0,
+        return cli_io_fail(p->err, CLI_ERR_TOO_LARGE, p->source, p->record_line, 0,
                            "more than %zu cells (rows x features = %zu x %zu)", lim->max_cells,
                            s->rows + 1, s->width);
     if (s->rows < s->cap)
-        return CLI_IO_OK;
+        return CLI_OK;
     size_t cap = s->cap ? s->cap * 2 : 64;
     if (cap > lim->max_rows)
         cap = lim->max_rows;
@@ -525,22 +414,22 @@ static cli_io_status grow_rows(csv_parser *p, row_store *s, int want_y,
         cap = lim->max_cells / s->width; /* >= rows + 1, checked above */
     if (cli_mul_size(cap, s->width, &xbytes) || cli_mul_size(xbytes, sizeof(float), &xbytes) ||
         cli_mul_size(cap, sizeof(int32_t), &ybytes))
-        return cli_io_fail(p->err, CLI_IO_ERR_TOO_LARGE, p->source, p->record_line, 0,
+        return cli_io_fail(p->err, CLI_ERR_TOO_LARGE, p->source, p->record_line, 0,
                            "the data is too large for this machine");
     float *x = realloc(s->x, xbytes ? xbytes : 1);
     if (!x)
-        return cli_io_fail(p->err, CLI_IO_ERR_NOMEM, p->source, p->record_line, 0,
+        return cli_io_fail(p->err, CLI_ERR_NOMEM, p->source, p->record_line, 0,
                            "out of memory at %zu rows", s->rows);
     s->x = x;
     if (want_y) {
         int32_t *y = realloc(s->y, ybytes);
         if (!y)
-            return cli_io_fail(p->err, CLI_IO_ERR_NOMEM, p->source, p->record_line, 0,
+            return cli_io_fail(p->err, CLI_ERR_NOMEM, p->source, p->record_line, 0,
                                "out of memory at %zu rows", s->rows);
         s->y = y;
     }
     s->cap = cap;
-    return CLI_IO_OK;
+    return CLI_OK;
 }
 
 /* Shrinks the arrays to the rows read. */
@@ -588,11 +477,11 @@ static uint64_t hash_bytes(const char *s, size_t n)
     return h;
 }
 
-static int map_rehash(label_map *m, size_t n_slots)
+static cli_status map_rehash(label_map *m, size_t n_slots)
 {
     int32_t *slots = malloc(n_slots * sizeof *slots);
     if (!slots)
-        return -1;
+        return CLI_ERR_NOMEM;
     for (size_t i = 0; i < n_slots; i++)
         slots[i] = -1;
     for (size_t k = 0; k < m->n; k++) {
@@ -604,12 +493,12 @@ static int map_rehash(label_map *m, size_t n_slots)
     free(m->slots);
     m->slots = slots;
     m->n_slots = n_slots;
-    return 0;
+    return CLI_OK;
 }
 
-/* *id = the label's first-appearance index.  0 ok; -1 out of memory; -2
- * a new label past max_classes. */
-static int map_lookup_add(label_map *m, const char *s, size_t len, size_t max_classes,
+/* *id = the label's first-appearance index: CLI_OK; CLI_ERR_NOMEM;
+ * CLI_ERR_TOO_LARGE for a new label past max_classes. */
+static cli_status map_lookup_add(label_map *m, const char *s, size_t len, size_t max_classes,
                           int32_t *id, int *is_new)
 {
     const uint64_t h = hash_bytes(s, len);
@@ -620,36 +509,36 @@ static int map_lookup_add(label_map *m, const char *s, size_t len, size_t max_cl
             const label_entry *e = &m->e[m->slots[i]];
             if (e->hash == h && e->len == len && memcmp(e->name, s, len) == 0) {
                 *id = m->slots[i];
-                return 0;
+                return CLI_OK;
             }
             i = (i + 1) & (m->n_slots - 1);
         }
     }
     if (m->n >= max_classes)
-        return -2;
+        return CLI_ERR_TOO_LARGE;
     if (m->n == m->cap) {
         size_t cap = m->cap ? m->cap * 2 : 16;
         label_entry *e = realloc(m->e, cap * sizeof *e);
         if (!e)
-            return -1;
+            return CLI_ERR_NOMEM;
         m->e = e;
         m->cap = cap;
     }
     label_entry *e = &m->e[m->n];
     e->name = cli_strndup(s, len);
     if (!e->name)
-        return -1;
+        return CLI_ERR_NOMEM;
     e->len = len;
     e->hash = h;
-    e->is_int = cli_parse_i64(&e->value, s, len) == CLI_PARSE_OK;
+    e->is_int = cli_parse_i64(&e->value, s, len) == CLI_OK;
     if (!e->is_int)
         m->all_int = 0;
     m->n++;
     if (m->n * 2 > m->n_slots) {
-        if (map_rehash(m, m->n_slots ? m->n_slots * 2 : 32) < 0) {
+        if (map_rehash(m, m->n_slots ? m->n_slots * 2 : 32) != CLI_OK) {
             m->n--;
             free(e->name);
-            return -1;
+            return CLI_ERR_NOMEM;
         }
     } else {
         size_t i = (size_t)h & (m->n_slots - 1);
@@ -659,7 +548,7 @@ static int map_lookup_add(label_map *m, const char *s, size_t len, size_t max_cl
     }
     *id = (int32_t)(m->n - 1);
     *is_new = 1;
-    return 0;
+    return CLI_OK;
 }
 
 static void map_free(label_map *m)
@@ -686,7 +575,7 @@ static int cmp_label_str(const void *a, const void *b)
 }
 
 /* Sorts the classes (csv.h) and renumbers y[0..rows). */
-static cli_io_status finish_classes(label_map *m, int32_t *y, size_t rows, char ***names_out,
+static cli_status finish_classes(label_map *m, int32_t *y, size_t rows, char ***names_out,
                                     size_t *n_out, const char *source, cli_io_error *err)
 {
     const size_t n = m->n;
@@ -721,7 +610,7 @@ static cli_io_status finish_classes(label_map *m, int32_t *y, size_t rows, char 
     free(remap);
     *names_out = names;
     *n_out = classes;
-    return CLI_IO_OK;
+    return CLI_OK;
 oom:
     if (names)
         for (size_t k = 0; k < n; k++)
@@ -729,7 +618,7 @@ oom:
     free(names);
     free(order);
     free(remap);
-    return cli_io_fail(err, CLI_IO_ERR_NOMEM, source, 0, 0, "out of memory");
+    return cli_io_fail(err, CLI_ERR_NOMEM, source, 0, 0, "out of memory");
 }
 
 /* ------------------------------------------------------------------ */
@@ -755,29 +644,29 @@ void cli_csv_free(cli_csv_dataset *d)
     memset(d, 0, sizeof *d);
 }
 
-cli_io_status cli_csv_check_classes(const cli_csv_dataset *d, cli_io_error *err)
+cli_status cli_csv_check_classes(const cli_csv_dataset *d, cli_io_error *err)
 {
     if (!d)
-        return cli_io_fail(err, CLI_IO_ERR_ARG, NULL, 0, 0, "no data set");
+        return cli_io_fail(err, CLI_ERR_ARG, NULL, 0, 0, "no data set");
     cli_io_ok(err);
     if (d->n_classes >= 2)
-        return CLI_IO_OK;
+        return CLI_OK;
     const char *target = d->target_name ? d->target_name : "";
     char shown_t[64], shown_c[64];
     cli_io_quote(shown_t, sizeof shown_t, target, strlen(target));
     if (d->n_classes == 1) {
         cli_io_quote(shown_c, sizeof shown_c, d->class_names[0], strlen(d->class_names[0]));
-        return cli_io_fail(err, CLI_IO_ERR_ONE_CLASS, d->source, 0, d->target_column,
+        return cli_io_fail(err, CLI_ERR_ONE_CLASS, d->source, 0, d->target_column,
                            "the target column %zu %s holds only one class, %s: training needs "
                            "at least two",
                            d->target_column, shown_t, shown_c);
     }
-    return cli_io_fail(err, CLI_IO_ERR_ONE_CLASS, d->source, 0, d->target_column,
+    return cli_io_fail(err, CLI_ERR_ONE_CLASS, d->source, 0, d->target_column,
                        "the target column %s holds no class: training needs at least two",
                        shown_t);
 }
 
-static cli_io_status read_train(cli_csv_dataset *out, const char *data, size_t size,
+static cli_status read_train(cli_csv_dataset *out, const char *data, size_t size,
                                 const char *source, const cli_csv_options *opt,
                                 cli_io_error *err)
 {
@@ -793,15 +682,16 @@ static cli_io_status read_train(cli_csv_dataset *out, const char *data, size_t s
     memset(&labels, 0, sizeof labels);
     labels.all_int = 1;
     row_store rs = {0};
-    cli_io_status st;
+    cli_status st;
 
     d.source = cli_strndup(source, strlen(source));
     if (!d.source)
-        return cli_io_fail(err, CLI_IO_ERR_NOMEM, source, 0, 0, "out of memory");
+        return cli_io_fail(err, CLI_ERR_NOMEM, source, 0, 0, "out of memory");
     st = parser_init(&p, data, size, source, lim.max_bytes, err);
-    if (st != CLI_IO_OK)
+    if (st != CLI_OK)
         goto fail;
-    if ((st = read_header(&p, &lim)) != CLI_IO_OK || (st = check_header_names(&p)) != CLI_IO_OK)
+    /* check_header_names fills p.names */
+    if ((st = read_header(&p, &lim)) != CLI_OK || (st = check_header_names(&p)) != CLI_OK)
         goto fail;
 
     /* The target column and the feature names. */
@@ -809,21 +699,19 @@ static cli_io_status read_train(cli_csv_dataset *out, const char *data, size_t s
     const size_t header_line = p.record_line;
     size_t t = ncols - 1;
     if (target) {
-        for (t = 0; t < ncols; t++)
-            if (strcmp(field_text(&p, t), target) == 0)
-                break;
+        t = cli_name_index(p.names, ncols, target, strlen(target));
         if (t == ncols) {
             char shown[64], list[256];
             cli_io_quote(shown, sizeof shown, target, strlen(target));
             column_list(list, sizeof list, &p);
-            st = cli_io_fail(err, CLI_IO_ERR_UNKNOWN_COLUMN, source, header_line, 0,
+            st = cli_io_fail(err, CLI_ERR_UNKNOWN_COLUMN, source, header_line, 0,
                              "no column named %s for the target; the columns are: %s", shown,
                              list);
             goto fail;
         }
     }
     if (ncols < 2) {
-        st = cli_io_fail(err, CLI_IO_ERR_HEADER, source, header_line, 0,
+        st = cli_io_fail(err, CLI_ERR_HEADER, source, header_line, 0,
                          "the header has only one column: need at least one feature column "
                          "and the target column (is the separator a comma?)");
         goto fail;
@@ -844,21 +732,20 @@ static cli_io_status read_train(cli_csv_dataset *out, const char *data, size_t s
     /* The rows. */
     p.store_max = ncols;
     rs.width = d.features;
-    int r;
-    while ((r = next_record(&p)) == 1) {
+    while ((st = next_record(&p)) == CLI_OK && p.n_fields > 0) {
         if (p.n_fields != ncols) {
             st = ragged_error(&p, ncols, "as in the header");
             goto fail;
         }
-        if ((st = grow_rows(&p, &rs, 1, &lim)) != CLI_IO_OK)
+        if ((st = grow_rows(&p, &rs, 1, &lim)) != CLI_OK)
             goto fail;
         float *xr = rs.x + rs.rows * rs.width;
         for (size_t c = 0, j = 0; c < ncols; c++) {
             if (c == t)
                 continue;
-            const cli_parse_status ps = cli_parse_f32(&xr[j], field_text(&p, c),
+            const cli_status ps = cli_parse_f32(&xr[j], field_text(&p, c),
                                                       p.fields[c].len, 0);
-            if (ps != CLI_PARSE_OK) {
+            if (ps != CLI_OK) {
                 st = cell_error(&p, c, d.feature_names[j], ps);
                 goto fail;
             }
@@ -868,19 +755,19 @@ static cli_io_status read_train(cli_csv_dataset *out, const char *data, size_t s
         char shown_t[64];
         if (tf->len == 0) {
             cli_io_quote(shown_t, sizeof shown_t, d.target_name, strlen(d.target_name));
-            st = cli_io_fail(err, CLI_IO_ERR_MISSING, source, tf->line, t + 1,
+            st = cli_io_fail(err, CLI_ERR_MISSING, source, tf->line, t + 1,
                              "missing class label in target column %zu %s", t + 1, shown_t);
             goto fail;
         }
         int32_t id;
         int is_new;
-        const int lr = map_lookup_add(&labels, field_text(&p, t), tf->len, lim.max_classes, &id,
-                                      &is_new);
-        if (lr == -1)
+        const cli_status ls = map_lookup_add(&labels, field_text(&p, t), tf->len,
+                                             lim.max_classes, &id, &is_new);
+        if (ls == CLI_ERR_NOMEM)
             goto oom;
-        if (lr == -2) {
+        if (ls == CLI_ERR_TOO_LARGE) {
             cli_io_quote(shown_t, sizeof shown_t, d.target_name, strlen(d.target_name));
-            st = cli_io_fail(err, CLI_IO_ERR_TOO_LARGE, source, tf->line, t + 1,
+            st = cli_io_fail(err, CLI_ERR_TOO_LARGE, source, tf->line, t + 1,
                              "more than %zu distinct classes in target column %zu %s (is it "
                              "the right column?)",
                              lim.max_classes, t + 1, shown_t);
@@ -889,7 +776,7 @@ static cli_io_status read_train(cli_csv_dataset *out, const char *data, size_t s
         size_t bad;
         if (is_new && !cli_utf8_valid(field_text(&p, t), tf->len, &bad)) {
             cli_io_quote(shown_t, sizeof shown_t, d.target_name, strlen(d.target_name));
-            st = cli_io_fail(err, CLI_IO_ERR_ENCODING, source, tf->line, t + 1,
+            st = cli_io_fail(err, CLI_ERR_ENCODING, source, tf->line, t + 1,
                              "the class label in target column %zu %s is not valid UTF-8 "
                              "(byte %zu); save the file as UTF-8",
                              t + 1, shown_t, bad + 1);
@@ -898,12 +785,10 @@ static cli_io_status read_train(cli_csv_dataset *out, const char *data, size_t s
         rs.y[rs.rows] = id;
         rs.rows++;
     }
-    if (r < 0) {
-        st = err->status;
+    if (st != CLI_OK)
         goto fail;
-    }
     if (rs.rows == 0) {
-        st = cli_io_fail(err, CLI_IO_ERR_NO_DATA, source, header_line, 0,
+        st = cli_io_fail(err, CLI_ERR_NO_DATA, source, header_line, 0,
                          "the file has a header but no data rows");
         goto fail;
     }
@@ -914,16 +799,16 @@ static cli_io_status read_train(cli_csv_dataset *out, const char *data, size_t s
     rs.x = NULL;
     rs.y = NULL;
     if ((st = finish_classes(&labels, d.y, d.rows, &d.class_names, &d.n_classes, source, err)) !=
-        CLI_IO_OK)
+        CLI_OK)
         goto fail;
     map_free(&labels);
     parser_free(&p);
     cli_io_ok(err);
     *out = d;
-    return CLI_IO_OK;
+    return CLI_OK;
 
 oom:
-    st = cli_io_fail(err, CLI_IO_ERR_NOMEM, source, 0, 0, "out of memory");
+    st = cli_io_fail(err, CLI_ERR_NOMEM, source, 0, 0, "out of memory");
 fail:
     free(rs.x);
     free(rs.y);
@@ -939,27 +824,27 @@ static const char *source_of(const char *path)
     return (path == NULL || strcmp(path, "-") == 0) ? "<stdin>" : path;
 }
 
-cli_io_status cli_csv_read_buffer(cli_csv_dataset *out, const char *data, size_t size,
+cli_status cli_csv_read_buffer(cli_csv_dataset *out, const char *data, size_t size,
                                   const char *source, const cli_csv_options *options,
                                   cli_io_error *err)
 {
     if (!out || (!data && size))
-        return cli_io_fail(err, CLI_IO_ERR_ARG, NULL, 0, 0, "cli_csv_read_buffer: NULL argument");
+        return cli_io_fail(err, CLI_ERR_ARG, NULL, 0, 0, "cli_csv_read_buffer: NULL argument");
     memset(out, 0, sizeof *out);
     return read_train(out, data ? data : "", size, source ? source : "<buffer>", options, err);
 }
 
-cli_io_status cli_csv_read_file(cli_csv_dataset *out, const char *path,
+cli_status cli_csv_read_file(cli_csv_dataset *out, const char *path,
                                 const cli_csv_options *options, cli_io_error *err)
 {
     if (!out)
-        return cli_io_fail(err, CLI_IO_ERR_ARG, NULL, 0, 0, "cli_csv_read_file: NULL argument");
+        return cli_io_fail(err, CLI_ERR_ARG, NULL, 0, 0, "cli_csv_read_file: NULL argument");
     memset(out, 0, sizeof *out);
     const cli_csv_limits lim = resolve_limits(options ? &options->limits : NULL);
     char *data;
     size_t size;
-    cli_io_status st = cli_io_read_all(path, lim.max_bytes, "CSV file", &data, &size, err);
-    if (st != CLI_IO_OK)
+    cli_status st = cli_io_read_all(path, lim.max_bytes, "CSV file", &data, &size, err);
+    if (st != CLI_OK)
         return st;
     st = read_train(out, data, size, source_of(path), options, err);
     free(data);
@@ -973,25 +858,24 @@ cli_io_status cli_csv_read_file(cli_csv_dataset *out, const char *path,
 /* The class index of a label among the model's classes, or -1. */
 static int32_t match_class(const char *s, size_t len, const cli_csv_predict_options *o)
 {
-    for (size_t k = 0; k < o->n_classes; k++)
-        if (o->class_names[k] && strlen(o->class_names[k]) == len &&
-            memcmp(o->class_names[k], s, len) == 0)
-            return (int32_t)k;
+    const size_t k = cli_name_index(o->class_names, o->n_classes, s, len);
+    if (k < o->n_classes)
+        return (int32_t)k;
     int64_t v, w;
-    if (cli_parse_i64(&v, s, len) != CLI_PARSE_OK)
+    if (cli_parse_i64(&v, s, len) != CLI_OK)
         return -1;
-    for (size_t k = 0; k < o->n_classes; k++)
-        if (o->class_names[k] &&
-            cli_parse_i64(&w, o->class_names[k], strlen(o->class_names[k])) == CLI_PARSE_OK &&
+    for (size_t i = 0; i < o->n_classes; i++)
+        if (o->class_names[i] &&
+            cli_parse_i64(&w, o->class_names[i], strlen(o->class_names[i])) == CLI_OK &&
             v == w)
-            return (int32_t)k;
+            return (int32_t)i;
     return -1;
 }
 
 /* Column roles in prediction input. */
 enum { COL_TARGET = -1, COL_SKIP = -2 };
 
-static cli_io_status read_predict(cli_csv_dataset *out, const char *data, size_t size,
+static cli_status read_predict(cli_csv_dataset *out, const char *data, size_t size,
                                   const char *source, const cli_csv_predict_options *o,
                                   cli_io_error *err)
 {
@@ -1007,16 +891,16 @@ static cli_io_status read_predict(cli_csv_dataset *out, const char *data, size_t
     memset(&p, 0, sizeof p);
     row_store rs = {0};
     long *role = NULL; /* per column: feature index, COL_TARGET or COL_SKIP */
-    cli_io_status st;
+    cli_status st;
 
     d.source = cli_strndup(source, strlen(source));
     d.features = nf;
     d.feature_names = calloc(nf, sizeof *d.feature_names);
     if (!d.source || !d.feature_names)
         goto oom;
-    if ((st = parser_init(&p, data, size, source, lim.max_bytes, err)) != CLI_IO_OK)
+    if ((st = parser_init(&p, data, size, source, lim.max_bytes, err)) != CLI_OK)
         goto fail;
-    if ((st = read_header(&p, &lim)) != CLI_IO_OK)
+    if ((st = read_header(&p, &lim)) != CLI_OK || (st = record_names(&p)) != CLI_OK)
         goto fail;
     const size_t ncols = p.n_fields;
     const size_t first_line = p.record_line;
@@ -1026,16 +910,13 @@ static cli_io_status read_predict(cli_csv_dataset *out, const char *data, size_t
     if (o->feature_names) {
         size_t found = 0;
         for (size_t j = 0; j < nf; j++)
-            for (size_t c = 0; c < ncols; c++)
-                if (strcmp(field_text(&p, c), o->feature_names[j]) == 0) {
-                    found++;
-                    break;
-                }
+            found += cli_name_index(p.names, ncols, o->feature_names[j],
+                                    strlen(o->feature_names[j])) < ncols;
         header = found == nf;
     }
     for (size_t c = 0; !header && c < ncols && c < nf; c++) {
         float v;
-        if (cli_parse_f32(&v, field_text(&p, c), p.fields[c].len, 0) != CLI_PARSE_OK)
+        if (cli_parse_f32(&v, field_text(&p, c), p.fields[c].len, 0) != CLI_OK)
             header = 1;
     }
 
@@ -1046,7 +927,7 @@ static cli_io_status read_predict(cli_csv_dataset *out, const char *data, size_t
     int has_target = 0;
     size_t t = 0;
     if (header) {
-        if ((st = check_header_names(&p)) != CLI_IO_OK)
+        if ((st = check_header_names(&p)) != CLI_OK)
             goto fail;
         size_t next = 0;
         for (size_t c = 0; c < ncols; c++) {
@@ -1059,9 +940,9 @@ static cli_io_status read_predict(cli_csv_dataset *out, const char *data, size_t
                 continue;
             }
             if (o->feature_names) {
-                for (size_t j = 0; j < nf; j++)
-                    if (strcmp(name, o->feature_names[j]) == 0)
-                        role[c] = (long)j;
+                const size_t j = cli_name_index(o->feature_names, nf, name, p.fields[c].len);
+                if (j < nf)
+                    role[c] = (long)j;
             } else if (next < nf) {
                 role[c] = (long)next;
                 d.feature_names[next] = cli_strndup(name, p.fields[c].len);
@@ -1076,7 +957,7 @@ static cli_io_status read_predict(cli_csv_dataset *out, const char *data, size_t
                 cli_io_quote(shown, sizeof shown, name, p.fields[c].len);
                 if (o->target)
                     cli_io_quote(shown_t, sizeof shown_t, o->target, strlen(o->target));
-                st = cli_io_fail(err, CLI_IO_ERR_UNKNOWN_COLUMN, source, first_line, c + 1,
+                st = cli_io_fail(err, CLI_ERR_UNKNOWN_COLUMN, source, first_line, c + 1,
                                  "column %zu %s is neither a feature of the model nor its "
                                  "target%s%s",
                                  c + 1, shown, o->target ? " " : "", o->target ? shown_t : "");
@@ -1092,14 +973,14 @@ static cli_io_status read_predict(cli_csv_dataset *out, const char *data, size_t
                     char shown[64];
                     cli_io_quote(shown, sizeof shown, o->feature_names[j],
                                  strlen(o->feature_names[j]));
-                    st = cli_io_fail(err, CLI_IO_ERR_UNKNOWN_COLUMN, source, first_line, 0,
+                    st = cli_io_fail(err, CLI_ERR_UNKNOWN_COLUMN, source, first_line, 0,
                                      "the model's feature %zu %s is not a column of the header",
                                      j + 1, shown);
                     goto fail;
                 }
             }
         } else if (next != nf) {
-            st = cli_io_fail(err, CLI_IO_ERR_HEADER, source, first_line, 0,
+            st = cli_io_fail(err, CLI_ERR_HEADER, source, first_line, 0,
                              "the header has %zu feature columns, the model takes %zu", next,
                              nf);
             goto fail;
@@ -1138,20 +1019,20 @@ static cli_io_status read_predict(cli_csv_dataset *out, const char *data, size_t
     p.store_max = ncols;
     rs.width = nf;
     const int read_y = has_target && want_labels;
-    int r = header ? next_record(&p) : 1;
-    for (; r == 1; r = next_record(&p)) {
+    st = header ? next_record(&p) : CLI_OK;
+    for (; st == CLI_OK && p.n_fields > 0; st = next_record(&p)) {
         if (p.n_fields != expected) {
             st = ragged_error(&p, expected, header ? "as in the header" : "as in the first row");
             goto fail;
         }
-        if ((st = grow_rows(&p, &rs, read_y, &lim)) != CLI_IO_OK)
+        if ((st = grow_rows(&p, &rs, read_y, &lim)) != CLI_OK)
             goto fail;
         float *xr = rs.x + rs.rows * nf;
         for (size_t c = 0; c < ncols; c++) {
             if (role[c] >= 0) {
-                const cli_parse_status ps = cli_parse_f32(&xr[role[c]], field_text(&p, c),
+                const cli_status ps = cli_parse_f32(&xr[role[c]], field_text(&p, c),
                                                           p.fields[c].len, 0);
-                if (ps != CLI_PARSE_OK) {
+                if (ps != CLI_OK) {
                     st = cell_error(&p, c, d.feature_names[role[c]], ps);
                     goto fail;
                 }
@@ -1160,7 +1041,7 @@ static cli_io_status read_predict(cli_csv_dataset *out, const char *data, size_t
                 char shown_t[64], shown[64];
                 cli_io_quote(shown_t, sizeof shown_t, d.target_name, strlen(d.target_name));
                 if (tf->len == 0) {
-                    st = cli_io_fail(err, CLI_IO_ERR_MISSING, source, tf->line, c + 1,
+                    st = cli_io_fail(err, CLI_ERR_MISSING, source, tf->line, c + 1,
                                      "missing class label in target column %zu %s", c + 1,
                                      shown_t);
                     goto fail;
@@ -1168,7 +1049,7 @@ static cli_io_status read_predict(cli_csv_dataset *out, const char *data, size_t
                 const int32_t k = match_class(field_text(&p, c), tf->len, o);
                 if (k < 0) {
                     cli_io_quote(shown, sizeof shown, field_text(&p, c), tf->len);
-                    st = cli_io_fail(err, CLI_IO_ERR_UNKNOWN_CLASS, source, tf->line, c + 1,
+                    st = cli_io_fail(err, CLI_ERR_UNKNOWN_CLASS, source, tf->line, c + 1,
                                      "class %s in target column %zu %s is not one of the "
                                      "model's %zu classes",
                                      shown, c + 1, shown_t, o->n_classes);
@@ -1179,12 +1060,10 @@ static cli_io_status read_predict(cli_csv_dataset *out, const char *data, size_t
         }
         rs.rows++;
     }
-    if (r < 0) {
-        st = err->status;
+    if (st != CLI_OK)
         goto fail;
-    }
     if (rs.rows == 0) {
-        st = cli_io_fail(err, CLI_IO_ERR_NO_DATA, source, first_line, 0,
+        st = cli_io_fail(err, CLI_ERR_NO_DATA, source, first_line, 0,
                          "the file has a header but no data rows");
         goto fail;
     }
@@ -1196,10 +1075,10 @@ static cli_io_status read_predict(cli_csv_dataset *out, const char *data, size_t
     parser_free(&p);
     cli_io_ok(err);
     *out = d;
-    return CLI_IO_OK;
+    return CLI_OK;
 
 oom:
-    st = cli_io_fail(err, CLI_IO_ERR_NOMEM, source, 0, 0, "out of memory");
+    st = cli_io_fail(err, CLI_ERR_NOMEM, source, 0, 0, "out of memory");
 fail:
     free(role);
     free(rs.x);
@@ -1209,52 +1088,52 @@ fail:
     return st;
 }
 
-static cli_io_status check_predict_options(const cli_csv_predict_options *o, cli_io_error *err)
+static cli_status check_predict_options(const cli_csv_predict_options *o, cli_io_error *err)
 {
     if (!o || o->n_features == 0)
-        return cli_io_fail(err, CLI_IO_ERR_ARG, NULL, 0, 0,
+        return cli_io_fail(err, CLI_ERR_ARG, NULL, 0, 0,
                            "prediction input needs the model's number of features");
     if (o->feature_names)
         for (size_t j = 0; j < o->n_features; j++)
             if (!o->feature_names[j])
-                return cli_io_fail(err, CLI_IO_ERR_ARG, NULL, 0, 0, "feature name %zu is NULL",
+                return cli_io_fail(err, CLI_ERR_ARG, NULL, 0, 0, "feature name %zu is NULL",
                                    j + 1);
     if (o->class_names && o->n_classes > (size_t)INT32_MAX)
-        return cli_io_fail(err, CLI_IO_ERR_ARG, NULL, 0, 0, "too many classes");
-    return CLI_IO_OK;
+        return cli_io_fail(err, CLI_ERR_ARG, NULL, 0, 0, "too many classes");
+    return CLI_OK;
 }
 
-cli_io_status cli_csv_read_predict_buffer(cli_csv_dataset *out, const char *data, size_t size,
+cli_status cli_csv_read_predict_buffer(cli_csv_dataset *out, const char *data, size_t size,
                                           const char *source,
                                           const cli_csv_predict_options *options,
                                           cli_io_error *err)
 {
     if (!out || (!data && size))
-        return cli_io_fail(err, CLI_IO_ERR_ARG, NULL, 0, 0,
+        return cli_io_fail(err, CLI_ERR_ARG, NULL, 0, 0,
                            "cli_csv_read_predict_buffer: NULL argument");
     memset(out, 0, sizeof *out);
-    cli_io_status st = check_predict_options(options, err);
-    if (st != CLI_IO_OK)
+    cli_status st = check_predict_options(options, err);
+    if (st != CLI_OK)
         return st;
     return read_predict(out, data ? data : "", size, source ? source : "<buffer>", options, err);
 }
 
-cli_io_status cli_csv_read_predict_file(cli_csv_dataset *out, const char *path,
+cli_status cli_csv_read_predict_file(cli_csv_dataset *out, const char *path,
                                         const cli_csv_predict_options *options,
                                         cli_io_error *err)
 {
     if (!out)
-        return cli_io_fail(err, CLI_IO_ERR_ARG, NULL, 0, 0,
+        return cli_io_fail(err, CLI_ERR_ARG, NULL, 0, 0,
                            "cli_csv_read_predict_file: NULL argument");
     memset(out, 0, sizeof *out);
-    cli_io_status st = check_predict_options(options, err);
-    if (st != CLI_IO_OK)
+    cli_status st = check_predict_options(options, err);
+    if (st != CLI_OK)
         return st;
     const cli_csv_limits lim = resolve_limits(&options->limits);
     char *data;
     size_t size;
     st = cli_io_read_all(path, lim.max_bytes, "CSV file", &data, &size, err);
-    if (st != CLI_IO_OK)
+    if (st != CLI_OK)
         return st;
     st = read_predict(out, data, size, source_of(path), options, err);
     free(data);

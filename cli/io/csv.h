@@ -7,8 +7,8 @@
  *     cli_io_error err;
  *     cli_csv_options opt = {0};
  *     opt.target = "species";                 // NULL: the last column
- *     if (cli_csv_read_file(&d, "iris.csv", &opt, &err) != CLI_IO_OK ||
- *         cli_csv_check_classes(&d, &err) != CLI_IO_OK)
+ *     if (cli_csv_read_file(&d, "iris.csv", &opt, &err) != CLI_OK ||
+ *         cli_csv_check_classes(&d, &err) != CLI_OK)
  *         return cli_error(NULL, "%s", err.message);   // ... (iris.csv:14)
  *     ... d.x[r * d.features + j], d.y[r], d.class_names[d.y[r]] ...
  *     cli_csv_free(&d);
@@ -31,8 +31,8 @@
  * The training set:
  *   - Every column but the target is a feature and holds numbers
  *     (number.h: finite, within float range; no inf/nan/NA — an empty
- *     cell is CLI_IO_ERR_MISSING, any other non-number
- *     CLI_IO_ERR_NOT_NUMBER, both naming line and column).
+ *     cell is CLI_ERR_MISSING, any other non-number
+ *     CLI_ERR_NOT_NUMBER, both naming line and column).
  *   - The target holds class labels: names or integers.  The classes
  *     are sorted, so the same data gives the same class indices whatever
  *     the row order: by value when every label is an integer (then the
@@ -45,7 +45,7 @@
  * Limits (cli_csv_limits; 0 takes the default): every one is checked
  * before the memory it guards is allocated, and every size product is
  * checked for overflow, so a huge or hostile file gets
- * CLI_IO_ERR_TOO_LARGE, never an out-of-memory crash.
+ * CLI_ERR_TOO_LARGE, never an out-of-memory crash.
  */
 #ifndef CLI_IO_CSV_H
 #define CLI_IO_CSV_H
@@ -94,19 +94,19 @@ typedef struct cli_csv_dataset {
 
 /* Reads a training set from `path` ("-": standard input).  On failure *out
  * is left zeroed and err says what and where. */
-cli_io_status cli_csv_read_file(cli_csv_dataset *out, const char *path,
+cli_status cli_csv_read_file(cli_csv_dataset *out, const char *path,
                                 const cli_csv_options *options, cli_io_error *err);
 
 /* The same from data[0..size) (need not be NUL-terminated); `source` names
  * it in messages (NULL: "<buffer>"). */
-cli_io_status cli_csv_read_buffer(cli_csv_dataset *out, const char *data, size_t size,
+cli_status cli_csv_read_buffer(cli_csv_dataset *out, const char *data, size_t size,
                                   const char *source, const cli_csv_options *options,
                                   cli_io_error *err);
 
-/* Training needs at least two classes: CLI_IO_ERR_ONE_CLASS otherwise,
+/* Training needs at least two classes: CLI_ERR_ONE_CLASS otherwise,
  * naming the target column and the one class.  Kept out of the readers
  * so that evaluation can read a file holding one class. */
-cli_io_status cli_csv_check_classes(const cli_csv_dataset *d, cli_io_error *err);
+cli_status cli_csv_check_classes(const cli_csv_dataset *d, cli_io_error *err);
 
 void cli_csv_free(cli_csv_dataset *d);
 
@@ -118,14 +118,14 @@ void cli_csv_free(cli_csv_dataset *d);
  * not a number; otherwise there is no header and it is data.
  *   - With a header, columns are matched by name, in any order; the
  *     column named `target` (if given and present) holds labels; any
- *     other column is CLI_IO_ERR_UNKNOWN_COLUMN, and a missing feature
+ *     other column is CLI_ERR_UNKNOWN_COLUMN, and a missing feature
  *     too.  With feature_names NULL every column other than the target
  *     is a feature, in file order, and there must be n_features of them.
  *   - Without a header, a row holds the n_features features in model
  *     order, optionally followed by one more field: the label.
  * Labels are read only when class_names is given: each must be one of
  * them (exact match, or equal as integers when both are integers), else
- * CLI_IO_ERR_UNKNOWN_CLASS; out->y then holds their indices.  Without
+ * CLI_ERR_UNKNOWN_CLASS; out->y then holds their indices.  Without
  * class_names labels are skipped and out->y is NULL.
  * out->feature_names holds the model's names (or the header's when
  * feature_names is NULL; "" without either). */
@@ -138,10 +138,10 @@ typedef struct cli_csv_predict_options {
     cli_csv_limits limits;
 } cli_csv_predict_options;
 
-cli_io_status cli_csv_read_predict_file(cli_csv_dataset *out, const char *path,
+cli_status cli_csv_read_predict_file(cli_csv_dataset *out, const char *path,
                                         const cli_csv_predict_options *options,
                                         cli_io_error *err);
-cli_io_status cli_csv_read_predict_buffer(cli_csv_dataset *out, const char *data, size_t size,
+cli_status cli_csv_read_predict_buffer(cli_csv_dataset *out, const char *data, size_t size,
                                           const char *source,
                                           const cli_csv_predict_options *options,
                                           cli_io_error *err);

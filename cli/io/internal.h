@@ -20,10 +20,10 @@
 /* Fills *err (when not NULL) with status, line, column and the message
  * "<fmt...> (<source>:<line>)" — or "(<source>)" when line is 0, or no
  * parenthesis when source is NULL.  Returns status. */
-cli_io_status cli_io_fail(cli_io_error *err, cli_io_status status, const char *source,
+cli_status cli_io_fail(cli_io_error *err, cli_status status, const char *source,
                           size_t line, size_t column, const char *fmt, ...) CLI_PRINTF(6, 7);
 
-/* Clears *err to CLI_IO_OK and an empty message. */
+/* Clears *err to CLI_OK and an empty message. */
 void cli_io_ok(cli_io_error *err);
 
 /* *out = a * b; returns 1 (and leaves *out) on overflow, else 0. */
@@ -45,9 +45,9 @@ char *cli_strndup(const char *s, size_t n);
 
 /* Reads all of `path` ("-" or NULL: standard input) into a fresh buffer
  * (*data, NUL-terminated one past *size, for free()).  More than
- * max_bytes → CLI_IO_ERR_TOO_LARGE, found before reading when the file is
+ * max_bytes → CLI_ERR_TOO_LARGE, found before reading when the file is
  * a regular one.  `what` names the content in messages ("CSV file"). */
-cli_io_status cli_io_read_all(const char *path, size_t max_bytes, const char *what,
+cli_status cli_io_read_all(const char *path, size_t max_bytes, const char *what,
                               char **data, size_t *size, cli_io_error *err);
 
 /* "1 GiB", "100 MB", "12345 bytes": a size limit for a message. */

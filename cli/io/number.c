@@ -15,19 +15,6 @@
 /* strtoll's long long is int64_t here, so its ERANGE is our range. */
 _Static_assert(LLONG_MAX == INT64_MAX && LLONG_MIN == INT64_MIN, "long long is not 64-bit");
 
-const char *cli_parse_strstatus(cli_parse_status status)
-{
-    switch (status) {
-    case CLI_PARSE_OK: return "ok";
-    case CLI_PARSE_EMPTY: return "empty";
-    case CLI_PARSE_SYNTAX: return "not a number";
-    case CLI_PARSE_NONFINITE: return "not a finite number";
-    case CLI_PARSE_RANGE: return "out of range";
-    case CLI_PARSE_TOO_LONG: return "too long for a number";
-    }
-    return "unknown parse status";
-}
-
 static int is_blank(char c)
 {
     return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
@@ -198,32 +185,32 @@ static int fast_f64(const real_parts *r, double *out)
 /* Shared front half of the real parsers: trims, checks the grammar, and
  * then either resolves inf/nan into *special_value (*special = 1), or
  * fills *parts and points *text at the trimmed number (*special = 0). */
-static cli_parse_status prepare_real(const char *s, size_t len, unsigned flags,
+static cli_status prepare_real(const char *s, size_t len, unsigned flags,
                                      real_parts *parts, int *special, double *special_value,
                                      const char **text, size_t *text_len)
 {
     if (!s)
-        return CLI_PARSE_EMPTY;
+        return CLI_ERR_MISSING;
     s = trim(s, &len);
     if (len == 0)
-        return CLI_PARSE_EMPTY;
+        return CLI_ERR_MISSING;
     int is_nan;
     const int kind = classify_real(s, len, parts, &is_nan);
     if (kind < 0)
-        return CLI_PARSE_SYNTAX;
+        return CLI_ERR_NOT_NUMBER;
     if (kind == 1) {
         if (!(flags & CLI_PARSE_ALLOW_NONFINITE))
-            return CLI_PARSE_NONFINITE;
+            return CLI_ERR_NONFINITE;
         *special = 1;
         *special_value = is_nan ? NAN : (parts->negative ? -INFINITY : INFINITY);
-        return CLI_PARSE_OK;
+        return CLI_OK;
     }
     if (len > CLI_PARSE_MAX_LEN)
-        return CLI_PARSE_TOO_LONG;
+        return CLI_ERR_TOO_LONG;
     *special = 0;
     *text = s;
     *text_len = len;
-    return CLI_PARSE_OK;
+    return CLI_OK;
 }
 
 /* A NUL-terminated copy of the trimmed number for strtof/strtod. */
@@ -234,7 +221,7 @@ static const char *c_string(char buf[CLI_PARSE_MAX_LEN + 1], const char *s, size
     return buf;
 }
 
-cli_parse_status cli_parse_f32(float *out, const char *s, size_t len, unsigned flags)
+cli_status cli_parse_f32(float *out, const char *s, size_t len, unsigned flags)
 {
     char buf[CLI_PARSE_MAX_LEN + 1];
     real_parts parts;
@@ -242,27 +229,27 @@ cli_parse_status cli_parse_f32(float *out, const char *s, size_t len, unsigned f
     double sv = 0;
     const char *text;
     size_t text_len;
-    cli_parse_status st = prepare_real(s, len, flags, &parts, &special, &sv, &text, &text_len);
-    if (st != CLI_PARSE_OK)
+    cli_status st = prepare_real(s, len, flags, &parts, &special, &sv, &text, &text_len);
+    if (st != CLI_OK)
         return st;
     if (special) {
         *out = (float)sv;
-        return CLI_PARSE_OK;
+        return CLI_OK;
     }
     if (fast_f32(&parts, out))
-        return CLI_PARSE_OK;
+        return CLI_OK;
     char *end;
     errno = 0;
     const float v = strtof(c_string(buf, text, text_len), &end);
     if (*end != '\0')
-        return CLI_PARSE_SYNTAX; /* a locale whose decimal point is not "." */
+        return CLI_ERR_NOT_NUMBER; /* a locale whose decimal point is not "." */
     if (errno == ERANGE && isinf(v))
-        return CLI_PARSE_RANGE;
+        return CLI_ERR_RANGE;
     *out = v;
-    return CLI_PARSE_OK;
+    return CLI_OK;
 }
 
-cli_parse_status cli_parse_f64(double *out, const char *s, size_t len, unsigned flags)
+cli_status cli_parse_f64(double *out, const char *s, size_t len, unsigned flags)
 {
     char buf[CLI_PARSE_MAX_LEN + 1];
     real_parts parts;
@@ -270,36 +257,36 @@ cli_parse_status cli_parse_f64(double *out, const char *s, size_t len, unsigned 
     double sv = 0;
     const char *text;
     size_t text_len;
-    cli_parse_status st = prepare_real(s, len, flags, &parts, &special, &sv, &text, &text_len);
-    if (st != CLI_PARSE_OK)
+    cli_status st = prepare_real(s, len, flags, &parts, &special, &sv, &text, &text_len);
+    if (st != CLI_OK)
         return st;
     if (special) {
         *out = sv;
-        return CLI_PARSE_OK;
+        return CLI_OK;
     }
     if (fast_f64(&parts, out))
-        return CLI_PARSE_OK;
+        return CLI_OK;
     char *end;
     errno = 0;
     const double v = strtod(c_string(buf, text, text_len), &end);
     if (*end != '\0')
-        return CLI_PARSE_SYNTAX;
+        return CLI_ERR_NOT_NUMBER;
     if (errno == ERANGE && isinf(v))
-        return CLI_PARSE_RANGE;
+        return CLI_ERR_RANGE;
     *out = v;
-    return CLI_PARSE_OK;
+    return CLI_OK;
 }
 
 /* Trims and checks [+-]?digits; copies into buf.  *negative tells the
  * sign. */
-static cli_parse_status prepare_integer(char buf[CLI_PARSE_MAX_LEN + 1], const char *s,
+static cli_status prepare_integer(char buf[CLI_PARSE_MAX_LEN + 1], const char *s,
                                         size_t len, int *negative)
 {
     if (!s)
-        return CLI_PARSE_EMPTY;
+        return CLI_ERR_MISSING;
     s = trim(s, &len);
     if (len == 0)
-        return CLI_PARSE_EMPTY;
+        return CLI_ERR_MISSING;
     size_t i = 0;
     *negative = 0;
     if (s[0] == '+' || s[0] == '-') {
@@ -307,53 +294,53 @@ static cli_parse_status prepare_integer(char buf[CLI_PARSE_MAX_LEN + 1], const c
         i++;
     }
     if (i == len)
-        return CLI_PARSE_SYNTAX;
+        return CLI_ERR_NOT_NUMBER;
     for (; i < len; i++)
         if (!is_digit(s[i]))
-            return CLI_PARSE_SYNTAX;
+            return CLI_ERR_NOT_NUMBER;
     if (len > CLI_PARSE_MAX_LEN)
-        return CLI_PARSE_TOO_LONG;
+        return CLI_ERR_TOO_LONG;
     memcpy(buf, s, len);
     buf[len] = '\0';
-    return CLI_PARSE_OK;
+    return CLI_OK;
 }
 
-cli_parse_status cli_parse_i64(int64_t *out, const char *s, size_t len)
+cli_status cli_parse_i64(int64_t *out, const char *s, size_t len)
 {
     char buf[CLI_PARSE_MAX_LEN + 1];
     int negative;
-    cli_parse_status st = prepare_integer(buf, s, len, &negative);
-    if (st != CLI_PARSE_OK)
+    cli_status st = prepare_integer(buf, s, len, &negative);
+    if (st != CLI_OK)
         return st;
     char *end;
     errno = 0;
     const long long v = strtoll(buf, &end, 10);
     if (*end != '\0')
-        return CLI_PARSE_SYNTAX;
+        return CLI_ERR_NOT_NUMBER;
     if (errno == ERANGE)
-        return CLI_PARSE_RANGE;
+        return CLI_ERR_RANGE;
     *out = (int64_t)v;
-    return CLI_PARSE_OK;
+    return CLI_OK;
 }
 
-cli_parse_status cli_parse_i32(int32_t *out, const char *s, size_t len)
+cli_status cli_parse_i32(int32_t *out, const char *s, size_t len)
 {
     int64_t v;
-    cli_parse_status st = cli_parse_i64(&v, s, len);
-    if (st != CLI_PARSE_OK)
+    cli_status st = cli_parse_i64(&v, s, len);
+    if (st != CLI_OK)
         return st;
     if (v < INT32_MIN || v > INT32_MAX)
-        return CLI_PARSE_RANGE;
+        return CLI_ERR_RANGE;
     *out = (int32_t)v;
-    return CLI_PARSE_OK;
+    return CLI_OK;
 }
 
-cli_parse_status cli_parse_size(size_t *out, const char *s, size_t len)
+cli_status cli_parse_size(size_t *out, const char *s, size_t len)
 {
     char buf[CLI_PARSE_MAX_LEN + 1];
     int negative;
-    cli_parse_status st = prepare_integer(buf, s, len, &negative);
-    if (st != CLI_PARSE_OK)
+    cli_status st = prepare_integer(buf, s, len, &negative);
+    if (st != CLI_OK)
         return st;
     /* Skip the sign ourselves: strtoull would wrap "-1" to the maximum. */
     const char *digits = buf + (buf[0] == '+' || buf[0] == '-');
@@ -361,15 +348,15 @@ cli_parse_status cli_parse_size(size_t *out, const char *s, size_t len)
     errno = 0;
     const unsigned long long v = strtoull(digits, &end, 10);
     if (*end != '\0')
-        return CLI_PARSE_SYNTAX;
+        return CLI_ERR_NOT_NUMBER;
     if (negative && v != 0)
-        return CLI_PARSE_RANGE;
+        return CLI_ERR_RANGE;
     if (errno == ERANGE)
-        return CLI_PARSE_RANGE;
+        return CLI_ERR_RANGE;
 #if ULLONG_MAX > SIZE_MAX
     if (v > SIZE_MAX)
-        return CLI_PARSE_RANGE;
+        return CLI_ERR_RANGE;
 #endif
     *out = (size_t)v;
-    return CLI_PARSE_OK;
+    return CLI_OK;
 }

@@ -6,6 +6,7 @@
 #include "safetensors.h"
 
 #include "internal.h"
+#include "names.h"
 
 #include <cJSON.h>
 
@@ -67,36 +68,15 @@ static float get_f32_le(const unsigned char *p)
     return f;
 }
 
-typedef struct name_index {
-    const char *name;
-    size_t index;
-} name_index;
-
-static int cmp_name_index(const void *a, const void *b)
-{
-    const name_index *x = a, *y = b;
-    const int c = strcmp(x->name, y->name);
-    return c ? c : (x->index > y->index) - (x->index < y->index);
-}
-
-/* The index (into names) of a name that occurs twice; SIZE_MAX when all
- * are distinct, SIZE_MAX - 1 when out of memory. */
+/* The index (into names) of the second place of a name given twice
+ * (cli_name_twice); SIZE_MAX when all are distinct, SIZE_MAX - 1 when out
+ * of memory. */
 static size_t find_duplicate(const char *const *names, size_t n)
 {
-    if (n < 2)
-        return SIZE_MAX;
-    name_index *idx = malloc(n * sizeof *idx);
-    if (!idx)
+    size_t first, second;
+    if (cli_name_twice(&first, &second, names, n) != CLI_OK)
         return SIZE_MAX - 1;
-    for (size_t i = 0; i < n; i++)
-        idx[i] = (name_index){names[i], i};
-    qsort(idx, n, sizeof *idx, cmp_name_index);
-    size_t dup = SIZE_MAX;
-    for (size_t k = 1; k < n && dup == SIZE_MAX; k++)
-        if (strcmp(idx[k - 1].name, idx[k].name) == 0)
-            dup = idx[k].index;
-    free(idx);
-    return dup;
+    return second < n ? second : SIZE_MAX;
 }
 
 static void quote(char *dst, size_t cap, const char *s)
@@ -108,25 +88,25 @@ static void quote(char *dst, size_t cap, const char *s)
 /* Writing                                                              */
 /* ------------------------------------------------------------------ */
 
-static cli_io_status check_utf8_arg(const char *s, const char *what, size_t i, cli_io_error *err)
+static cli_status check_utf8_arg(const char *s, const char *what, size_t i, cli_io_error *err)
 {
     size_t bad;
     if (!s)
-        return cli_io_fail(err, CLI_IO_ERR_ARG, NULL, 0, 0, "%s %zu is NULL", what, i + 1);
+        return cli_io_fail(err, CLI_ERR_ARG, NULL, 0, 0, "%s %zu is NULL", what, i + 1);
     if (!cli_utf8_valid(s, strlen(s), &bad))
-        return cli_io_fail(err, CLI_IO_ERR_ENCODING, NULL, 0, 0,
+        return cli_io_fail(err, CLI_ERR_ENCODING, NULL, 0, 0,
                            "%s %zu is not valid UTF-8 (byte %zu)", what, i + 1, bad + 1);
-    return CLI_IO_OK;
+    return CLI_OK;
 }
 
-cli_io_status cli_st_write_buffer(unsigned char **out, size_t *out_size,
+cli_status cli_st_write_buffer(unsigned char **out, size_t *out_size,
                                   const cli_st_entry *tensors, size_t n_tensors,
                                   const cli_st_kv *metadata, size_t n_metadata,
                                   cli_io_error *err)
 {
     if (!out || !out_size || (n_tensors && !tensors) || (n_metadata && !metadata))
-        return cli_io_fail(err, CLI_IO_ERR_ARG, NULL, 0, 0, "cli_st_write_buffer: NULL argument");
-    cli_io_status st;
+        return cli_io_fail(err, CLI_ERR_ARG, NULL, 0, 0, "cli_st_write_buffer: NULL argument");
+    cli_status st;
     const char **names = malloc((n_tensors + n_metadata + 1) * sizeof *names);
     size_t *offsets = malloc((n_tensors + 1) * sizeof *offsets);
     cJSON *root = NULL;
@@ -139,17 +119,17 @@ cli_io_status cli_st_write_buffer(unsigned char **out, size_t *out_size,
     size_t data_bytes = 0;
     for (size_t i = 0; i < n_tensors; i++) {
         const cli_st_entry *t = &tensors[i];
-        if ((st = check_utf8_arg(t->name, "tensor name", i, err)) != CLI_IO_OK)
+        if ((st = check_utf8_arg(t->name, "tensor name", i, err)) != CLI_OK)
             goto fail;
         char shown[64];
         quote(shown, sizeof shown, t->name);
         if (strcmp(t->name, METADATA_KEY) == 0) {
-            st = cli_io_fail(err, CLI_IO_ERR_ARG, NULL, 0, 0,
+            st = cli_io_fail(err, CLI_ERR_ARG, NULL, 0, 0,
                              "tensor %zu: the name %s is reserved", i + 1, shown);
             goto fail;
         }
         if (t->ndim > CLI_ST_MAX_DIMS || (t->ndim && !t->shape)) {
-            st = cli_io_fail(err, CLI_IO_ERR_ARG, NULL, 0, 0,
+            st = cli_io_fail(err, CLI_ERR_ARG, NULL, 0, 0,
                              "tensor %s: %zu dimensions (at most %d, with a shape)", shown,
                              t->ndim, CLI_ST_MAX_DIMS);
             goto fail;
@@ -157,19 +137,19 @@ cli_io_status cli_st_write_buffer(unsigned char **out, size_t *out_size,
         size_t count = 1, bytes, end;
         for (size_t k = 0; k < t->ndim; k++) {
             if (t->shape[k] > CLI_ST_MAX_JSON_INT_Z || cli_mul_size(count, t->shape[k], &count)) {
-                st = cli_io_fail(err, CLI_IO_ERR_TOO_LARGE, NULL, 0, 0,
+                st = cli_io_fail(err, CLI_ERR_TOO_LARGE, NULL, 0, 0,
                                  "tensor %s: the shape is too large", shown);
                 goto fail;
             }
         }
         if (cli_mul_size(count, sizeof(float), &bytes) ||
             cli_add_size(data_bytes, bytes, &end) || end > CLI_ST_MAX_JSON_INT_Z) {
-            st = cli_io_fail(err, CLI_IO_ERR_TOO_LARGE, NULL, 0, 0,
+            st = cli_io_fail(err, CLI_ERR_TOO_LARGE, NULL, 0, 0,
                              "tensor %s: the tensors are too large for one file", shown);
             goto fail;
         }
         if (count && !t->data) {
-            st = cli_io_fail(err, CLI_IO_ERR_ARG, NULL, 0, 0, "tensor %s: data is NULL", shown);
+            st = cli_io_fail(err, CLI_ERR_ARG, NULL, 0, 0, "tensor %s: data is NULL", shown);
             goto fail;
         }
         offsets[i] = data_bytes;
@@ -183,12 +163,12 @@ cli_io_status cli_st_write_buffer(unsigned char **out, size_t *out_size,
     if (dup != SIZE_MAX) {
         char shown[64];
         quote(shown, sizeof shown, names[dup]);
-        st = cli_io_fail(err, CLI_IO_ERR_ARG, NULL, 0, 0, "two tensors are named %s", shown);
+        st = cli_io_fail(err, CLI_ERR_ARG, NULL, 0, 0, "two tensors are named %s", shown);
         goto fail;
     }
     for (size_t i = 0; i < n_metadata; i++) {
-        if ((st = check_utf8_arg(metadata[i].key, "metadata key", i, err)) != CLI_IO_OK ||
-            (st = check_utf8_arg(metadata[i].value, "metadata value", i, err)) != CLI_IO_OK)
+        if ((st = check_utf8_arg(metadata[i].key, "metadata key", i, err)) != CLI_OK ||
+            (st = check_utf8_arg(metadata[i].value, "metadata value", i, err)) != CLI_OK)
             goto fail;
         names[i] = metadata[i].key;
     }
@@ -198,7 +178,7 @@ cli_io_status cli_st_write_buffer(unsigned char **out, size_t *out_size,
     if (dup != SIZE_MAX) {
         char shown[64];
         quote(shown, sizeof shown, names[dup]);
-        st = cli_io_fail(err, CLI_IO_ERR_ARG, NULL, 0, 0, "metadata key %s is given twice",
+        st = cli_io_fail(err, CLI_ERR_ARG, NULL, 0, 0, "metadata key %s is given twice",
                          shown);
         goto fail;
     }
@@ -269,10 +249,10 @@ cli_io_status cli_st_write_buffer(unsigned char **out, size_t *out_size,
     cli_io_ok(err);
     *out = buf;
     *out_size = total;
-    return CLI_IO_OK;
+    return CLI_OK;
 
 oom:
-    st = cli_io_fail(err, CLI_IO_ERR_NOMEM, NULL, 0, 0, "out of memory writing a model");
+    st = cli_io_fail(err, CLI_ERR_NOMEM, NULL, 0, 0, "out of memory writing a model");
 fail:
     if (json)
         cJSON_free(json);
@@ -283,29 +263,29 @@ fail:
     return st;
 }
 
-cli_io_status cli_st_write_file(const char *path, const cli_st_entry *tensors, size_t n_tensors,
+cli_status cli_st_write_file(const char *path, const cli_st_entry *tensors, size_t n_tensors,
                                 const cli_st_kv *metadata, size_t n_metadata,
                                 cli_io_error *err)
 {
     if (!path || !*path)
-        return cli_io_fail(err, CLI_IO_ERR_ARG, NULL, 0, 0, "no file name to save the model");
+        return cli_io_fail(err, CLI_ERR_ARG, NULL, 0, 0, "no file name to save the model");
     unsigned char *buf;
     size_t size;
-    cli_io_status st = cli_st_write_buffer(&buf, &size, tensors, n_tensors, metadata, n_metadata,
+    cli_status st = cli_st_write_buffer(&buf, &size, tensors, n_tensors, metadata, n_metadata,
                                            err);
-    if (st != CLI_IO_OK)
+    if (st != CLI_OK)
         return st;
     const size_t plen = strlen(path);
     char *tmp = malloc(plen + 5);
     if (!tmp) {
         free(buf);
-        return cli_io_fail(err, CLI_IO_ERR_NOMEM, path, 0, 0, "out of memory");
+        return cli_io_fail(err, CLI_ERR_NOMEM, path, 0, 0, "out of memory");
     }
     memcpy(tmp, path, plen);
     memcpy(tmp + plen, ".tmp", 5);
     FILE *f = fopen(tmp, "wb");
     if (!f) {
-        st = cli_io_fail(err, CLI_IO_ERR_WRITE, NULL, 0, 0, "cannot create '%s': %s", tmp,
+        st = cli_io_fail(err, CLI_ERR_WRITE, NULL, 0, 0, "cannot create '%s': %s", tmp,
                          strerror(errno));
         goto done;
     }
@@ -318,13 +298,13 @@ cli_io_status cli_st_write_file(const char *path, const cli_st_entry *tensors, s
     if (wrote && flushed && !closed)
         saved = errno;
     if (!wrote || !flushed || !closed) {
-        st = cli_io_fail(err, CLI_IO_ERR_WRITE, NULL, 0, 0, "cannot write '%s': %s", tmp,
+        st = cli_io_fail(err, CLI_ERR_WRITE, NULL, 0, 0, "cannot write '%s': %s", tmp,
                          strerror(saved));
         remove(tmp);
         goto done;
     }
     if (rename(tmp, path) != 0) {
-        st = cli_io_fail(err, CLI_IO_ERR_WRITE, NULL, 0, 0, "cannot rename '%s' to '%s': %s",
+        st = cli_io_fail(err, CLI_ERR_WRITE, NULL, 0, 0, "cannot rename '%s' to '%s': %s",
                          tmp, path, strerror(errno));
         remove(tmp);
         goto done;
@@ -384,7 +364,7 @@ typedef struct reader {
  * be written as digits: 4.0, 4e0 and -0 equal an integer in a double but
  * are not one in JSON (the reference reader, serde, refuses them too).
  * The header is valid JSON here; strings are skipped whole. */
-static cli_io_status check_integer_syntax(const reader *r, const char *h, size_t n)
+static cli_status check_integer_syntax(const reader *r, const char *h, size_t n)
 {
     int depth = 0;
     const char *key[3] = {NULL, NULL, NULL}, *str = NULL;
@@ -421,7 +401,7 @@ static cli_io_status check_integer_syntax(const reader *r, const char *h, size_t
             if (!plain && depth == 3 && key[1] && key[2] &&
                 !(key_len[1] == strlen(METADATA_KEY) &&
                   !memcmp(key[1], METADATA_KEY, key_len[1])))
-                return cli_io_fail(r->err, CLI_IO_ERR_FORMAT, r->source, 0, 0,
+                return cli_io_fail(r->err, CLI_ERR_FORMAT, r->source, 0, 0,
                                    "tensor \"%.*s\": \"%.*s\" entry %zu is %.*s, not an "
                                    "integer written as digits",
                                    (int)(key_len[1] > 48 ? 48 : key_len[1]), key[1],
@@ -430,17 +410,17 @@ static cli_io_status check_integer_syntax(const reader *r, const char *h, size_t
             i = j - 1;
         }
     }
-    return CLI_IO_OK;
+    return CLI_OK;
 }
 
 /* Reads one tensor's entry into *t (name already set). */
-static cli_io_status read_tensor(const reader *r, const cJSON *entry, cli_st_tensor *t,
+static cli_status read_tensor(const reader *r, const cJSON *entry, cli_st_tensor *t,
                                  size_t data_size)
 {
     char shown[64];
     quote(shown, sizeof shown, t->name);
     if (!cJSON_IsObject(entry))
-        return cli_io_fail(r->err, CLI_IO_ERR_FORMAT, r->source, 0, 0,
+        return cli_io_fail(r->err, CLI_ERR_FORMAT, r->source, 0, 0,
                            "tensor %s: its entry is not a JSON object", shown);
     const cJSON *dtype = NULL, *shape = NULL, *offs = NULL;
     for (const cJSON *f = entry->child; f; f = f->next) {
@@ -454,21 +434,21 @@ static cli_io_status read_tensor(const reader *r, const cJSON *entry, cli_st_ten
         char shown_f[64];
         quote(shown_f, sizeof shown_f, f->string ? f->string : "");
         if (!slot)
-            return cli_io_fail(r->err, CLI_IO_ERR_FORMAT, r->source, 0, 0,
+            return cli_io_fail(r->err, CLI_ERR_FORMAT, r->source, 0, 0,
                                "tensor %s: unknown field %s", shown, shown_f);
         if (*slot)
-            return cli_io_fail(r->err, CLI_IO_ERR_FORMAT, r->source, 0, 0,
+            return cli_io_fail(r->err, CLI_ERR_FORMAT, r->source, 0, 0,
                                "tensor %s: field %s is given twice", shown, shown_f);
         *slot = f;
     }
     if (!dtype || !shape || !offs)
-        return cli_io_fail(r->err, CLI_IO_ERR_FORMAT, r->source, 0, 0,
+        return cli_io_fail(r->err, CLI_ERR_FORMAT, r->source, 0, 0,
                            "tensor %s: field \"%s\" is missing", shown,
                            !dtype ? "dtype" : !shape ? "shape" : "data_offsets");
 
     /* dtype */
     if (!cJSON_IsString(dtype))
-        return cli_io_fail(r->err, CLI_IO_ERR_FORMAT, r->source, 0, 0,
+        return cli_io_fail(r->err, CLI_ERR_FORMAT, r->source, 0, 0,
                            "tensor %s: \"dtype\" is not a string", shown);
     size_t k = 0;
     const size_t n_dtypes = sizeof DTYPES / sizeof DTYPES[0];
@@ -477,27 +457,27 @@ static cli_io_status read_tensor(const reader *r, const cJSON *entry, cli_st_ten
     char shown_d[64];
     quote(shown_d, sizeof shown_d, dtype->valuestring);
     if (k == n_dtypes)
-        return cli_io_fail(r->err, CLI_IO_ERR_FORMAT, r->source, 0, 0,
+        return cli_io_fail(r->err, CLI_ERR_FORMAT, r->source, 0, 0,
                            "tensor %s: unknown dtype %s", shown, shown_d);
     if (strcmp(DTYPES[k].name, "F32") != 0)
-        return cli_io_fail(r->err, CLI_IO_ERR_DTYPE, r->source, 0, 0,
+        return cli_io_fail(r->err, CLI_ERR_DTYPE, r->source, 0, 0,
                            "tensor %s: dtype %s (%u-bit) is not supported: smx models hold F32",
                            shown, DTYPES[k].name, DTYPES[k].bits);
 
     /* shape */
     if (!cJSON_IsArray(shape))
-        return cli_io_fail(r->err, CLI_IO_ERR_FORMAT, r->source, 0, 0,
+        return cli_io_fail(r->err, CLI_ERR_FORMAT, r->source, 0, 0,
                            "tensor %s: \"shape\" is not an array", shown);
     const int ndim = cJSON_GetArraySize(shape);
     if (ndim > CLI_ST_MAX_DIMS)
-        return cli_io_fail(r->err, CLI_IO_ERR_FORMAT, r->source, 0, 0,
+        return cli_io_fail(r->err, CLI_ERR_FORMAT, r->source, 0, 0,
                            "tensor %s: \"shape\" has %d dimensions, at most %d are supported",
                            shown, ndim, CLI_ST_MAX_DIMS);
     t->ndim = (size_t)ndim;
     size_t count = 1, overflow = 0, dim = 0;
     for (const cJSON *v = shape->child; v; v = v->next, dim++) {
         if (!json_size(v, &t->shape[dim]))
-            return cli_io_fail(r->err, CLI_IO_ERR_FORMAT, r->source, 0, 0,
+            return cli_io_fail(r->err, CLI_ERR_FORMAT, r->source, 0, 0,
                                "tensor %s: \"shape\" entry %zu is not a non-negative integer",
                                shown, dim + 1);
         if (cli_mul_size(count, t->shape[dim], &count))
@@ -509,7 +489,7 @@ static cli_io_status read_tensor(const reader *r, const cJSON *entry, cli_st_ten
             count = 0, overflow = 0;
     size_t bytes = 0;
     if (overflow || cli_mul_size(count, sizeof(float), &bytes))
-        return cli_io_fail(r->err, CLI_IO_ERR_FORMAT, r->source, 0, 0,
+        return cli_io_fail(r->err, CLI_ERR_FORMAT, r->source, 0, 0,
                            "tensor %s: \"shape\" has more elements than memory can hold",
                            shown);
     t->count = count;
@@ -517,25 +497,25 @@ static cli_io_status read_tensor(const reader *r, const cJSON *entry, cli_st_ten
     /* data_offsets */
     if (!cJSON_IsArray(offs) || cJSON_GetArraySize(offs) != 2 ||
         !json_size(offs->child, &t->begin) || !json_size(offs->child->next, &t->end))
-        return cli_io_fail(r->err, CLI_IO_ERR_FORMAT, r->source, 0, 0,
+        return cli_io_fail(r->err, CLI_ERR_FORMAT, r->source, 0, 0,
                            "tensor %s: \"data_offsets\" is not two non-negative integers "
                            "[begin, end]",
                            shown);
     if (t->end < t->begin)
-        return cli_io_fail(r->err, CLI_IO_ERR_FORMAT, r->source, 0, 0,
+        return cli_io_fail(r->err, CLI_ERR_FORMAT, r->source, 0, 0,
                            "tensor %s: \"data_offsets\" [%zu, %zu] end before they begin", shown,
                            t->begin, t->end);
     if (t->end - t->begin != bytes)
-        return cli_io_fail(r->err, CLI_IO_ERR_FORMAT, r->source, 0, 0,
+        return cli_io_fail(r->err, CLI_ERR_FORMAT, r->source, 0, 0,
                            "tensor %s: \"shape\" holds %zu floats (%zu bytes) but "
                            "\"data_offsets\" [%zu, %zu] span %zu bytes",
                            shown, count, bytes, t->begin, t->end, t->end - t->begin);
     if (t->end > data_size)
-        return cli_io_fail(r->err, CLI_IO_ERR_TRUNCATED, r->source, 0, 0,
+        return cli_io_fail(r->err, CLI_ERR_TRUNCATED, r->source, 0, 0,
                            "tensor %s: \"data_offsets\" [%zu, %zu] end past the data section "
                            "(%zu bytes): truncated file?",
                            shown, t->begin, t->end, data_size);
-    return CLI_IO_OK;
+    return CLI_OK;
 }
 
 static int cmp_tensor_offsets(const void *a, const void *b)
@@ -551,30 +531,30 @@ static int cmp_tensor_offsets(const void *a, const void *b)
 
 /* The tensors, sorted by offset, must tile [0, data_size) exactly; with
  * CLI_ST_UNCLAIMED_LATER, only overlaps are refused here. */
-static cli_io_status check_coverage(const reader *r, const cli_st_tensor *t, size_t n,
+static cli_status check_coverage(const reader *r, const cli_st_tensor *t, size_t n,
                                     size_t data_size)
 {
     const int gaps_later = (r->flags & CLI_ST_UNCLAIMED_LATER) != 0;
     const cli_st_tensor **order = malloc((n ? n : 1) * sizeof *order);
     if (!order)
-        return cli_io_fail(r->err, CLI_IO_ERR_NOMEM, r->source, 0, 0, "out of memory");
+        return cli_io_fail(r->err, CLI_ERR_NOMEM, r->source, 0, 0, "out of memory");
     for (size_t i = 0; i < n; i++)
         order[i] = &t[i];
     qsort(order, n, sizeof *order, cmp_tensor_offsets);
-    cli_io_status st = CLI_IO_OK;
+    cli_status st = CLI_OK;
     size_t pos = 0;
     const cli_st_tensor *prev = NULL;
-    for (size_t i = 0; i < n && st == CLI_IO_OK; i++) {
+    for (size_t i = 0; i < n && st == CLI_OK; i++) {
         char shown[64], shown_p[64];
         quote(shown, sizeof shown, order[i]->name);
         if (order[i]->begin > pos && !gaps_later)
-            st = cli_io_fail(r->err, CLI_IO_ERR_FORMAT, r->source, 0, 0,
+            st = cli_io_fail(r->err, CLI_ERR_FORMAT, r->source, 0, 0,
                              "bytes [%zu, %zu) of the data section belong to no tensor "
                              "(before tensor %s)",
                              pos, order[i]->begin, shown);
         else if (order[i]->begin < pos) {
             quote(shown_p, sizeof shown_p, prev->name);
-            st = cli_io_fail(r->err, CLI_IO_ERR_FORMAT, r->source, 0, 0,
+            st = cli_io_fail(r->err, CLI_ERR_FORMAT, r->source, 0, 0,
                              "tensor %s (bytes [%zu, %zu)) overlaps tensor %s (bytes [%zu, "
                              "%zu))",
                              shown, order[i]->begin, order[i]->end, shown_p, prev->begin,
@@ -583,26 +563,26 @@ static cli_io_status check_coverage(const reader *r, const cli_st_tensor *t, siz
         pos = order[i]->end > pos ? order[i]->end : pos;
         prev = order[i];
     }
-    if (st == CLI_IO_OK && pos != data_size && !gaps_later)
-        st = cli_io_fail(r->err, CLI_IO_ERR_FORMAT, r->source, 0, 0,
+    if (st == CLI_OK && pos != data_size && !gaps_later)
+        st = cli_io_fail(r->err, CLI_ERR_FORMAT, r->source, 0, 0,
                          "the last %zu bytes of the data section belong to no tensor",
                          data_size - pos);
     free(order);
     return st;
 }
 
-cli_io_status cli_st_check_coverage(const cli_st_file *f, cli_io_error *err)
+cli_status cli_st_check_coverage(const cli_st_file *f, cli_io_error *err)
 {
     if (!f)
-        return cli_io_fail(err, CLI_IO_ERR_ARG, NULL, 0, 0, "cli_st_check_coverage: NULL");
+        return cli_io_fail(err, CLI_ERR_ARG, NULL, 0, 0, "cli_st_check_coverage: NULL");
     const reader r = {f->source ? f->source : "<buffer>", err, 0};
-    const cli_io_status st = check_coverage(&r, f->tensors, f->n_tensors, f->data_size);
-    if (st == CLI_IO_OK)
+    const cli_status st = check_coverage(&r, f->tensors, f->n_tensors, f->data_size);
+    if (st == CLI_OK)
         cli_io_ok(err);
     return st;
 }
 
-static cli_io_status read_image(cli_st_file *out, const unsigned char *data, size_t size,
+static cli_status read_image(cli_st_file *out, const unsigned char *data, size_t size,
                                 const char *source, unsigned flags, cli_io_error *err)
 {
     const reader r = {source, err, flags};
@@ -610,12 +590,12 @@ static cli_io_status read_image(cli_st_file *out, const unsigned char *data, siz
     memset(&f, 0, sizeof f);
     char *hdr = NULL;
     cJSON *root = NULL;
-    cli_io_status st;
+    cli_status st;
 
     if (!(f.source = cli_strndup(source, strlen(source))))
         goto oom;
     if (size < 8) {
-        st = cli_io_fail(err, CLI_IO_ERR_TRUNCATED, source, 0, 0,
+        st = cli_io_fail(err, CLI_ERR_TRUNCATED, source, 0, 0,
                          "the file has %zu bytes, too few for a safetensors file (it starts "
                          "with an 8-byte header length): truncated file?",
                          size);
@@ -623,14 +603,14 @@ static cli_io_status read_image(cli_st_file *out, const unsigned char *data, siz
     }
     const uint64_t n64 = get_le64(data);
     if (n64 > CLI_ST_MAX_HEADER) {
-        st = cli_io_fail(err, CLI_IO_ERR_FORMAT, source, 0, 0,
+        st = cli_io_fail(err, CLI_ERR_FORMAT, source, 0, 0,
                          "header length %llu is over the 100 MB limit: not a safetensors file?",
                          (unsigned long long)n64);
         goto fail;
     }
     const size_t n = (size_t)n64;
     if (n > size - 8) {
-        st = cli_io_fail(err, CLI_IO_ERR_TRUNCATED, source, 0, 0,
+        st = cli_io_fail(err, CLI_ERR_TRUNCATED, source, 0, 0,
                          "header length %zu runs past the end of the file (%zu bytes): "
                          "truncated file?",
                          n, size);
@@ -638,12 +618,12 @@ static cli_io_status read_image(cli_st_file *out, const unsigned char *data, siz
     }
     const unsigned char *h = data + 8;
     if (n < 2) {
-        st = cli_io_fail(err, CLI_IO_ERR_FORMAT, source, 0, 0,
+        st = cli_io_fail(err, CLI_ERR_FORMAT, source, 0, 0,
                          "header length %zu is too short for a JSON object", n);
         goto fail;
     }
     if (h[0] != '{') {
-        st = cli_io_fail(err, CLI_IO_ERR_FORMAT, source, 0, 0,
+        st = cli_io_fail(err, CLI_ERR_FORMAT, source, 0, 0,
                          "the header (%zu bytes at byte 8) does not start with '{': not a "
                          "safetensors file?",
                          n);
@@ -652,12 +632,12 @@ static cli_io_status read_image(cli_st_file *out, const unsigned char *data, siz
     size_t bad;
     const unsigned char *nul = memchr(h, 0, n);
     if (nul) {
-        st = cli_io_fail(err, CLI_IO_ERR_FORMAT, source, 0, 0,
+        st = cli_io_fail(err, CLI_ERR_FORMAT, source, 0, 0,
                          "the header holds a NUL byte at byte %zu", (size_t)(nul - data));
         goto fail;
     }
     if (!cli_utf8_valid((const char *)h, n, &bad)) {
-        st = cli_io_fail(err, CLI_IO_ERR_FORMAT, source, 0, 0,
+        st = cli_io_fail(err, CLI_ERR_FORMAT, source, 0, 0,
                          "the header is not valid UTF-8 at byte %zu", 8 + bad);
         goto fail;
     }
@@ -668,23 +648,23 @@ static cli_io_status read_image(cli_st_file *out, const unsigned char *data, siz
     root = cJSON_ParseWithLengthOpts(hdr, n, &end, 0);
     if (!root) {
         const size_t at = end && end >= hdr && end <= hdr + n ? (size_t)(end - hdr) : 0;
-        st = cli_io_fail(err, CLI_IO_ERR_FORMAT, source, 0, 0,
+        st = cli_io_fail(err, CLI_ERR_FORMAT, source, 0, 0,
                          "the header is not valid JSON (error near byte %zu)", 8 + at);
         goto fail;
     }
     for (const char *q = end; q < hdr + n; q++)
         if (*q != ' ' && *q != '\t' && *q != '\n' && *q != '\r') {
-            st = cli_io_fail(err, CLI_IO_ERR_FORMAT, source, 0, 0,
+            st = cli_io_fail(err, CLI_ERR_FORMAT, source, 0, 0,
                              "the header has text after its JSON object, at byte %zu",
                              8 + (size_t)(q - hdr));
             goto fail;
         }
     if (!cJSON_IsObject(root)) {
-        st = cli_io_fail(err, CLI_IO_ERR_FORMAT, source, 0, 0,
+        st = cli_io_fail(err, CLI_ERR_FORMAT, source, 0, 0,
                          "the header is not a JSON object");
         goto fail;
     }
-    if ((st = check_integer_syntax(&r, hdr, n)) != CLI_IO_OK)
+    if ((st = check_integer_syntax(&r, hdr, n)) != CLI_OK)
         goto fail;
     f.header_size = n;
     f.data_size = size - 8 - n;
@@ -710,7 +690,7 @@ static cli_io_status read_image(cli_st_file *out, const unsigned char *data, siz
             char shown[64];
             quote(shown, sizeof shown, keys[dup]);
             free(keys);
-            st = cli_io_fail(err, CLI_IO_ERR_FORMAT, source, 0, 0,
+            st = cli_io_fail(err, CLI_ERR_FORMAT, source, 0, 0,
                              "the header names %s twice", shown);
             goto fail;
         }
@@ -726,7 +706,7 @@ static cli_io_status read_image(cli_st_file *out, const unsigned char *data, siz
     /* __metadata__ */
     if (meta) {
         if (!cJSON_IsObject(meta)) {
-            st = cli_io_fail(err, CLI_IO_ERR_FORMAT, source, 0, 0,
+            st = cli_io_fail(err, CLI_ERR_FORMAT, source, 0, 0,
                              "\"__metadata__\" is not a JSON object");
             goto fail;
         }
@@ -741,7 +721,7 @@ static cli_io_status read_image(cli_st_file *out, const unsigned char *data, siz
             char shown[64];
             quote(shown, sizeof shown, key);
             if (!cJSON_IsString(e)) {
-                st = cli_io_fail(err, CLI_IO_ERR_FORMAT, source, 0, 0,
+                st = cli_io_fail(err, CLI_ERR_FORMAT, source, 0, 0,
                                  "\"__metadata__\" value for %s is not a string", shown);
                 goto fail;
             }
@@ -764,7 +744,7 @@ static cli_io_status read_image(cli_st_file *out, const unsigned char *data, siz
         if (dup != SIZE_MAX) {
             char shown[64];
             quote(shown, sizeof shown, f.metadata[dup].key);
-            st = cli_io_fail(err, CLI_IO_ERR_FORMAT, source, 0, 0,
+            st = cli_io_fail(err, CLI_ERR_FORMAT, source, 0, 0,
                              "\"__metadata__\" names %s twice", shown);
             goto fail;
         }
@@ -782,10 +762,10 @@ static cli_io_status read_image(cli_st_file *out, const unsigned char *data, siz
         if (!(t->name = cli_strndup(name, strlen(name))))
             goto oom;
         f.n_tensors++;
-        if ((st = read_tensor(&r, e, t, f.data_size)) != CLI_IO_OK)
+        if ((st = read_tensor(&r, e, t, f.data_size)) != CLI_OK)
             goto fail;
     }
-    if ((st = check_coverage(&r, f.tensors, f.n_tensors, f.data_size)) != CLI_IO_OK)
+    if ((st = check_coverage(&r, f.tensors, f.n_tensors, f.data_size)) != CLI_OK)
         goto fail;
 
     /* The data, in host order, tensor after tensor in one array: they do
@@ -809,10 +789,10 @@ static cli_io_status read_image(cli_st_file *out, const unsigned char *data, siz
     cJSON_Delete(root);
     cli_io_ok(err);
     *out = f;
-    return CLI_IO_OK;
+    return CLI_OK;
 
 oom:
-    st = cli_io_fail(err, CLI_IO_ERR_NOMEM, source, 0, 0, "out of memory reading the model");
+    st = cli_io_fail(err, CLI_ERR_NOMEM, source, 0, 0, "out of memory reading the model");
 fail:
     free(hdr);
     cJSON_Delete(root);
@@ -820,30 +800,30 @@ fail:
     return st;
 }
 
-cli_io_status cli_st_read_buffer(cli_st_file *out, const void *data, size_t size,
+cli_status cli_st_read_buffer(cli_st_file *out, const void *data, size_t size,
                                  const char *source, cli_io_error *err)
 {
     if (!out || (!data && size))
-        return cli_io_fail(err, CLI_IO_ERR_ARG, NULL, 0, 0, "cli_st_read_buffer: NULL argument");
+        return cli_io_fail(err, CLI_ERR_ARG, NULL, 0, 0, "cli_st_read_buffer: NULL argument");
     memset(out, 0, sizeof *out);
     return read_image(out, data ? data : "", size, source ? source : "<buffer>", 0, err);
 }
 
-cli_io_status cli_st_read_file(cli_st_file *out, const char *path, cli_io_error *err)
+cli_status cli_st_read_file(cli_st_file *out, const char *path, cli_io_error *err)
 {
     return cli_st_read_file_with(out, path, 0, err);
 }
 
-cli_io_status cli_st_read_file_with(cli_st_file *out, const char *path, unsigned flags,
+cli_status cli_st_read_file_with(cli_st_file *out, const char *path, unsigned flags,
                                     cli_io_error *err)
 {
     if (!out)
-        return cli_io_fail(err, CLI_IO_ERR_ARG, NULL, 0, 0, "cli_st_read_file: NULL argument");
+        return cli_io_fail(err, CLI_ERR_ARG, NULL, 0, 0, "cli_st_read_file: NULL argument");
     memset(out, 0, sizeof *out);
     char *data;
     size_t size;
-    cli_io_status st = cli_io_read_all(path, CLI_ST_MAX_FILE, "model file", &data, &size, err);
-    if (st != CLI_IO_OK)
+    cli_status st = cli_io_read_all(path, CLI_ST_MAX_FILE, "model file", &data, &size, err);
+    if (st != CLI_OK)
         return st;
     const char *source = (path == NULL || strcmp(path, "-") == 0) ? "<stdin>" : path;
     st = read_image(out, (const unsigned char *)data, size, source, flags, err);
@@ -876,17 +856,17 @@ static void format_shape(char *dst, size_t cap, size_t ndim, const size_t *shape
         snprintf(dst + o, cap - o, "]");
 }
 
-cli_io_status cli_st_get_f32(const cli_st_file *f, const char *name, size_t ndim,
+cli_status cli_st_get_f32(const cli_st_file *f, const char *name, size_t ndim,
                              const size_t *shape, const cli_st_tensor **out, cli_io_error *err)
 {
     if (!f || !name || !out || (ndim && !shape))
-        return cli_io_fail(err, CLI_IO_ERR_ARG, NULL, 0, 0, "cli_st_get_f32: NULL argument");
+        return cli_io_fail(err, CLI_ERR_ARG, NULL, 0, 0, "cli_st_get_f32: NULL argument");
     const char *source = f->source ? f->source : "<model>";
     char shown[64];
     quote(shown, sizeof shown, name);
     const cli_st_tensor *t = cli_st_find(f, name);
     if (!t)
-        return cli_io_fail(err, CLI_IO_ERR_NOT_FOUND, source, 0, 0,
+        return cli_io_fail(err, CLI_ERR_NOT_FOUND, source, 0, 0,
                            "the model has no tensor %s", shown);
     int ok = t->ndim == ndim;
     for (size_t k = 0; ok && k < ndim; k++)
@@ -895,12 +875,12 @@ cli_io_status cli_st_get_f32(const cli_st_file *f, const char *name, size_t ndim
         char have[160], want[160];
         format_shape(have, sizeof have, t->ndim, t->shape);
         format_shape(want, sizeof want, ndim < CLI_ST_MAX_DIMS ? ndim : CLI_ST_MAX_DIMS, shape);
-        return cli_io_fail(err, CLI_IO_ERR_SHAPE, source, 0, 0,
+        return cli_io_fail(err, CLI_ERR_SHAPE, source, 0, 0,
                            "tensor %s has shape %s, expected %s", shown, have, want);
     }
     cli_io_ok(err);
     *out = t;
-    return CLI_IO_OK;
+    return CLI_OK;
 }
 
 const char *cli_st_meta(const cli_st_file *f, const char *key)

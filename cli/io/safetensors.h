@@ -68,13 +68,13 @@ typedef struct cli_st_kv {
 } cli_st_kv;
 
 /* Writes the file image into a fresh buffer (*out, for free()). */
-cli_io_status cli_st_write_buffer(unsigned char **out, size_t *out_size,
+cli_status cli_st_write_buffer(unsigned char **out, size_t *out_size,
                                   const cli_st_entry *tensors, size_t n_tensors,
                                   const cli_st_kv *metadata, size_t n_metadata,
                                   cli_io_error *err);
 
 /* Writes the file at path (via "<path>.tmp" and rename). */
-cli_io_status cli_st_write_file(const char *path, const cli_st_entry *tensors, size_t n_tensors,
+cli_status cli_st_write_file(const char *path, const cli_st_entry *tensors, size_t n_tensors,
                                 const cli_st_kv *metadata, size_t n_metadata,
                                 cli_io_error *err);
 
@@ -103,7 +103,7 @@ typedef struct cli_st_file {
 
 /* Reads and checks the file at path ("-": standard input).  On failure
  * *out is zeroed and err names what and where. */
-cli_io_status cli_st_read_file(cli_st_file *out, const char *path, cli_io_error *err);
+cli_status cli_st_read_file(cli_st_file *out, const char *path, cli_io_error *err);
 
 /* For cli_st_read_file_with: bytes of the data section that no tensor
  * claims are not refused on reading but by cli_st_check_coverage, so that
@@ -111,16 +111,16 @@ cli_io_status cli_st_read_file(cli_st_file *out, const char *path, cli_io_error 
  * from the header (its bytes left behind) by its name. */
 enum { CLI_ST_UNCLAIMED_LATER = 1u };
 
-cli_io_status cli_st_read_file_with(cli_st_file *out, const char *path, unsigned flags,
+cli_status cli_st_read_file_with(cli_st_file *out, const char *path, unsigned flags,
                                     cli_io_error *err);
 
 /* The coverage check that CLI_ST_UNCLAIMED_LATER put off: the tensors,
  * sorted by offset, tile the data section exactly. */
-cli_io_status cli_st_check_coverage(const cli_st_file *f, cli_io_error *err);
+cli_status cli_st_check_coverage(const cli_st_file *f, cli_io_error *err);
 
 /* The same from data[0..size); source names it in messages (NULL:
  * "<buffer>"). */
-cli_io_status cli_st_read_buffer(cli_st_file *out, const void *data, size_t size,
+cli_status cli_st_read_buffer(cli_st_file *out, const void *data, size_t size,
                                  const char *source, cli_io_error *err);
 
 void cli_st_free(cli_st_file *f);
@@ -129,9 +129,9 @@ void cli_st_free(cli_st_file *f);
 const cli_st_tensor *cli_st_find(const cli_st_file *f, const char *name);
 
 /* The tensor named `name` if its shape is `shape` (ndim entries; an entry
- * CLI_ST_ANY matches any extent): CLI_IO_ERR_NOT_FOUND or
- * CLI_IO_ERR_SHAPE otherwise, with a message naming both shapes. */
-cli_io_status cli_st_get_f32(const cli_st_file *f, const char *name, size_t ndim,
+ * CLI_ST_ANY matches any extent): CLI_ERR_NOT_FOUND or
+ * CLI_ERR_SHAPE otherwise, with a message naming both shapes. */
+cli_status cli_st_get_f32(const cli_st_file *f, const char *name, size_t ndim,
                              const size_t *shape, const cli_st_tensor **out, cli_io_error *err);
 
 /* The metadata value for key, or NULL. */

@@ -1,7 +1,7 @@
 /*
- * util.c — the helpers of internal.h: error messages, overflow checks,
- * UTF-8 validation and the capped whole-file reader that the CSV and
- * safetensors readers share.
+ * util.c — the name of each cli_status (status.h), and the helpers of
+ * internal.h: error messages, overflow checks, UTF-8 validation and the
+ * capped whole-file reader that the CSV and safetensors readers share.
  */
 /* fileno() and fstat() are POSIX. */
 #ifndef _POSIX_C_SOURCE
@@ -16,33 +16,36 @@
 #include <string.h>
 #include <sys/stat.h>
 
-const char *cli_io_strstatus(cli_io_status status)
+const char *cli_strstatus(cli_status status)
 {
     switch (status) {
-    case CLI_IO_OK: return "ok";
-    case CLI_IO_ERR_ARG: return "bad argument";
-    case CLI_IO_ERR_NOMEM: return "out of memory";
-    case CLI_IO_ERR_OPEN: return "cannot open file";
-    case CLI_IO_ERR_READ: return "read error";
-    case CLI_IO_ERR_WRITE: return "write error";
-    case CLI_IO_ERR_TOO_LARGE: return "input too large";
-    case CLI_IO_ERR_NUL: return "NUL byte in text";
-    case CLI_IO_ERR_ENCODING: return "invalid UTF-8";
-    case CLI_IO_ERR_EMPTY: return "empty input";
-    case CLI_IO_ERR_NO_DATA: return "no data rows";
-    case CLI_IO_ERR_SYNTAX: return "malformed CSV";
-    case CLI_IO_ERR_HEADER: return "bad header";
-    case CLI_IO_ERR_UNKNOWN_COLUMN: return "unknown column";
-    case CLI_IO_ERR_RAGGED: return "ragged row";
-    case CLI_IO_ERR_MISSING: return "missing value";
-    case CLI_IO_ERR_NOT_NUMBER: return "not a number";
-    case CLI_IO_ERR_UNKNOWN_CLASS: return "unknown class";
-    case CLI_IO_ERR_ONE_CLASS: return "fewer than two classes";
-    case CLI_IO_ERR_FORMAT: return "malformed safetensors file";
-    case CLI_IO_ERR_TRUNCATED: return "truncated file";
-    case CLI_IO_ERR_DTYPE: return "unsupported dtype";
-    case CLI_IO_ERR_NOT_FOUND: return "tensor not found";
-    case CLI_IO_ERR_SHAPE: return "unexpected tensor shape";
+    case CLI_OK: return "ok";
+    case CLI_ERR_ARG: return "bad argument";
+    case CLI_ERR_NOMEM: return "out of memory";
+    case CLI_ERR_OPEN: return "cannot open file";
+    case CLI_ERR_READ: return "read error";
+    case CLI_ERR_WRITE: return "write error";
+    case CLI_ERR_TOO_LARGE: return "input too large";
+    case CLI_ERR_NUL: return "NUL byte in text";
+    case CLI_ERR_ENCODING: return "invalid UTF-8";
+    case CLI_ERR_SYNTAX: return "malformed record";
+    case CLI_ERR_MISSING: return "missing value";
+    case CLI_ERR_NOT_NUMBER: return "not a number";
+    case CLI_ERR_NONFINITE: return "not a finite number";
+    case CLI_ERR_RANGE: return "out of range";
+    case CLI_ERR_TOO_LONG: return "too long for a number";
+    case CLI_ERR_EMPTY: return "empty input";
+    case CLI_ERR_NO_DATA: return "no data rows";
+    case CLI_ERR_HEADER: return "bad header";
+    case CLI_ERR_UNKNOWN_COLUMN: return "unknown column";
+    case CLI_ERR_RAGGED: return "ragged row";
+    case CLI_ERR_UNKNOWN_CLASS: return "unknown class";
+    case CLI_ERR_ONE_CLASS: return "fewer than two classes";
+    case CLI_ERR_FORMAT: return "malformed safetensors file";
+    case CLI_ERR_TRUNCATED: return "truncated file";
+    case CLI_ERR_DTYPE: return "unsupported dtype";
+    case CLI_ERR_NOT_FOUND: return "tensor not found";
+    case CLI_ERR_SHAPE: return "unexpected tensor shape";
     }
     return "unknown status";
 }
@@ -50,14 +53,14 @@ const char *cli_io_strstatus(cli_io_status status)
 void cli_io_ok(cli_io_error *err)
 {
     if (err) {
-        err->status = CLI_IO_OK;
+        err->status = CLI_OK;
         err->line = 0;
         err->column = 0;
         err->message[0] = '\0';
     }
 }
 
-cli_io_status cli_io_fail(cli_io_error *err, cli_io_status status, const char *source,
+cli_status cli_io_fail(cli_io_error *err, cli_status status, const char *source,
                           size_t line, size_t column, const char *fmt, ...)
 {
     if (!err)
@@ -205,7 +208,7 @@ void cli_io_format_size(char *dst, size_t cap, size_t bytes)
         snprintf(dst, cap, "%zu bytes", bytes);
 }
 
-cli_io_status cli_io_read_all(const char *path, size_t max_bytes, const char *what,
+cli_status cli_io_read_all(const char *path, size_t max_bytes, const char *what,
                               char **data, size_t *size, cli_io_error *err)
 {
     if (max_bytes > SIZE_MAX / 2)
@@ -217,7 +220,7 @@ cli_io_status cli_io_read_all(const char *path, size_t max_bytes, const char *wh
 
     FILE *f = is_stdin ? stdin : fopen(path, "rb");
     if (!f)
-        return cli_io_fail(err, CLI_IO_ERR_OPEN, NULL, 0, 0, "cannot open %s '%s': %s", what,
+        return cli_io_fail(err, CLI_ERR_OPEN, NULL, 0, 0, "cannot open %s '%s': %s", what,
                            path, strerror(errno));
 
     size_t cap = 1 << 16;
@@ -226,14 +229,14 @@ cli_io_status cli_io_read_all(const char *path, size_t max_bytes, const char *wh
         if (S_ISDIR(st.st_mode)) {
             if (!is_stdin)
                 fclose(f);
-            return cli_io_fail(err, CLI_IO_ERR_OPEN, NULL, 0, 0,
+            return cli_io_fail(err, CLI_ERR_OPEN, NULL, 0, 0,
                                "cannot read %s '%s': it is a directory", what, source);
         }
         if (S_ISREG(st.st_mode)) {
             if ((unsigned long long)st.st_size > (unsigned long long)max_bytes) {
                 if (!is_stdin)
                     fclose(f);
-                return cli_io_fail(err, CLI_IO_ERR_TOO_LARGE, source, 0, 0,
+                return cli_io_fail(err, CLI_ERR_TOO_LARGE, source, 0, 0,
                                    "%s is larger than the %s limit (%lld bytes)", what, limit,
                                    (long long)st.st_size);
             }
@@ -244,9 +247,9 @@ cli_io_status cli_io_read_all(const char *path, size_t max_bytes, const char *wh
 
     char *buf = malloc(cap);
     size_t n = 0;
-    cli_io_status status = CLI_IO_OK;
+    cli_status status = CLI_OK;
     if (!buf) {
-        status = cli_io_fail(err, CLI_IO_ERR_NOMEM, source, 0, 0, "out of memory reading %s",
+        status = cli_io_fail(err, CLI_ERR_NOMEM, source, 0, 0, "out of memory reading %s",
                              what);
         goto done;
     }
@@ -258,13 +261,13 @@ cli_io_status cli_io_read_all(const char *path, size_t max_bytes, const char *wh
             if (cli_add_size(cap, grow, &next) || next > max_bytes + 2)
                 next = max_bytes + 2;
             if (next <= cap) {
-                status = cli_io_fail(err, CLI_IO_ERR_TOO_LARGE, source, 0, 0,
+                status = cli_io_fail(err, CLI_ERR_TOO_LARGE, source, 0, 0,
                                      "%s is larger than the %s limit", what, limit);
                 goto done;
             }
             char *p = realloc(buf, next);
             if (!p) {
-                status = cli_io_fail(err, CLI_IO_ERR_NOMEM, source, 0, 0,
+                status = cli_io_fail(err, CLI_ERR_NOMEM, source, 0, 0,
                                      "out of memory reading %s", what);
                 goto done;
             }
@@ -274,13 +277,13 @@ cli_io_status cli_io_read_all(const char *path, size_t max_bytes, const char *wh
         const size_t got = fread(buf + n, 1, cap - 1 - n, f);
         n += got;
         if (n > max_bytes) {
-            status = cli_io_fail(err, CLI_IO_ERR_TOO_LARGE, source, 0, 0,
+            status = cli_io_fail(err, CLI_ERR_TOO_LARGE, source, 0, 0,
                                  "%s is larger than the %s limit", what, limit);
             goto done;
         }
         if (got == 0) {
             if (ferror(f))
-                status = cli_io_fail(err, CLI_IO_ERR_READ, source, 0, 0, "cannot read %s: %s",
+                status = cli_io_fail(err, CLI_ERR_READ, source, 0, 0, "cannot read %s: %s",
                                      what, strerror(errno));
             break;
         }
@@ -288,12 +291,12 @@ cli_io_status cli_io_read_all(const char *path, size_t max_bytes, const char *wh
 done:
     if (!is_stdin)
         fclose(f);
-    if (status != CLI_IO_OK) {
+    if (status != CLI_OK) {
         free(buf);
         return status;
     }
     buf[n] = '\0';
     *data = buf;
     *size = n;
-    return CLI_IO_OK;
+    return CLI_OK;
 }

@@ -22,7 +22,7 @@ static void every_epoch_while_there_is_room(void **state)
     train_history h;
     memset(&h, 0, sizeof h);
     for (size_t e = 1; e <= HISTORY_ENTRIES; e++)
-        assert_int_equal(history_add(&h, (double)e, 0.5, NAN, NAN, 0), 0);
+        assert_int_equal(history_add(&h, (double)e, 0.5, NAN, NAN, 0), CLI_OK);
     assert_int_equal(h.n, HISTORY_ENTRIES);
     assert_int_equal(h.stride, 1);
     assert_true(h.train_loss[0] == 1 && h.train_loss[HISTORY_ENTRIES - 1] == HISTORY_ENTRIES);
@@ -40,7 +40,7 @@ static void merged_means_and_their_epochs(void **state)
     memset(&h, 0, sizeof h);
     for (size_t e = 1; e <= 10000; e++)
         assert_int_equal(history_add(&h, (double)e, 1.0 / 8, e > 5000 ? 2.0 : NAN, 0.25, e / 2),
-                         0);
+                         CLI_OK);
     assert_int_equal(h.epochs, 10000);
     assert_int_equal(h.stride, 4);
     assert_int_equal(h.n, 2500);
@@ -54,11 +54,11 @@ static void merged_means_and_their_epochs(void **state)
     assert_true(history_has_validation(&h));
     assert_int_equal(h.best_epoch, 5000);
     /* a partial last entry: its epochs so far */
-    assert_int_equal(history_add(&h, 10001, 0, 0, 0, 0), 0);
+    assert_int_equal(history_add(&h, 10001, 0, 0, 0, 0), CLI_OK);
     assert_int_equal(h.n, 2501);
     assert_int_equal(history_epoch(&h, 2500), 10001);
     assert_true(h.train_loss[2500] == 10001);
-    assert_int_equal(history_add(&h, 10003, 0, 0, 0, 0), 0);
+    assert_int_equal(history_add(&h, 10003, 0, 0, 0, 0), CLI_OK);
     assert_true(h.train_loss[2500] == 10002); /* the running mean */
     assert_int_equal(history_epoch(&h, 2500), 10002);
     history_free(&h);

@@ -69,7 +69,7 @@ static void save_with_meta(const char *key, const char *value)
 {
     cli_st_file f;
     cli_io_error err;
-    assert_int_equal(cli_st_read_file(&f, path, &err), CLI_IO_OK);
+    assert_int_equal(cli_st_read_file(&f, path, &err), CLI_OK);
     cli_st_entry t[2 * NN_MAX_LAYERS];
     for (size_t i = 0; i < f.n_tensors; i++)
         t[i] = (cli_st_entry){f.tensors[i].name, f.tensors[i].ndim, f.tensors[i].shape,
@@ -83,7 +83,7 @@ static void save_with_meta(const char *key, const char *value)
     char bad[300];
     snprintf(bad, sizeof bad, "%s.bad", path);
     assert_int_equal(cli_st_write_file(bad, t, f.n_tensors, meta, f.n_metadata, &err),
-                     CLI_IO_OK);
+                     CLI_OK);
     cli_st_free(&f);
 }
 
@@ -149,7 +149,7 @@ static void save_without(const char *name, int keep_bytes)
 {
     cli_st_file f;
     cli_io_error err;
-    assert_int_equal(cli_st_read_file(&f, path, &err), CLI_IO_OK);
+    assert_int_equal(cli_st_read_file(&f, path, &err), CLI_OK);
     char bad[300];
     snprintf(bad, sizeof bad, "%s.bad", path);
     if (!keep_bytes) {
@@ -160,7 +160,7 @@ static void save_without(const char *name, int keep_bytes)
                 t[n++] = (cli_st_entry){f.tensors[i].name, f.tensors[i].ndim,
                                         f.tensors[i].shape, f.tensors[i].data};
         assert_int_equal(cli_st_write_file(bad, t, n, f.metadata, f.n_metadata, &err),
-                         CLI_IO_OK);
+                         CLI_OK);
         cli_st_free(&f);
         return;
     }

@@ -55,6 +55,11 @@ expect_out "help" "usage: smx softmax" -- "$smx" softmax --help
 
 expect_fail "no scores for jacobian" 1 "needs at least 1 score" -- "$smx" jacobian
 expect_fail "label count" 1 "2 labels for 3 scores" -- "$smx" softmax "${iris[@]}" --labels a,b
+expect_out "blanks around labels dropped" "versicolor  0.109751" \
+    -- "$smx" softmax "${iris[@]}" --labels "setosa, versicolor ,virginica"
+expect_out "a target among spaced labels" "target c = b:" \
+    -- "$smx" explain "${iris[@]}" --labels "a, b ,c" --target b
+expect_fail "an empty label" 1 "3 labels for 2 scores" -- "$smx" softmax 1 2 --labels "a,,b"
 expect_fail "bad temperature" 1 "bad --temperature" -- "$smx" softmax 1 2 --temperature 0
 expect_fail "unknown option" 2 "unknown option '--bogus'" -- "$smx" softmax 1 2 --bogus
 expect_fail "unknown command" 2 "unknown command 'frobnicate'" -- "$smx" frobnicate

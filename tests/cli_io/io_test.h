@@ -19,10 +19,10 @@
 /* The status must be `want`; on a mismatch the message is printed. */
 #define assert_io(got, want, err)                                                              \
     do {                                                                                       \
-        const cli_io_status got_ = (got);                                                      \
+        const cli_status got_ = (got);                                                      \
         if (got_ != (want))                                                                    \
             print_error("status %d (%s), expected %d (%s): %s\n", (int)got_,                   \
-                        cli_io_strstatus(got_), (int)(want), cli_io_strstatus(want),           \
+                        cli_strstatus(got_), (int)(want), cli_strstatus(want),           \
                         (err)->message);                                                       \
         assert_int_equal(got_, (want));                                                        \
         assert_int_equal((err)->status, (want));                                               \

@@ -23,7 +23,7 @@ int main(int argc, char **argv)
     const cli_st_entry tensors[] = {{"w1", 2, w1_shape, w1}, {"b1", 1, b1_shape, b1}};
     const cli_st_kv meta[] = {{"format", "smx-test"}, {"classes", "setosa,versicolor,virginica"}};
     cli_io_error err;
-    if (cli_st_write_file(argv[1], tensors, 2, meta, 2, &err) != CLI_IO_OK) {
+    if (cli_st_write_file(argv[1], tensors, 2, meta, 2, &err) != CLI_OK) {
         fprintf(stderr, "cli_io_st_sample: %s\n", err.message);
         return 1;
     }

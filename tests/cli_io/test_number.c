@@ -11,7 +11,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-static cli_parse_status f32(float *out, const char *s)
+static cli_status f32(float *out, const char *s)
 {
     return cli_parse_f32(out, s, strlen(s), 0);
 }
@@ -30,11 +30,11 @@ static void test_f32_accepts_decimal_and_scientific(void **state)
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         float v = -123.0f;
-        assert_int_equal(f32(&v, cases[i].text), CLI_PARSE_OK);
+        assert_int_equal(f32(&v, cases[i].text), CLI_OK);
         assert_memory_equal(&v, &cases[i].want, sizeof v);
     }
     float v;
-    assert_int_equal(f32(&v, "-0"), CLI_PARSE_OK);
+    assert_int_equal(f32(&v, "-0"), CLI_OK);
     assert_true(v == 0.0f && signbit(v));
 }
 
@@ -45,7 +45,7 @@ static void test_f32_correctly_rounded(void **state)
      * midpoint between two floats and rounds up only when parsed
      * directly to float (double rounding would round it down). */
     float v;
-    assert_int_equal(f32(&v, "1.00000005960464477550"), CLI_PARSE_OK);
+    assert_int_equal(f32(&v, "1.00000005960464477550"), CLI_OK);
     assert_true(v == nextafterf(1.0f, 2.0f));
 }
 
@@ -80,11 +80,11 @@ static void test_matches_libc(void **state)
         text[o] = '\0';
         float f, fl = strtof(text, NULL);
         double d, dl = strtod(text, NULL);
-        if (cli_parse_f32(&f, text, o, 0) == CLI_PARSE_OK && memcmp(&f, &fl, sizeof f) != 0) {
+        if (cli_parse_f32(&f, text, o, 0) == CLI_OK && memcmp(&f, &fl, sizeof f) != 0) {
             print_error("f32 \"%s\": %a, strtof %a\n", text, f, fl);
             fail();
         }
-        if (cli_parse_f64(&d, text, o, 0) == CLI_PARSE_OK && memcmp(&d, &dl, sizeof d) != 0) {
+        if (cli_parse_f64(&d, text, o, 0) == CLI_OK && memcmp(&d, &dl, sizeof d) != 0) {
             print_error("f64 \"%s\": %a, strtod %a\n", text, d, dl);
             fail();
         }
@@ -97,9 +97,9 @@ static void test_matches_libc(void **state)
     for (size_t i = 0; i < sizeof edges / sizeof edges[0]; i++) {
         float f, fl = strtof(edges[i], NULL);
         double d, dl = strtod(edges[i], NULL);
-        assert_int_equal(cli_parse_f32(&f, edges[i], strlen(edges[i]), 0), CLI_PARSE_OK);
+        assert_int_equal(cli_parse_f32(&f, edges[i], strlen(edges[i]), 0), CLI_OK);
         assert_memory_equal(&f, &fl, sizeof f);
-        assert_int_equal(cli_parse_f64(&d, edges[i], strlen(edges[i]), 0), CLI_PARSE_OK);
+        assert_int_equal(cli_parse_f64(&d, edges[i], strlen(edges[i]), 0), CLI_OK);
         assert_memory_equal(&d, &dl, sizeof d);
     }
 }
@@ -109,25 +109,25 @@ static void test_refusals(void **state)
     (void)state;
     static const struct {
         const char *text;
-        cli_parse_status want;
+        cli_status want;
     } cases[] = {
-        {"", CLI_PARSE_EMPTY},           {"   ", CLI_PARSE_EMPTY},
-        {"abc", CLI_PARSE_SYNTAX},       {"1.2.3", CLI_PARSE_SYNTAX},
-        {"1e", CLI_PARSE_SYNTAX},        {"1e+", CLI_PARSE_SYNTAX},
-        {".", CLI_PARSE_SYNTAX},         {"-", CLI_PARSE_SYNTAX},
-        {"+-1", CLI_PARSE_SYNTAX},       {"0x10", CLI_PARSE_SYNTAX},
-        {"1,5", CLI_PARSE_SYNTAX},       {"1 2", CLI_PARSE_SYNTAX},
-        {"1_000", CLI_PARSE_SYNTAX},     {"NA", CLI_PARSE_SYNTAX},
-        {"?", CLI_PARSE_SYNTAX},         {"nan(1)", CLI_PARSE_SYNTAX},
-        {"inf", CLI_PARSE_NONFINITE},    {"-Infinity", CLI_PARSE_NONFINITE},
-        {"NaN", CLI_PARSE_NONFINITE},    {"1e39", CLI_PARSE_RANGE},
-        {"-3.5e38", CLI_PARSE_RANGE},    {"1e999999999999", CLI_PARSE_RANGE},
+        {"", CLI_ERR_MISSING},           {"   ", CLI_ERR_MISSING},
+        {"abc", CLI_ERR_NOT_NUMBER},       {"1.2.3", CLI_ERR_NOT_NUMBER},
+        {"1e", CLI_ERR_NOT_NUMBER},        {"1e+", CLI_ERR_NOT_NUMBER},
+        {".", CLI_ERR_NOT_NUMBER},         {"-", CLI_ERR_NOT_NUMBER},
+        {"+-1", CLI_ERR_NOT_NUMBER},       {"0x10", CLI_ERR_NOT_NUMBER},
+        {"1,5", CLI_ERR_NOT_NUMBER},       {"1 2", CLI_ERR_NOT_NUMBER},
+        {"1_000", CLI_ERR_NOT_NUMBER},     {"NA", CLI_ERR_NOT_NUMBER},
+        {"?", CLI_ERR_NOT_NUMBER},         {"nan(1)", CLI_ERR_NOT_NUMBER},
+        {"inf", CLI_ERR_NONFINITE},    {"-Infinity", CLI_ERR_NONFINITE},
+        {"NaN", CLI_ERR_NONFINITE},    {"1e39", CLI_ERR_RANGE},
+        {"-3.5e38", CLI_ERR_RANGE},    {"1e999999999999", CLI_ERR_RANGE},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         float v = 42.0f;
-        const cli_parse_status st = f32(&v, cases[i].text);
+        const cli_status st = f32(&v, cases[i].text);
         if (st != cases[i].want)
-            print_error("\"%s\": %s\n", cases[i].text, cli_parse_strstatus(st));
+            print_error("\"%s\": %s\n", cases[i].text, cli_strstatus(st));
         assert_int_equal(st, cases[i].want);
         assert_true(v == 42.0f); /* untouched */
     }
@@ -137,12 +137,12 @@ static void test_nonfinite_when_allowed(void **state)
 {
     (void)state;
     double d;
-    assert_int_equal(cli_parse_f64(&d, "-inf", 4, CLI_PARSE_ALLOW_NONFINITE), CLI_PARSE_OK);
+    assert_int_equal(cli_parse_f64(&d, "-inf", 4, CLI_PARSE_ALLOW_NONFINITE), CLI_OK);
     assert_true(isinf(d) && d < 0);
-    assert_int_equal(cli_parse_f64(&d, " NAN ", 5, CLI_PARSE_ALLOW_NONFINITE), CLI_PARSE_OK);
+    assert_int_equal(cli_parse_f64(&d, " NAN ", 5, CLI_PARSE_ALLOW_NONFINITE), CLI_OK);
     assert_true(isnan(d));
     float f;
-    assert_int_equal(cli_parse_f32(&f, "Infinity", 8, CLI_PARSE_ALLOW_NONFINITE), CLI_PARSE_OK);
+    assert_int_equal(cli_parse_f32(&f, "Infinity", 8, CLI_PARSE_ALLOW_NONFINITE), CLI_OK);
     assert_true(isinf(f) && f > 0);
 }
 
@@ -150,12 +150,12 @@ static void test_f64(void **state)
 {
     (void)state;
     double d;
-    assert_int_equal(cli_parse_f64(&d, "1e39", 4, 0), CLI_PARSE_OK);
+    assert_int_equal(cli_parse_f64(&d, "1e39", 4, 0), CLI_OK);
     assert_true(d == 1e39);
-    assert_int_equal(cli_parse_f64(&d, "1.7976931348623157e308", 22, 0), CLI_PARSE_OK);
+    assert_int_equal(cli_parse_f64(&d, "1.7976931348623157e308", 22, 0), CLI_OK);
     assert_true(d == DBL_MAX);
-    assert_int_equal(cli_parse_f64(&d, "1e309", 5, 0), CLI_PARSE_RANGE);
-    assert_int_equal(cli_parse_f64(&d, "0.1", 3, 0), CLI_PARSE_OK);
+    assert_int_equal(cli_parse_f64(&d, "1e309", 5, 0), CLI_ERR_RANGE);
+    assert_int_equal(cli_parse_f64(&d, "0.1", 3, 0), CLI_OK);
     assert_true(d == 0.1);
 }
 
@@ -165,16 +165,16 @@ static void test_reads_only_len_bytes(void **state)
     /* The field is "12" inside a longer buffer; nothing past len counts. */
     const char buf[] = "12,34";
     float f;
-    assert_int_equal(cli_parse_f32(&f, buf, 2, 0), CLI_PARSE_OK);
+    assert_int_equal(cli_parse_f32(&f, buf, 2, 0), CLI_OK);
     assert_true(f == 12.0f);
     int64_t i;
-    assert_int_equal(cli_parse_i64(&i, buf + 3, 2), CLI_PARSE_OK);
+    assert_int_equal(cli_parse_i64(&i, buf + 3, 2), CLI_OK);
     assert_int_equal(i, 34);
     /* Not NUL-terminated at all. */
     const char raw[3] = {'7', '.', '5'};
-    assert_int_equal(cli_parse_f32(&f, raw, 3, 0), CLI_PARSE_OK);
+    assert_int_equal(cli_parse_f32(&f, raw, 3, 0), CLI_OK);
     assert_true(f == 7.5f);
-    assert_int_equal(cli_parse_f32(&f, NULL, 0, 0), CLI_PARSE_EMPTY);
+    assert_int_equal(cli_parse_f32(&f, NULL, 0, 0), CLI_ERR_MISSING);
 }
 
 static void test_too_long(void **state)
@@ -184,10 +184,10 @@ static void test_too_long(void **state)
     memset(buf, '0', sizeof buf);
     buf[1] = '.';
     float f = 3.0f;
-    assert_int_equal(cli_parse_f32(&f, buf, CLI_PARSE_MAX_LEN, 0), CLI_PARSE_OK);
+    assert_int_equal(cli_parse_f32(&f, buf, CLI_PARSE_MAX_LEN, 0), CLI_OK);
     assert_true(f == 0.0f);
     f = 3.0f;
-    assert_int_equal(cli_parse_f32(&f, buf, CLI_PARSE_MAX_LEN + 1, 0), CLI_PARSE_TOO_LONG);
+    assert_int_equal(cli_parse_f32(&f, buf, CLI_PARSE_MAX_LEN + 1, 0), CLI_ERR_TOO_LONG);
     assert_true(f == 3.0f);
 }
 
@@ -195,44 +195,50 @@ static void test_integers(void **state)
 {
     (void)state;
     int64_t v = 5;
-    assert_int_equal(cli_parse_i64(&v, " -42 ", 5), CLI_PARSE_OK);
+    assert_int_equal(cli_parse_i64(&v, " -42 ", 5), CLI_OK);
     assert_int_equal(v, -42);
-    assert_int_equal(cli_parse_i64(&v, "9223372036854775807", 19), CLI_PARSE_OK);
+    assert_int_equal(cli_parse_i64(&v, "9223372036854775807", 19), CLI_OK);
     assert_true(v == INT64_MAX);
-    assert_int_equal(cli_parse_i64(&v, "-9223372036854775808", 20), CLI_PARSE_OK);
+    assert_int_equal(cli_parse_i64(&v, "-9223372036854775808", 20), CLI_OK);
     assert_true(v == INT64_MIN);
     v = 5;
-    assert_int_equal(cli_parse_i64(&v, "9223372036854775808", 19), CLI_PARSE_RANGE);
-    assert_int_equal(cli_parse_i64(&v, "1.0", 3), CLI_PARSE_SYNTAX);
-    assert_int_equal(cli_parse_i64(&v, "1e3", 3), CLI_PARSE_SYNTAX);
-    assert_int_equal(cli_parse_i64(&v, "+", 1), CLI_PARSE_SYNTAX);
-    assert_int_equal(cli_parse_i64(&v, "", 0), CLI_PARSE_EMPTY);
+    assert_int_equal(cli_parse_i64(&v, "9223372036854775808", 19), CLI_ERR_RANGE);
+    assert_int_equal(cli_parse_i64(&v, "1.0", 3), CLI_ERR_NOT_NUMBER);
+    assert_int_equal(cli_parse_i64(&v, "1e3", 3), CLI_ERR_NOT_NUMBER);
+    assert_int_equal(cli_parse_i64(&v, "+", 1), CLI_ERR_NOT_NUMBER);
+    assert_int_equal(cli_parse_i64(&v, "", 0), CLI_ERR_MISSING);
     assert_int_equal(v, 5);
 
     int32_t w = 1;
-    assert_int_equal(cli_parse_i32(&w, "2147483647", 10), CLI_PARSE_OK);
+    assert_int_equal(cli_parse_i32(&w, "2147483647", 10), CLI_OK);
     assert_int_equal(w, INT32_MAX);
-    assert_int_equal(cli_parse_i32(&w, "2147483648", 10), CLI_PARSE_RANGE);
-    assert_int_equal(cli_parse_i32(&w, "-2147483649", 11), CLI_PARSE_RANGE);
+    assert_int_equal(cli_parse_i32(&w, "2147483648", 10), CLI_ERR_RANGE);
+    assert_int_equal(cli_parse_i32(&w, "-2147483649", 11), CLI_ERR_RANGE);
     assert_int_equal(w, INT32_MAX);
 
     size_t s = 9;
-    assert_int_equal(cli_parse_size(&s, "+17", 3), CLI_PARSE_OK);
+    assert_int_equal(cli_parse_size(&s, "+17", 3), CLI_OK);
     assert_int_equal(s, 17);
-    assert_int_equal(cli_parse_size(&s, "-0", 2), CLI_PARSE_OK);
+    assert_int_equal(cli_parse_size(&s, "-0", 2), CLI_OK);
     assert_int_equal(s, 0);
     s = 9;
-    assert_int_equal(cli_parse_size(&s, "-1", 2), CLI_PARSE_RANGE);
-    assert_int_equal(cli_parse_size(&s, "18446744073709551616", 20), CLI_PARSE_RANGE);
+    assert_int_equal(cli_parse_size(&s, "-1", 2), CLI_ERR_RANGE);
+    assert_int_equal(cli_parse_size(&s, "18446744073709551616", 20), CLI_ERR_RANGE);
     assert_int_equal(s, 9);
 }
 
 static void test_strstatus(void **state)
 {
     (void)state;
-    for (int s = CLI_PARSE_OK; s <= CLI_PARSE_TOO_LONG; s++)
-        assert_non_null(cli_parse_strstatus((cli_parse_status)s));
-    assert_string_equal(cli_parse_strstatus(CLI_PARSE_SYNTAX), "not a number");
+    /* every status has a name of its own */
+    for (int s = CLI_OK; s <= CLI_STATUS_LAST; s++) {
+        const char *name = cli_strstatus((cli_status)s);
+        assert_non_null(name);
+        assert_string_not_equal(name, cli_strstatus((cli_status)(CLI_STATUS_LAST + 1)));
+        for (int t = CLI_OK; t < s; t++)
+            assert_string_not_equal(name, cli_strstatus((cli_status)t));
+    }
+    assert_string_equal(cli_strstatus(CLI_ERR_NOT_NUMBER), "not a number");
 }
 
 int main(void)

@@ -64,7 +64,7 @@ static void sample(unsigned char **buf, size_t *size)
         {"empty", 2, EMPTY_SHAPE, NULL},
     };
     cli_io_error err;
-    assert_io(cli_st_write_buffer(buf, size, t, 4, META, 4, &err), CLI_IO_OK, &err);
+    assert_io(cli_st_write_buffer(buf, size, t, 4, META, 4, &err), CLI_OK, &err);
 }
 
 static void test_round_trip(void **state)
@@ -75,7 +75,7 @@ static void test_round_trip(void **state)
     sample(&buf, &size);
     cli_io_error err;
     cli_st_file f;
-    assert_io(cli_st_read_buffer(&f, buf, size, "m.safetensors", &err), CLI_IO_OK, &err);
+    assert_io(cli_st_read_buffer(&f, buf, size, "m.safetensors", &err), CLI_OK, &err);
     assert_int_equal(f.n_tensors, 4);
     assert_string_equal(f.tensors[0].name, "w1"); /* header order kept */
     assert_string_equal(f.tensors[3].name, "empty");
@@ -104,12 +104,12 @@ static void test_round_trip(void **state)
     assert_null(cli_st_meta(&f, "missing"));
 
     const size_t want[] = {4, CLI_ST_ANY};
-    assert_io(cli_st_get_f32(&f, "w1", 2, want, &t, &err), CLI_IO_OK, &err);
+    assert_io(cli_st_get_f32(&f, "w1", 2, want, &t, &err), CLI_OK, &err);
     const size_t wrong[] = {4, 8};
-    assert_io(cli_st_get_f32(&f, "w1", 2, wrong, &t, &err), CLI_IO_ERR_SHAPE, &err);
+    assert_io(cli_st_get_f32(&f, "w1", 2, wrong, &t, &err), CLI_ERR_SHAPE, &err);
     assert_msg(&err, "tensor \"w1\" has shape [4, 3], expected [4, 8] (m.safetensors)");
-    assert_io(cli_st_get_f32(&f, "b1", 2, wrong, &t, &err), CLI_IO_ERR_SHAPE, &err);
-    assert_io(cli_st_get_f32(&f, "w9", 1, wrong, &t, &err), CLI_IO_ERR_NOT_FOUND, &err);
+    assert_io(cli_st_get_f32(&f, "b1", 2, wrong, &t, &err), CLI_ERR_SHAPE, &err);
+    assert_io(cli_st_get_f32(&f, "w9", 1, wrong, &t, &err), CLI_ERR_NOT_FOUND, &err);
     assert_msg(&err, "no tensor \"w9\"");
     cli_st_free(&f);
     cli_st_free(&f);
@@ -211,10 +211,10 @@ static void test_file_round_trip(void **state)
     const cli_st_entry t[] = {{"w1", 2, W1_SHAPE, W1}, {"b1", 1, B1_SHAPE, B1}};
     cli_io_error err;
     for (int pass = 0; pass < 2; pass++) { /* the second pass overwrites */
-        assert_io(cli_st_write_file(path, t, 2, META, 1, &err), CLI_IO_OK, &err);
+        assert_io(cli_st_write_file(path, t, 2, META, 1, &err), CLI_OK, &err);
         assert_int_equal(access(tmp, F_OK), -1);
         cli_st_file f;
-        assert_io(cli_st_read_file(&f, path, &err), CLI_IO_OK, &err);
+        assert_io(cli_st_read_file(&f, path, &err), CLI_OK, &err);
         assert_memory_equal(cli_st_find(&f, "w1")->data, W1, sizeof W1);
         assert_string_equal(f.source, path);
         cli_st_free(&f);
@@ -222,10 +222,10 @@ static void test_file_round_trip(void **state)
     /* Writing where no file can be: an error, no file left. */
     char bad[96];
     snprintf(bad, sizeof bad, "%s/no/such/dir/m.safetensors", dir);
-    assert_io(cli_st_write_file(bad, t, 2, NULL, 0, &err), CLI_IO_ERR_WRITE, &err);
+    assert_io(cli_st_write_file(bad, t, 2, NULL, 0, &err), CLI_ERR_WRITE, &err);
     assert_msg(&err, "no/such/dir");
     cli_st_file f;
-    assert_io(cli_st_read_file(&f, bad, &err), CLI_IO_ERR_OPEN, &err);
+    assert_io(cli_st_read_file(&f, bad, &err), CLI_ERR_OPEN, &err);
     assert_msg(&err, "No such file");
     unlink(path);
     rmdir(dir);
@@ -239,27 +239,27 @@ static void test_write_refusals(void **state)
     size_t size;
     cli_io_error err;
     const cli_st_entry dup[] = {{"w", 1, B1_SHAPE, B1}, {"w", 1, B1_SHAPE, B1}};
-    assert_io(cli_st_write_buffer(&buf, &size, dup, 2, NULL, 0, &err), CLI_IO_ERR_ARG, &err);
+    assert_io(cli_st_write_buffer(&buf, &size, dup, 2, NULL, 0, &err), CLI_ERR_ARG, &err);
     assert_msg(&err, "two tensors are named \"w\"");
     const cli_st_entry reserved[] = {{"__metadata__", 1, B1_SHAPE, B1}};
-    assert_io(cli_st_write_buffer(&buf, &size, reserved, 1, NULL, 0, &err), CLI_IO_ERR_ARG, &err);
+    assert_io(cli_st_write_buffer(&buf, &size, reserved, 1, NULL, 0, &err), CLI_ERR_ARG, &err);
     const cli_st_entry nodata[] = {{"w", 1, B1_SHAPE, NULL}};
-    assert_io(cli_st_write_buffer(&buf, &size, nodata, 1, NULL, 0, &err), CLI_IO_ERR_ARG, &err);
+    assert_io(cli_st_write_buffer(&buf, &size, nodata, 1, NULL, 0, &err), CLI_ERR_ARG, &err);
     const size_t huge[] = {(size_t)1 << 40, (size_t)1 << 40};
     const cli_st_entry big[] = {{"w", 2, huge, B1}};
-    assert_io(cli_st_write_buffer(&buf, &size, big, 1, NULL, 0, &err), CLI_IO_ERR_TOO_LARGE,
+    assert_io(cli_st_write_buffer(&buf, &size, big, 1, NULL, 0, &err), CLI_ERR_TOO_LARGE,
               &err);
     const cli_st_kv badmeta[] = {{"k", "\xff"}};
-    assert_io(cli_st_write_buffer(&buf, &size, NULL, 0, badmeta, 1, &err), CLI_IO_ERR_ENCODING,
+    assert_io(cli_st_write_buffer(&buf, &size, NULL, 0, badmeta, 1, &err), CLI_ERR_ENCODING,
               &err);
     const cli_st_kv dupmeta[] = {{"k", "a"}, {"k", "b"}};
-    assert_io(cli_st_write_buffer(&buf, &size, NULL, 0, dupmeta, 2, &err), CLI_IO_ERR_ARG, &err);
+    assert_io(cli_st_write_buffer(&buf, &size, NULL, 0, dupmeta, 2, &err), CLI_ERR_ARG, &err);
     assert_msg(&err, "\"k\" is given twice");
     /* No tensors, no metadata: "{}" padded, a valid empty file. */
-    assert_io(cli_st_write_buffer(&buf, &size, NULL, 0, NULL, 0, &err), CLI_IO_OK, &err);
+    assert_io(cli_st_write_buffer(&buf, &size, NULL, 0, NULL, 0, &err), CLI_OK, &err);
     assert_int_equal(size, 16);
     cli_st_file f;
-    assert_io(cli_st_read_buffer(&f, buf, size, NULL, &err), CLI_IO_OK, &err);
+    assert_io(cli_st_read_buffer(&f, buf, size, NULL, &err), CLI_OK, &err);
     assert_int_equal(f.n_tensors, 0);
     cli_st_free(&f);
     free(buf);
@@ -279,14 +279,14 @@ static unsigned char *make_file(const char *header, size_t n_data, size_t *size)
     return buf;
 }
 
-static void expect_bad(const char *header, size_t n_data, cli_io_status want, const char *part)
+static void expect_bad(const char *header, size_t n_data, cli_status want, const char *part)
 {
     size_t size;
     unsigned char *buf = make_file(header, n_data, &size);
     cli_io_error err;
     cli_st_file f;
     memset(&f, 0xab, sizeof f);
-    const cli_io_status st = cli_st_read_buffer(&f, buf, size, "bad.safetensors", &err);
+    const cli_status st = cli_st_read_buffer(&f, buf, size, "bad.safetensors", &err);
     if (st != want || !strstr(err.message, part))
         print_error("header %s\n", header);
     assert_io(st, want, &err);
@@ -302,57 +302,57 @@ static void test_damaged_headers(void **state)
     (void)state;
 #define T(body) "{\"w\":{\"dtype\":\"F32\",\"shape\":" body "}}"
     expect_bad("{\"w\":{\"dtype\":\"F16\",\"shape\":[2],\"data_offsets\":[0,4]}}", 4,
-               CLI_IO_ERR_DTYPE, "tensor \"w\": dtype F16 (16-bit) is not supported");
+               CLI_ERR_DTYPE, "tensor \"w\": dtype F16 (16-bit) is not supported");
     expect_bad("{\"w\":{\"dtype\":\"Q4\",\"shape\":[2],\"data_offsets\":[0,8]}}", 8,
-               CLI_IO_ERR_FORMAT, "tensor \"w\": unknown dtype \"Q4\"");
-    expect_bad("{\"w\":{\"dtype\":3,\"shape\":[2],\"data_offsets\":[0,8]}}", 8, CLI_IO_ERR_FORMAT,
+               CLI_ERR_FORMAT, "tensor \"w\": unknown dtype \"Q4\"");
+    expect_bad("{\"w\":{\"dtype\":3,\"shape\":[2],\"data_offsets\":[0,8]}}", 8, CLI_ERR_FORMAT,
                "\"dtype\" is not a string");
-    expect_bad(T("[3],\"data_offsets\":[0,8]"), 8, CLI_IO_ERR_FORMAT,
+    expect_bad(T("[3],\"data_offsets\":[0,8]"), 8, CLI_ERR_FORMAT,
                "tensor \"w\": \"shape\" holds 3 floats (12 bytes) but \"data_offsets\" [0, 8] "
                "span 8 bytes");
-    expect_bad(T("[-2],\"data_offsets\":[0,8]"), 8, CLI_IO_ERR_FORMAT,
+    expect_bad(T("[-2],\"data_offsets\":[0,8]"), 8, CLI_ERR_FORMAT,
                "\"shape\" entry 1 is not a non-negative integer");
-    expect_bad(T("[1.5],\"data_offsets\":[0,8]"), 8, CLI_IO_ERR_FORMAT, "entry 1");
-    expect_bad(T("[\"2\"],\"data_offsets\":[0,8]"), 8, CLI_IO_ERR_FORMAT, "entry 1");
-    expect_bad(T("[1e300],\"data_offsets\":[0,8]"), 8, CLI_IO_ERR_FORMAT, "entry 1");
-    expect_bad(T("2,\"data_offsets\":[0,8]"), 8, CLI_IO_ERR_FORMAT, "\"shape\" is not an array");
-    expect_bad(T("[1,1,1,1,1,1,1,1,2],\"data_offsets\":[0,8]"), 8, CLI_IO_ERR_FORMAT,
+    expect_bad(T("[1.5],\"data_offsets\":[0,8]"), 8, CLI_ERR_FORMAT, "entry 1");
+    expect_bad(T("[\"2\"],\"data_offsets\":[0,8]"), 8, CLI_ERR_FORMAT, "entry 1");
+    expect_bad(T("[1e300],\"data_offsets\":[0,8]"), 8, CLI_ERR_FORMAT, "entry 1");
+    expect_bad(T("2,\"data_offsets\":[0,8]"), 8, CLI_ERR_FORMAT, "\"shape\" is not an array");
+    expect_bad(T("[1,1,1,1,1,1,1,1,2],\"data_offsets\":[0,8]"), 8, CLI_ERR_FORMAT,
                "9 dimensions");
-    expect_bad(T("[1099511627776,1099511627776],\"data_offsets\":[0,8]"), 8, CLI_IO_ERR_FORMAT,
+    expect_bad(T("[1099511627776,1099511627776],\"data_offsets\":[0,8]"), 8, CLI_ERR_FORMAT,
                "more elements than memory");
-    expect_bad(T("[2],\"data_offsets\":[0]"), 8, CLI_IO_ERR_FORMAT, "\"data_offsets\"");
-    expect_bad(T("[2],\"data_offsets\":[8,0]"), 8, CLI_IO_ERR_FORMAT, "end before they begin");
-    expect_bad(T("[2],\"data_offsets\":[0,-8]"), 8, CLI_IO_ERR_FORMAT, "\"data_offsets\"");
-    expect_bad(T("[2],\"data_offsets\":[4,12]"), 8, CLI_IO_ERR_TRUNCATED,
+    expect_bad(T("[2],\"data_offsets\":[0]"), 8, CLI_ERR_FORMAT, "\"data_offsets\"");
+    expect_bad(T("[2],\"data_offsets\":[8,0]"), 8, CLI_ERR_FORMAT, "end before they begin");
+    expect_bad(T("[2],\"data_offsets\":[0,-8]"), 8, CLI_ERR_FORMAT, "\"data_offsets\"");
+    expect_bad(T("[2],\"data_offsets\":[4,12]"), 8, CLI_ERR_TRUNCATED,
                "end past the data section (8 bytes)");
-    expect_bad(T("[2],\"data_offsets\":[0,8]"), 12, CLI_IO_ERR_FORMAT,
+    expect_bad(T("[2],\"data_offsets\":[0,8]"), 12, CLI_ERR_FORMAT,
                "the last 4 bytes of the data section belong to no tensor");
-    expect_bad(T("[2],\"data_offsets\":[4,12]"), 12, CLI_IO_ERR_FORMAT,
+    expect_bad(T("[2],\"data_offsets\":[4,12]"), 12, CLI_ERR_FORMAT,
                "bytes [0, 4) of the data section belong to no tensor (before tensor \"w\")");
     expect_bad("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
                "\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,12]}}",
-               12, CLI_IO_ERR_FORMAT, "tensor \"b\" (bytes [4, 12)) overlaps tensor \"a\"");
-    expect_bad(T("[2],\"data_offsets\":[0,8],\"extra\":1"), 8, CLI_IO_ERR_FORMAT,
+               12, CLI_ERR_FORMAT, "tensor \"b\" (bytes [4, 12)) overlaps tensor \"a\"");
+    expect_bad(T("[2],\"data_offsets\":[0,8],\"extra\":1"), 8, CLI_ERR_FORMAT,
                "tensor \"w\": unknown field \"extra\"");
-    expect_bad("{\"w\":{\"dtype\":\"F32\",\"data_offsets\":[0,8]}}", 8, CLI_IO_ERR_FORMAT,
+    expect_bad("{\"w\":{\"dtype\":\"F32\",\"data_offsets\":[0,8]}}", 8, CLI_ERR_FORMAT,
                "tensor \"w\": field \"shape\" is missing");
     expect_bad("{\"w\":{\"dtype\":\"F32\",\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}",
-               8, CLI_IO_ERR_FORMAT, "field \"dtype\" is given twice");
-    expect_bad("{\"w\":[1,2]}", 0, CLI_IO_ERR_FORMAT, "tensor \"w\": its entry is not a JSON object");
-    expect_bad(T("[2],\"data_offsets\":[0,8]") "x", 8, CLI_IO_ERR_FORMAT,
+               8, CLI_ERR_FORMAT, "field \"dtype\" is given twice");
+    expect_bad("{\"w\":[1,2]}", 0, CLI_ERR_FORMAT, "tensor \"w\": its entry is not a JSON object");
+    expect_bad(T("[2],\"data_offsets\":[0,8]") "x", 8, CLI_ERR_FORMAT,
                "text after its JSON object");
-    expect_bad("{\"w\":{\"dtype\":\"F32\",\"shape\":[2],", 8, CLI_IO_ERR_FORMAT, "not valid JSON");
-    expect_bad("[1,2,3]", 0, CLI_IO_ERR_FORMAT, "does not start with '{'");
-    expect_bad("{", 0, CLI_IO_ERR_FORMAT, "header length 1 is too short");
-    expect_bad("{\"\xff\":1}", 0, CLI_IO_ERR_FORMAT, "not valid UTF-8 at byte 10");
-    expect_bad("{\"__metadata__\":{\"k\":1}}", 0, CLI_IO_ERR_FORMAT,
+    expect_bad("{\"w\":{\"dtype\":\"F32\",\"shape\":[2],", 8, CLI_ERR_FORMAT, "not valid JSON");
+    expect_bad("[1,2,3]", 0, CLI_ERR_FORMAT, "does not start with '{'");
+    expect_bad("{", 0, CLI_ERR_FORMAT, "header length 1 is too short");
+    expect_bad("{\"\xff\":1}", 0, CLI_ERR_FORMAT, "not valid UTF-8 at byte 10");
+    expect_bad("{\"__metadata__\":{\"k\":1}}", 0, CLI_ERR_FORMAT,
                "\"__metadata__\" value for \"k\" is not a string");
-    expect_bad("{\"__metadata__\":[]}", 0, CLI_IO_ERR_FORMAT, "\"__metadata__\" is not a JSON object");
-    expect_bad("{\"__metadata__\":{\"k\":\"a\",\"k\":\"b\"}}", 0, CLI_IO_ERR_FORMAT,
+    expect_bad("{\"__metadata__\":[]}", 0, CLI_ERR_FORMAT, "\"__metadata__\" is not a JSON object");
+    expect_bad("{\"__metadata__\":{\"k\":\"a\",\"k\":\"b\"}}", 0, CLI_ERR_FORMAT,
                "names \"k\" twice");
     expect_bad("{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
                "\"w\":{\"dtype\":\"F32\",\"shape\":[0],\"data_offsets\":[8,8]}}",
-               8, CLI_IO_ERR_FORMAT, "the header names \"w\" twice");
+               8, CLI_ERR_FORMAT, "the header names \"w\" twice");
 #undef T
 
     /* The length field itself. */
@@ -361,14 +361,14 @@ static void test_damaged_headers(void **state)
     cli_io_error err;
     cli_st_file f;
     buf[7] = 0x01; /* 2^56 + 2 */
-    assert_io(cli_st_read_buffer(&f, buf, size, "x", &err), CLI_IO_ERR_FORMAT, &err);
+    assert_io(cli_st_read_buffer(&f, buf, size, "x", &err), CLI_ERR_FORMAT, &err);
     assert_msg(&err, "over the 100 MB limit");
     buf[7] = 0;
     buf[0] = 3; /* one more than there is */
-    assert_io(cli_st_read_buffer(&f, buf, size, "x", &err), CLI_IO_ERR_TRUNCATED, &err);
+    assert_io(cli_st_read_buffer(&f, buf, size, "x", &err), CLI_ERR_TRUNCATED, &err);
     assert_msg(&err, "runs past the end of the file");
     buf[0] = 2;
-    assert_io(cli_st_read_buffer(&f, buf, size, "x", &err), CLI_IO_OK, &err);
+    assert_io(cli_st_read_buffer(&f, buf, size, "x", &err), CLI_OK, &err);
     cli_st_free(&f);
     free(buf);
 
@@ -376,7 +376,7 @@ static void test_damaged_headers(void **state)
     const char nul_header[] = "{\"a\0\":1}";
     buf = make_file("{\"ab\":1}", 0, &size);
     memcpy(buf + 8, nul_header, 8);
-    assert_io(cli_st_read_buffer(&f, buf, size, "x", &err), CLI_IO_ERR_FORMAT, &err);
+    assert_io(cli_st_read_buffer(&f, buf, size, "x", &err), CLI_ERR_FORMAT, &err);
     assert_msg(&err, "NUL byte at byte 11");
     free(buf);
 }
@@ -387,12 +387,12 @@ static void test_integers_as_digits(void **state)
 {
     (void)state;
     expect_bad("{\"w\":{\"dtype\":\"F32\",\"shape\":[2.0],\"data_offsets\":[0,8]}}", 8,
-               CLI_IO_ERR_FORMAT, "tensor \"w\": \"shape\" entry 1 is 2.0, not an integer "
+               CLI_ERR_FORMAT, "tensor \"w\": \"shape\" entry 1 is 2.0, not an integer "
                "written as digits");
     expect_bad("{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8e0]}}", 8,
-               CLI_IO_ERR_FORMAT, "\"data_offsets\" entry 2 is 8e0");
+               CLI_ERR_FORMAT, "\"data_offsets\" entry 2 is 8e0");
     expect_bad("{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[-0,8]}}", 8,
-               CLI_IO_ERR_FORMAT, "\"data_offsets\" entry 1 is -0");
+               CLI_ERR_FORMAT, "\"data_offsets\" entry 1 is -0");
     /* Numbers inside strings are text: metadata may hold any. */
     size_t size;
     unsigned char *buf = make_file("{\"__metadata__\":{\"shape\":\"[2.0, -1e3]\"},"
@@ -401,7 +401,7 @@ static void test_integers_as_digits(void **state)
                                    8, &size);
     cli_io_error err;
     cli_st_file f;
-    assert_io(cli_st_read_buffer(&f, buf, size, "ok.safetensors", &err), CLI_IO_OK, &err);
+    assert_io(cli_st_read_buffer(&f, buf, size, "ok.safetensors", &err), CLI_OK, &err);
     assert_int_equal(f.tensors[0].shape[0], 2);
     cli_st_free(&f);
     free(buf);
@@ -431,11 +431,11 @@ static void test_unclaimed_later(void **state)
     assert_int_equal(fclose(out), 0);
     cli_io_error err;
     cli_st_file f;
-    assert_io(cli_st_read_file(&f, path, &err), CLI_IO_ERR_FORMAT, &err);
+    assert_io(cli_st_read_file(&f, path, &err), CLI_ERR_FORMAT, &err);
     assert_msg(&err, "bytes [0, 2) of the data section belong to no tensor");
-    assert_io(cli_st_read_file_with(&f, path, CLI_ST_UNCLAIMED_LATER, &err), CLI_IO_OK, &err);
+    assert_io(cli_st_read_file_with(&f, path, CLI_ST_UNCLAIMED_LATER, &err), CLI_OK, &err);
     assert_memory_equal(cli_st_find(&f, "w")->data, &one, sizeof one);
-    assert_io(cli_st_check_coverage(&f, &err), CLI_IO_ERR_FORMAT, &err);
+    assert_io(cli_st_check_coverage(&f, &err), CLI_ERR_FORMAT, &err);
     assert_msg(&err, "bytes [0, 2) of the data section belong to no tensor");
     cli_st_free(&f);
     free(buf);
@@ -456,10 +456,10 @@ static void test_every_truncation(void **state)
         memcpy(cut, full, len);
         cli_io_error err;
         cli_st_file f;
-        const cli_io_status st = cli_st_read_buffer(&f, cut, len, "cut.safetensors", &err);
-        if (st != CLI_IO_ERR_TRUNCATED)
+        const cli_status st = cli_st_read_buffer(&f, cut, len, "cut.safetensors", &err);
+        if (st != CLI_ERR_TRUNCATED)
             print_error("length %zu of %zu: %s\n", len, size, err.message);
-        assert_int_equal(st, CLI_IO_ERR_TRUNCATED);
+        assert_int_equal(st, CLI_ERR_TRUNCATED);
         assert_msg(&err, "truncated file?");
         assert_null(f.tensors);
         free(cut);
@@ -488,8 +488,8 @@ static void test_corrupted_bytes(void **state)
             bad[pos] = values[v];
             cli_io_error err;
             cli_st_file f;
-            const cli_io_status st = cli_st_read_buffer(&f, bad, size, "c", &err);
-            if (st == CLI_IO_OK) {
+            const cli_status st = cli_st_read_buffer(&f, bad, size, "c", &err);
+            if (st == CLI_OK) {
                 /* Still a consistent file (a changed name or metadata
                  * text): every tensor within the data section. */
                 accepted++;

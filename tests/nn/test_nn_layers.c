@@ -6,7 +6,11 @@
  *                            (catches a transposed W, a wrong layout, a
  *                            bias added twice or summed over the wrong axis)
  *   dense at awkward sizes   B, nin, nout below, at and above the kernels'
- *                            blocks (8 columns, 4 lanes, 4 dots): the tails
+ *                            tiles (4 outputs or inputs, 4 rows, 4 lanes,
+ *                            32 inputs per weight tile): the tails; and
+ *                            each row's outputs and input gradients bit
+ *                            for bit those of the row alone (B = 1), which
+ *                            a batch laid out other than row-major fails
  *   activations              values and derivatives from the output, NaN
  *                            passes through relu, softplus/sigmoid do not
  *                            overflow
@@ -24,29 +28,29 @@
 /* ------------------------------------------------------------------------ */
 
 /* W = [[1 2 3], [4 5 6]], b = [0.5, -1]; samples (1, 0, -1) and (2, 1, 0),
- * stored feature-major: inp[i][r].
- *   out[0] = (1 - 3 + 0.5, 2 + 2 + 0.5) = (-1.5, 4.5)
- *   out[1] = (4 - 6 - 1,   8 + 5 - 1)   = (-3, 12)
- * With dout = [[1, 2], [-1, 0.5]]:
- *   dW[o][i] = sum_r dout[o][r] inp[i][r] = [[5, 2, -1], [0, 0.5, 1]]
+ * stored row-major, one row per sample: inp[r][i].
+ *   out[0] = (1 - 3 + 0.5, 4 - 6 - 1) = (-1.5, -3)
+ *   out[1] = (2 + 2 + 0.5, 8 + 5 - 1) = (4.5, 12)
+ * With dout = [[1, -1], [2, 0.5]] (dout[r][o]):
+ *   dW[o][i] = sum_r dout[r][o] inp[r][i] = [[5, 2, -1], [0, 0.5, 1]]
  *   db       = (3, -0.5)
- *   dinp[i][r] = sum_o W[o][i] dout[o][r] = [[-3, 4], [-3, 6.5], [-3, 9]] */
+ *   dinp[r][i] = sum_o dout[r][o] W[o][i] = [[-3, -3, -3], [4, 6.5, 9]] */
 static void dense_by_hand(void **state)
 {
     (void)state;
     const float W[6] = {1, 2, 3, 4, 5, 6}, b[2] = {0.5f, -1.0f};
-    const float inp[6] = {1, 2, 0, 1, -1, 0};
+    const float inp[6] = {1, 0, -1, 2, 1, 0};
     float out[4];
     nn_dense_forward(out, inp, W, b, 2, 3, 2);
-    const float want_out[4] = {-1.5f, 4.5f, -3.0f, 12.0f};
+    const float want_out[4] = {-1.5f, -3.0f, 4.5f, 12.0f};
     for (int k = 0; k < 4; k++)
         assert_close(out[k], want_out[k], 0.0);
 
-    const float dout[4] = {1, 2, -1, 0.5f};
+    const float dout[4] = {1, -1, 2, 0.5f};
     float dW[6], db[2], dinp[6];
     nn_dense_backward(dinp, dW, db, dout, inp, W, 2, 3, 2);
     const float want_dW[6] = {5, 2, -1, 0, 0.5f, 1}, want_db[2] = {3, -0.5f};
-    const float want_dinp[6] = {-3, 4, -3, 6.5f, -3, 9};
+    const float want_dinp[6] = {-3, -3, -3, 4, 6.5f, 9};
     for (int k = 0; k < 6; k++) {
         assert_close(dW[k], want_dW[k], 0.0);
         assert_close(dinp[k], want_dinp[k], 0.0);
@@ -74,9 +78,9 @@ static float sixty_fourths(uint64_t *rs)
 static void dense_awkward_sizes(void **state)
 {
     (void)state;
-    static const size_t Bs[] = {1, 3, 7, 8, 9, 16, 17, 33};
-    static const size_t ins[] = {1, 3, 4, 5, 8, 17};
-    static const size_t outs[] = {1, 2, 3, 5, 16};
+    static const size_t Bs[] = {1, 2, 3, 7, 8, 9, 16, 17, 33};
+    static const size_t ins[] = {1, 3, 4, 5, 8, 17, 33, 70};
+    static const size_t outs[] = {1, 2, 3, 4, 5, 7, 16};
     uint64_t rs = 1;
     for (size_t a = 0; a < sizeof Bs / sizeof *Bs; a++)
         for (size_t c = 0; c < sizeof ins / sizeof *ins; c++)
@@ -102,41 +106,52 @@ static void dense_awkward_sizes(void **state)
                     for (size_t r = 0; r < B; r++) {
                         double z = bias[o], mag = fabs(bias[o]);
                         for (size_t i = 0; i < nin; i++) {
-                            z += (double)W[o * nin + i] * inp[i * B + r];
-                            mag += fabs((double)W[o * nin + i] * inp[i * B + r]);
+                            z += (double)W[o * nin + i] * inp[r * nin + i];
+                            mag += fabs((double)W[o * nin + i] * inp[r * nin + i]);
                         }
-                        if (fabs(out[o * B + r] - z) > tol_unit * (mag + 1))
+                        if (fabs(out[r * nout + o] - z) > tol_unit * (mag + 1))
                             fail_msg("forward B=%zu in=%zu out=%zu [%zu][%zu]: %g vs %g", B, nin,
-                                     nout, o, r, out[o * B + r], z);
+                                     nout, r, o, out[r * nout + o], z);
                     }
                 for (size_t o = 0; o < nout; o++) {
                     double s = 0, smag = 0;
                     for (size_t r = 0; r < B; r++) {
-                        s += dout[o * B + r];
-                        smag += fabs(dout[o * B + r]);
+                        s += dout[r * nout + o];
+                        smag += fabs(dout[r * nout + o]);
                     }
                     if (fabs(db[o] - s) > tol_unit * (smag + 1))
                         fail_msg("db B=%zu in=%zu out=%zu [%zu]", B, nin, nout, o);
                     for (size_t i = 0; i < nin; i++) {
                         double g = 0, mag = 0;
                         for (size_t r = 0; r < B; r++) {
-                            g += (double)dout[o * B + r] * inp[i * B + r];
-                            mag += fabs((double)dout[o * B + r] * inp[i * B + r]);
+                            g += (double)dout[r * nout + o] * inp[r * nin + i];
+                            mag += fabs((double)dout[r * nout + o] * inp[r * nin + i]);
                         }
                         if (fabs(dW[o * nin + i] - g) > tol_unit * (mag + 1))
                             fail_msg("dW B=%zu in=%zu out=%zu [%zu][%zu]: %g vs %g", B, nin, nout,
                                      o, i, dW[o * nin + i], g);
                     }
                 }
+                /* row by row: the same bits as in the batch */
+                for (size_t r = 0; r < B; r++) {
+                    float row_out[16], row_dinp[70], dW1[16 * 70], db1[16];
+                    nn_dense_forward(row_out, inp + r * nin, W, bias, 1, nin, nout);
+                    nn_dense_backward(row_dinp, dW1, db1, dout + r * nout, inp + r * nin, W, 1,
+                                      nin, nout);
+                    if (memcmp(row_out, out + r * nout, nout * sizeof *out) != 0 ||
+                        memcmp(row_dinp, dinp + r * nin, nin * sizeof *dinp) != 0)
+                        fail_msg("B=%zu in=%zu out=%zu: row %zu differs from the row alone", B,
+                                 nin, nout, r);
+                }
                 for (size_t i = 0; i < nin; i++)
                     for (size_t r = 0; r < B; r++) {
                         double g = 0, mag = 0;
                         for (size_t o = 0; o < nout; o++) {
-                            g += (double)W[o * nin + i] * dout[o * B + r];
-                            mag += fabs((double)W[o * nin + i] * dout[o * B + r]);
+                            g += (double)W[o * nin + i] * dout[r * nout + o];
+                            mag += fabs((double)W[o * nin + i] * dout[r * nout + o]);
                         }
-                        if (fabs(dinp[i * B + r] - g) > tol_unit * (mag + 1))
-                            fail_msg("dinp B=%zu in=%zu out=%zu [%zu][%zu]", B, nin, nout, i, r);
+                        if (fabs(dinp[r * nin + i] - g) > tol_unit * (mag + 1))
+                            fail_msg("dinp B=%zu in=%zu out=%zu [%zu][%zu]", B, nin, nout, r, i);
                     }
                 free(inp);
                 free(W);

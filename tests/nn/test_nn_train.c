@@ -16,6 +16,10 @@
  *                      re-evaluating them)
  *   progress           the callback sees every epoch and can stop training
  *   predict/evaluate   agree with each other and with the confusion matrix
+ *   batch_rows_alone   the logits of a batch, through three layers of
+ *                      awkward widths, are those of each row alone bit
+ *                      for bit: a batch laid out other than one row per
+ *                      sample (the data's and libsmx's layout) fails it
  *   class_weights      the weighted mean is scale-free (weights 4,4,4 train
  *                      the model of 1,1,1, bit for bit); a heavier class
  *                      changes the model and is predicted more often;
@@ -24,6 +28,7 @@
  *   errors             every bad argument is refused with its status, the
  *                      model left zeroed, nothing leaked (run under ASan)
  */
+#include "nn_internal.h"
 #include "nn_test.h"
 
 #include <stdlib.h>
@@ -238,6 +243,40 @@ static void predict_and_evaluate(void **state)
     nn_model_free(&m);
 }
 
+/* The forward pass of one batch of 37 Iris rows against each row alone
+ * (B = 1, where any layout is the same): widths 4-5-9-3 cover full and
+ * partial tiles, 37 rows a partial last block of rows. */
+static void batch_rows_alone(void **state)
+{
+    (void)state;
+    enum { ROWS = 37 };
+    const size_t sizes[4] = {F, 5, 9, C};
+    nn_model m;
+    assert_status(nn_model_init(&m, sizes, 4, NN_TANH), NN_OK);
+    nn_model_randomize(&m, 7);
+    for (size_t k = 0; k < m.n_params; k++) /* biases too, so that each adds its own */
+        m.params[k] += 0.01f * (float)(k % 7);
+    const float *x = nn_iris_x + 50 * F; /* versicolor and virginica rows */
+    assert_status(nn_standardize_fit(m.mean, m.std, x, ROWS, F), NN_OK);
+
+    nn_work batch, one;
+    assert_status(nn_work_init(&batch, &m, ROWS), NN_OK);
+    assert_status(nn_work_init(&one, &m, 1), NN_OK);
+    nn_load_input(&batch, &m, x, ROWS, 1);
+    nn_forward(&batch, &m, ROWS);
+    for (size_t r = 0; r < ROWS; r++) {
+        nn_load_input(&one, &m, x + r * F, 1, 1);
+        nn_forward(&one, &m, 1);
+        for (size_t k = 0; k < C; k++)
+            if (memcmp(&one.logits[k], &batch.logits[r * C + k], sizeof(float)) != 0)
+                fail_msg("row %zu logit %zu: %.9g alone, %.9g in the batch", r, k,
+                         one.logits[k], batch.logits[r * C + k]);
+    }
+    nn_work_free(&batch);
+    nn_work_free(&one);
+    nn_model_free(&m);
+}
+
 static void expect_train_error(const nn_config *c, const float *x, const int32_t *y,
                                size_t rows, size_t features, size_t classes, nn_status want);
 
@@ -419,6 +458,7 @@ int main(void)
         cmocka_unit_test(early_stopping),
         cmocka_unit_test(progress_stops),
         cmocka_unit_test(predict_and_evaluate),
+        cmocka_unit_test(batch_rows_alone),
         cmocka_unit_test(class_weights),
         cmocka_unit_test(errors),
     };
