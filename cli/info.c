@@ -32,7 +32,7 @@ static const char *kernel_of(const char *op, const char *dtype)
     char name[64];
     snprintf(name, sizeof name, "%s_%s", op, dtype);
     const char *k = smx_kernel_name(name);
-    return k ? k : "?";
+    return k ? k : "-";
 }
 
 static int print_json(void)
@@ -52,6 +52,8 @@ static int print_json(void)
         cJSON *k = cJSON_AddObjectToObject(kernels, op);
         cJSON_AddStringToObject(k, "f32", kernel_of(op, "f32"));
         cJSON_AddStringToObject(k, "f64", kernel_of(op, "f64"));
+        cJSON_AddStringToObject(k, "bf16", kernel_of(op, "bf16"));
+        cJSON_AddStringToObject(k, "f16", kernel_of(op, "f16"));
     }
     return cli_print_json(root);
 }
@@ -76,10 +78,11 @@ static int run_info(const cli_args *args)
     else
         printf("threads: %d (the online CPUs)\n", smx_get_num_threads());
     const int width = operation_width();
-    printf("\n%-*s %-8s %s\n", width + 2, "kernels", "f32", "f64");
+    printf("\n%-*s %-8s %-8s %-8s %s\n", width + 2, "kernels", "f32", "f64", "bf16", "f16");
     for (size_t i = 0; smx_operation_name(i); i++) {
         const char *op = smx_operation_name(i);
-        printf("  %-*s %-8s %s\n", width, op, kernel_of(op, "f32"), kernel_of(op, "f64"));
+        printf("  %-*s %-8s %-8s %-8s %s\n", width, op, kernel_of(op, "f32"),
+               kernel_of(op, "f64"), kernel_of(op, "bf16"), kernel_of(op, "f16"));
     }
     return CLI_EXIT_OK;
 }

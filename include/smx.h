@@ -454,12 +454,11 @@ SMX_API smx_status smx_set_isa(smx_isa isa);
 /* "scalar", "avx2", "avx512" or "neon"; NULL for a value not in smx_isa. */
 SMX_API const char *smx_isa_name(smx_isa isa);
 
-/* The path that computes `operation` now: "avx512", ..., or "scalar" where
- * the active path has no kernel of its own for it.  Operations are named as
- * their functions without the smx_ prefix: "softmax_f32",
- * "cross_entropy_f64", ...  NULL for an unknown name.  (Every operation has
- * a kernel of its own on every vector path: "scalar" comes only from the
- * scalar path.) */
+/* The path that computes `operation` now: "scalar", "avx2", "avx512" or
+ * "neon", the active one (every operation runs on the active path's
+ * passes).  Operations are named as their functions without the smx_
+ * prefix: "softmax_f32", "cross_entropy_f64", "log_softmax_bf16", ...  NULL
+ * for an unknown name. */
 SMX_API const char *smx_kernel_name(const char *operation);
 
 /* The operations smx_kernel_name knows, one by one: the name of the i-th

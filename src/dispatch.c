@@ -117,18 +117,39 @@ const char *smx_operation_name(size_t i)
     return NULL;
 }
 
-/* Every operation runs on the active path's passes (plan.inc). */
+/* The public functions without bf16 and f16 twins (smx.h). */
+static const char *const no_half_twins[] = {"softmax_jacobian", NULL};
+
+static int has_half_twins(const char *fn, size_t len)
+{
+    for (const char *const *f = no_half_twins; *f; f++)
+        if (strlen(*f) == len && strncmp(*f, fn, len) == 0)
+            return 0;
+    return 1;
+}
+
+/* Every operation runs on the active path's passes (plan.inc); the half
+ * formats too, through float tiles (plan_half.inc). */
 const char *smx_kernel_name(const char *operation)
 {
     if (!operation)
         return NULL;
+    static const char *const dtypes[] = {"_f32", "_f64", "_bf16", "_f16"};
     const size_t len = strlen(operation);
-    if (len < 4 || (strcmp(operation + len - 4, "_f32") != 0 &&
-                    strcmp(operation + len - 4, "_f64") != 0))
+    size_t stem = 0;
+    int half = 0;
+    for (size_t d = 0; d < sizeof dtypes / sizeof dtypes[0]; d++) {
+        const size_t dl = strlen(dtypes[d]);
+        if (len > dl && strcmp(operation + len - dl, dtypes[d]) == 0) {
+            stem = len - dl;
+            half = d >= 2;
+        }
+    }
+    if (stem == 0 || (half && !has_half_twins(operation, stem)))
         return NULL;
     for (size_t i = 0; i < N_OPERATIONS; i++)
         for (const char *const *fn = operations[i].functions; *fn; fn++)
-            if (strlen(*fn) == len - 4 && strncmp(*fn, operation, len - 4) == 0)
+            if (strlen(*fn) == stem && strncmp(*fn, operation, stem) == 0)
                 return isa_names[smx_get_isa()];
     return NULL;
 }

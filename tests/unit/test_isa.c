@@ -105,7 +105,8 @@ static void test_isa_supported(void **state)
 }
 
 /* Each path computes every operation of smx_operation_name (the library's
- * registry), in both dtypes, with its own kernel. */
+ * registry), in every dtype it comes in, with its own passes; the
+ * Jacobian has no half-precision twins. */
 static void test_kernel_names(void **state)
 {
     (void)state;
@@ -121,10 +122,22 @@ static void test_kernel_names(void **state)
             assert_string_equal(smx_kernel_name(name), own);
             snprintf(name, sizeof name, "%s_f64", smx_operation_name(k));
             assert_string_equal(smx_kernel_name(name), own);
+            const int half = strcmp(smx_operation_name(k), "softmax_jacobian") != 0;
+            snprintf(name, sizeof name, "%s_bf16", smx_operation_name(k));
+            if (half)
+                assert_string_equal(smx_kernel_name(name), own);
+            else
+                assert_null(smx_kernel_name(name));
+            snprintf(name, sizeof name, "%s_f16", smx_operation_name(k));
+            if (half)
+                assert_string_equal(smx_kernel_name(name), own);
+            else
+                assert_null(smx_kernel_name(name));
         }
     }
     assert_null(smx_kernel_name("softmax"));
-    assert_null(smx_kernel_name("softmax_f16"));
+    assert_null(smx_kernel_name("softmax_f8"));
+    assert_null(smx_kernel_name("_bf16"));
     assert_null(smx_kernel_name("no_such_f32"));
     assert_null(smx_kernel_name("_f32"));
     assert_null(smx_kernel_name("softmax_axis_f32x"));
