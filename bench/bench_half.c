@@ -29,6 +29,8 @@
 
 #ifdef SMX_BENCH_HAVE_DNNL
 #include <oneapi/dnnl/dnnl.h>
+
+#include "bench_dnnl.h"
 #endif
 
 enum op_id { OP_SOFTMAX, OP_LOG_SOFTMAX, OP_SOFTMAX_BWD, OP_LOG_SOFTMAX_BWD, OP_XENT, N_OPS };
@@ -199,84 +201,24 @@ static double measure(call_fn fn, void *ctx, bench *b)
 static dnnl_engine_t eng;
 static dnnl_stream_t strm;
 
-typedef struct dnnl_op {
-    dnnl_primitive_t prim;
-    dnnl_memory_t mem[3];
-    int args[3], nargs, bwd;
-} dnnl_op;
-
-/* oneDNN's bf16 softmax (forward or backward) for b's shape; 0 when this
- * CPU or build has none. */
-static int dnnl_build(dnnl_op *d, const bench *b, int op)
+/* oneDNN's bf16 softmax for b's shape; 0 when this CPU or build has none. */
+static int dnnl_build(bench_dnnl *d, const bench *b, int op)
 {
-    memset(d, 0, sizeof *d);
-    if (b->fmt != BF16 || op == OP_XENT)
+    if (b->fmt != BF16 || op == OP_XENT) {
+        memset(d, 0, sizeof *d);
         return 0;
-    dnnl_memory_desc_t md;
-    dnnl_dims_t dims = {(dnnl_dim_t)b->rows, (dnnl_dim_t)b->cols};
-    if (dnnl_memory_desc_init_by_tag(&md, 2, dims, dnnl_bf16, dnnl_ab) != dnnl_success)
-        return 0;
-    const int log = op == OP_LOG_SOFTMAX || op == OP_LOG_SOFTMAX_BWD;
-    const dnnl_alg_kind_t alg = log ? dnnl_softmax_log : dnnl_softmax_accurate;
-    dnnl_softmax_v2_desc_t fd, bd;
-    dnnl_primitive_desc_t fpd = NULL, pd = NULL;
-    if (dnnl_softmax_v2_forward_desc_init(&fd, dnnl_forward_training, alg, &md, &md, 1) !=
-            dnnl_success ||
-        dnnl_primitive_desc_create(&fpd, &fd, NULL, eng, NULL) != dnnl_success)
-        return 0;
-    d->bwd = op == OP_SOFTMAX_BWD || op == OP_LOG_SOFTMAX_BWD;
-    if (d->bwd) {
-        if (dnnl_softmax_v2_backward_desc_init(&bd, alg, &md, &md, &md, 1) != dnnl_success ||
-            dnnl_primitive_desc_create(&pd, &bd, NULL, eng, fpd) != dnnl_success) {
-            dnnl_primitive_desc_destroy(fpd);
-            return 0;
-        }
-        dnnl_primitive_desc_destroy(fpd);
-        d->args[0] = DNNL_ARG_DST;
-        d->args[1] = DNNL_ARG_DIFF_DST;
-        d->args[2] = DNNL_ARG_DIFF_SRC;
-        d->nargs = 3;
-    } else {
-        pd = fpd;
-        d->args[0] = DNNL_ARG_SRC;
-        d->args[1] = DNNL_ARG_DST;
-        d->nargs = 2;
     }
-    const int ok = dnnl_primitive_create(&d->prim, pd) == dnnl_success;
-    dnnl_primitive_desc_destroy(pd);
-    for (int k = 0; ok && k < d->nargs; k++)
-        if (dnnl_memory_create(&d->mem[k], &md, eng, DNNL_MEMORY_NONE) != dnnl_success)
-            return 0;
-    return ok;
-}
-
-static void dnnl_release(dnnl_op *d)
-{
-    for (int k = 0; k < d->nargs; k++)
-        if (d->mem[k])
-            dnnl_memory_destroy(d->mem[k]);
-    if (d->prim)
-        dnnl_primitive_destroy(d->prim);
+    return bench_dnnl_build(d, eng, b->rows, b->cols, dnnl_bf16,
+                              op == OP_LOG_SOFTMAX || op == OP_LOG_SOFTMAX_BWD,
+                              op == OP_SOFTMAX_BWD || op == OP_LOG_SOFTMAX_BWD);
 }
 
 static int dnnl_fn(void *ctx, bench *b, size_t i)
 {
-    dnnl_op *d = ctx;
-    void *h[3] = {at(b, b->x, i), at(b, b->y, i), NULL};
-    if (d->bwd) {
-        h[0] = at(b, b->y, i);
-        h[1] = at(b, b->dy, i);
-        h[2] = at(b, b->dx, i);
-    }
-    dnnl_exec_arg_t args[3];
-    for (int k = 0; k < d->nargs; k++) {
-        if (dnnl_memory_set_data_handle(d->mem[k], h[k]) != dnnl_success)
-            return 1;
-        args[k].arg = d->args[k];
-        args[k].memory = d->mem[k];
-    }
-    return dnnl_primitive_execute(d->prim, strm, d->nargs, args) != dnnl_success ||
-           dnnl_stream_wait(strm) != dnnl_success;
+    bench_dnnl *d = ctx;
+    void *const fwd[3] = {at(b, b->x, i), at(b, b->y, i), NULL};
+    void *const bwd[3] = {at(b, b->y, i), at(b, b->dy, i), at(b, b->dx, i)};
+    return bench_dnnl_run(d, strm, d->bwd ? bwd : fwd);
 }
 #endif
 
@@ -314,10 +256,10 @@ static void run_shape(shape s)
         }
         double onednn = -1;
 #ifdef SMX_BENCH_HAVE_DNNL
-        dnnl_op d;
+        bench_dnnl d;
         if (dnnl_build(&d, &b[BF16], op))
             onednn = measure(dnnl_fn, &d, &b[BF16]);
-        dnnl_release(&d);
+        bench_dnnl_release(&d);
 #endif
         char e32[16], e16b[16], e16[16], rb[16], rh[16], eo[16], ro[16];
         const double n = (double)b[F32].n;

@@ -57,6 +57,8 @@
 #endif
 #ifdef SMX_BENCH_HAVE_DNNL
 #include <oneapi/dnnl/dnnl.h>
+
+#include "bench_dnnl.h"
 #endif
 #ifdef SMX_BENCH_HAVE_XNNPACK
 #include <xnnpack.h>
@@ -406,14 +408,6 @@ static dnnl_engine_t dnnl_eng;
 static dnnl_stream_t dnnl_strm;
 static int dnnl_ready;
 
-typedef struct dnnl_op {
-    dnnl_primitive_t prim;
-    dnnl_memory_t mem[3]; /* fwd: src, dst; bwd: dst, diff_dst, diff_src */
-    int args[3];
-    int nargs;
-    int bwd;
-} dnnl_op;
-
 static void dnnl_start(void)
 {
     if (dnnl_engine_create(&dnnl_eng, dnnl_cpu, 0) != dnnl_success)
@@ -423,85 +417,24 @@ static void dnnl_start(void)
     dnnl_ready = 1;
 }
 
-static void dnnl_release(dnnl_op *d)
+/* op for b's shape and dtype; 0 when oneDNN has no such primitive (f64). */
+static int dnnl_build(bench_dnnl *d, const bench *b, int op)
 {
-    for (int k = 0; k < d->nargs; k++)
-        if (d->mem[k])
-            dnnl_memory_destroy(d->mem[k]);
-    if (d->prim)
-        dnnl_primitive_destroy(d->prim);
-}
-
-/* Builds op for b's shape and dtype; 0 when oneDNN has no such primitive
- * (f64), dies when one it has cannot be created. */
-static int dnnl_build(dnnl_op *d, const bench *b, int op)
-{
-    memset(d, 0, sizeof *d);
-    dnnl_memory_desc_t md;
-    dnnl_dims_t dims = {(dnnl_dim_t)b->rows, (dnnl_dim_t)b->cols};
-    if (b->esz != 4) /* oneDNN 2.6 has no f64 */
+    if (b->esz != 4) { /* oneDNN 2.6 has no f64 */
+        memset(d, 0, sizeof *d);
         return 0;
-    if (dnnl_memory_desc_init_by_tag(&md, 2, dims, dnnl_f32, dnnl_ab) != dnnl_success)
-        return 0;
-    int log = (op == OP_LOG_SOFTMAX || op == OP_LOG_SOFTMAX_BWD);
-    dnnl_alg_kind_t alg = log ? dnnl_softmax_log : dnnl_softmax_accurate;
-    dnnl_softmax_v2_desc_t fd;
-    if (dnnl_softmax_v2_forward_desc_init(&fd, dnnl_forward_training, alg, &md, &md, 1) !=
-        dnnl_success)
-        return 0;
-    dnnl_primitive_desc_t fpd = NULL, pd = NULL;
-    if (dnnl_primitive_desc_create(&fpd, &fd, NULL, dnnl_eng, NULL) != dnnl_success)
-        return 0; /* unimplemented: no such primitive */
-    d->bwd = op_is_backward(op);
-    if (d->bwd) {
-        dnnl_softmax_v2_desc_t bd;
-        if (dnnl_softmax_v2_backward_desc_init(&bd, alg, &md, &md, &md, 1) != dnnl_success ||
-            dnnl_primitive_desc_create(&pd, &bd, NULL, dnnl_eng, fpd) != dnnl_success) {
-            dnnl_primitive_desc_destroy(fpd);
-            return 0;
-        }
-        dnnl_primitive_desc_destroy(fpd);
-        d->args[0] = DNNL_ARG_DST;
-        d->args[1] = DNNL_ARG_DIFF_DST;
-        d->args[2] = DNNL_ARG_DIFF_SRC;
-        d->nargs = 3;
-    } else {
-        pd = fpd;
-        d->args[0] = DNNL_ARG_SRC;
-        d->args[1] = DNNL_ARG_DST;
-        d->nargs = 2;
     }
-    if (dnnl_primitive_create(&d->prim, pd) != dnnl_success)
-        die("oneDNN: creating the %s primitive failed", op_names[op]);
-    dnnl_primitive_desc_destroy(pd);
-    for (int k = 0; k < d->nargs; k++)
-        if (dnnl_memory_create(&d->mem[k], &md, dnnl_eng, DNNL_MEMORY_NONE) != dnnl_success)
-            die("oneDNN: creating a memory object failed");
-    return 1;
+    return bench_dnnl_build(d, dnnl_eng, b->rows, b->cols, dnnl_f32,
+                              op == OP_LOG_SOFTMAX || op == OP_LOG_SOFTMAX_BWD,
+                              op_is_backward(op));
 }
 
 static int dnnl_call(void *ctx, bench *b, size_t i)
 {
-    dnnl_op *d = ctx;
-    void *h[3];
-    if (d->bwd) {
-        h[0] = Y(b, i);
-        h[1] = DY(b, i);
-        h[2] = DX(b, i);
-    } else {
-        h[0] = X(b, i);
-        h[1] = Y(b, i);
-    }
-    dnnl_exec_arg_t args[3];
-    for (int k = 0; k < d->nargs; k++) {
-        if (dnnl_memory_set_data_handle(d->mem[k], h[k]) != dnnl_success)
-            return 1;
-        args[k].arg = d->args[k];
-        args[k].memory = d->mem[k];
-    }
-    if (dnnl_primitive_execute(d->prim, dnnl_strm, d->nargs, args) != dnnl_success)
-        return 1;
-    return dnnl_stream_wait(dnnl_strm) != dnnl_success;
+    bench_dnnl *d = ctx;
+    void *const fwd[3] = {X(b, i), Y(b, i), NULL};
+    void *const bwd[3] = {Y(b, i), DY(b, i), DX(b, i)};
+    return bench_dnnl_run(d, dnnl_strm, d->bwd ? bwd : fwd);
 }
 #endif
 
@@ -655,14 +588,14 @@ static void run_shape(shape s, size_t esz, int cold_all, baselines *base)
 
 #ifdef SMX_BENCH_HAVE_DNNL
         if (!smx_only && dnnl_ready && op != OP_XENT) {
-            dnnl_op d;
+            bench_dnnl d;
             if (dnnl_build(&d, &b, op)) {
                 timing p = measure(dnnl_call, &d, &b, "oneDNN softmax");
                 tsv_line("onednn", op_names[op], &b, p);
                 onednn_ns = p.ns;
                 if (!matches_ref(&b, op))
                     peers_failed = 1;
-                dnnl_release(&d);
+                bench_dnnl_release(&d);
             }
         }
 #endif
