@@ -103,8 +103,10 @@ static int scores_of_args(double **x, const cli_args *args, const see_setup *s, 
     for (size_t i = 0; i < n; i++) {
         const char *why = scores_parse(&v[i], args->words[i], strlen(args->words[i]),
                                        s->mode.f64 || s->half);
-        const double given = v[i];
-        if (!why && s->half && round_to_half(&v[i], s->half) != 0) {
+        const double given = why ? 0 : v[i];
+        /* beyond double (1e309) is beyond the half format too: say the format */
+        const int beyond_double = why && s->half && strstr(why, "range of double");
+        if (beyond_double || (!why && s->half && round_to_half(&v[i], s->half) != 0)) {
             free(v);
             return cli_error("without --bf16 or --f16 smx computes in float (to 3.4e38)",
                              "score argument %zu '%.40s%s' is beyond the range of %s (%s)", i + 1,

@@ -89,6 +89,8 @@ expect_fail "beyond bf16, within float" 1 "score argument 1 '3.4e38' is beyond t
     -- "$smx" softmax 3.4e38 1 --bf16
 expect_fail "beyond bf16 and float" 1 "score argument 2 '1e39' is beyond the range of bf16" \
     -- "$smx" explain 1 1e39 --bf16
+expect_fail "beyond double, with --f16" 1 "score argument 1 '1e309' is beyond the range of f16" \
+    -- "$smx" softmax 1e309 1 --f16
 expect_out "bf16's largest is a score" "0 1" -- "$smx" softmax 1 3.38e38 --bf16
 expect_fail "the Jacobian has no half form" 2 "unknown option '--f16' for 'smx jacobian'" \
     -- "$smx" jacobian 1 2 --f16
