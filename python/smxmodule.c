@@ -3,12 +3,19 @@
  * out of libsmx, linked statically.
  *
  * Each function converts its arguments once (dtype checked, never cast:
- * float32 and float64 are kept, anything else is a TypeError; a
- * non-contiguous or byte-swapped array is copied once), checks `out`,
- * then calls one library function with the GIL released.  The library
- * checks every argument before it writes, so a library error leaves `out`
- * untouched; it becomes a ValueError carrying smx_strerror()'s message.
- * The docstrings and the Python-level signatures are in smx/__init__.py.
+ * float16, float32 and float64 are kept, and uint16 holding bfloat16 with
+ * dtype="bfloat16"; anything else is a TypeError; a non-contiguous or
+ * byte-swapped array is copied once), checks `out`, then calls one library
+ * function with the GIL released.  The library checks every argument
+ * before it writes, so a library error leaves `out` untouched; it becomes
+ * a ValueError carrying smx_strerror()'s message (a MemoryError when the
+ * half-precision functions cannot get their float tiles).  The docstrings
+ * and the Python-level signatures are in docstrings.h and smx/__init__.pyi.
+ *
+ * A call's dtype is an array type number: NPY_FLOAT32, NPY_FLOAT64,
+ * NPY_HALF (the _f16 functions) or NPY_UINT16 (the _bf16 functions, only
+ * with dtype="bfloat16").  Results of the half formats that the library
+ * gives in float (logsumexp, the losses) are float32.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -33,13 +40,49 @@ static PyObject *axis_error;
 
 static int is_float_type(int t)
 {
-    return t == NPY_FLOAT32 || t == NPY_FLOAT64;
+    return t == NPY_FLOAT32 || t == NPY_FLOAT64 || t == NPY_HALF;
 }
 
-/* `obj` as a C-contiguous, aligned, native-order array of its own float
- * dtype (a new reference), copied only when it is not one already.
- * typenum < 0 takes float32 or float64; otherwise exactly typenum (the
- * dtype of the first array of the call). */
+/* float16, or uint16 holding bfloat16: the half-precision functions. */
+static int is_half_type(int t)
+{
+    return t == NPY_HALF || t == NPY_UINT16;
+}
+
+/* The dtype of what the library gives in float for the half formats
+ * (logsumexp, the losses): float32 for them, else the call's own. */
+static int wide_type(int t)
+{
+    return is_half_type(t) ? NPY_FLOAT32 : t;
+}
+
+/* The first array of a call: float_input's typenum. */
+enum { FIRST_ARRAY = -1, FIRST_ARRAY_BF16 = -2 };
+
+/* dtype=None, or dtype="bfloat16": the call's arrays hold bfloat16 in
+ * uint16 (NumPy has no bfloat16).  *first: float_input's typenum for the
+ * call's first array. */
+static int parse_dtype(PyObject *dtype, int *first, const char *func)
+{
+    *first = FIRST_ARRAY;
+    if (!dtype || dtype == Py_None)
+        return 0;
+    if (PyUnicode_Check(dtype) && PyUnicode_CompareWithASCIIString(dtype, "bfloat16") == 0) {
+        *first = FIRST_ARRAY_BF16;
+        return 0;
+    }
+    PyErr_Format(PyExc_ValueError,
+                 "%s: dtype must be None (the arrays' own) or 'bfloat16' (uint16 arrays "
+                 "holding bfloat16), not %R",
+                 func, dtype);
+    return -1;
+}
+
+/* `obj` as a C-contiguous, aligned, native-order array of its own dtype
+ * (a new reference), copied only when it is not one already.  typenum
+ * FIRST_ARRAY takes float16, float32 or float64, FIRST_ARRAY_BF16 uint16
+ * (holding bfloat16); otherwise exactly typenum (the dtype of the first
+ * array of the call). */
 static PyArrayObject *float_input(PyObject *obj, const char *func, const char *name,
                                   int typenum)
 {
@@ -47,18 +90,31 @@ static PyArrayObject *float_input(PyObject *obj, const char *func, const char *n
     if (!arr)
         return NULL;
     const int t = PyArray_TYPE(arr);
-    if (!is_float_type(t)) {
+    if (typenum == FIRST_ARRAY_BF16 && t != NPY_UINT16) {
         PyErr_Format(PyExc_TypeError,
-                     "%s: %s has dtype %R; smx computes in float32 or float64 and "
-                     "never casts (convert with .astype)",
+                     "%s: %s has dtype %R; with dtype='bfloat16' the arrays are uint16 "
+                     "holding bfloat16 bits (NumPy has no bfloat16), and smx never casts",
+                     func, name, (PyObject *)PyArray_DESCR(arr));
+        Py_DECREF(arr);
+        return NULL;
+    }
+    if (typenum == FIRST_ARRAY && !is_float_type(t)) {
+        PyErr_Format(PyExc_TypeError,
+                     t == NPY_UINT16
+                         ? "%s: %s has dtype %R; smx computes in float16, float32 or float64, "
+                           "and in bfloat16 held in uint16 only with dtype='bfloat16'"
+                         : "%s: %s has dtype %R; smx computes in float32 or float64 (and "
+                           "float16, or bfloat16 held in uint16 with dtype='bfloat16') and "
+                           "never casts (convert with .astype)",
                      func, name, (PyObject *)PyArray_DESCR(arr));
         Py_DECREF(arr);
         return NULL;
     }
     if (typenum >= 0 && t != typenum) {
         PyArray_Descr *want = PyArray_DescrFromType(typenum);
-        PyErr_Format(PyExc_TypeError, "%s: %s has dtype %R, not %R like the first array",
-                     func, name, (PyObject *)PyArray_DESCR(arr), (PyObject *)want);
+        PyErr_Format(PyExc_TypeError, "%s: %s has dtype %R, not %R like the first array%s",
+                     func, name, (PyObject *)PyArray_DESCR(arr), (PyObject *)want,
+                     typenum == NPY_UINT16 ? " (bfloat16)" : "");
         Py_DECREF(want);
         Py_DECREF(arr);
         return NULL;
@@ -238,7 +294,8 @@ static int check_status(smx_status st, const char *func)
 {
     if (st == SMX_OK)
         return 0;
-    PyErr_Format(PyExc_ValueError, "%s: %s", func, smx_strerror(st));
+    PyErr_Format(st == SMX_ERR_OUT_OF_MEMORY ? PyExc_MemoryError : PyExc_ValueError, "%s: %s",
+                 func, smx_strerror(st));
     return -1;
 }
 
@@ -259,21 +316,45 @@ typedef smx_status (*masked_f32_fn)(float *, const float *, size_t, size_t, floa
                                     const smx_mask_f32 *);
 typedef smx_status (*masked_f64_fn)(double *, const double *, size_t, size_t, double,
                                     const smx_mask_f64 *);
+typedef smx_status (*axis_f16_fn)(smx_f16 *, const smx_f16 *, size_t, size_t, size_t);
+typedef smx_status (*axis_bf16_fn)(smx_bf16 *, const smx_bf16 *, size_t, size_t, size_t);
+typedef smx_status (*masked_f16_fn)(smx_f16 *, const smx_f16 *, size_t, size_t, float,
+                                    const smx_mask_f16 *);
+typedef smx_status (*masked_bf16_fn)(smx_bf16 *, const smx_bf16 *, size_t, size_t, float,
+                                     const smx_mask_bf16 *);
 
 struct forward_op {
     const char *name;
     axis_f32_fn axis_f32;
     axis_f64_fn axis_f64;
+    axis_f16_fn axis_f16;
+    axis_bf16_fn axis_bf16;
     masked_f32_fn masked_f32;
     masked_f64_fn masked_f64;
+    masked_f16_fn masked_f16;
+    masked_bf16_fn masked_bf16;
 };
 
 static const struct forward_op softmax_op = {
-    "softmax", smx_softmax_axis_f32, smx_softmax_axis_f64, smx_softmax_masked_f32,
-    smx_softmax_masked_f64};
+    "softmax",
+    smx_softmax_axis_f32,
+    smx_softmax_axis_f64,
+    smx_softmax_axis_f16,
+    smx_softmax_axis_bf16,
+    smx_softmax_masked_f32,
+    smx_softmax_masked_f64,
+    smx_softmax_masked_f16,
+    smx_softmax_masked_bf16};
 static const struct forward_op log_softmax_op = {
-    "log_softmax", smx_log_softmax_axis_f32, smx_log_softmax_axis_f64,
-    smx_log_softmax_masked_f32, smx_log_softmax_masked_f64};
+    "log_softmax",
+    smx_log_softmax_axis_f32,
+    smx_log_softmax_axis_f64,
+    smx_log_softmax_axis_f16,
+    smx_log_softmax_axis_bf16,
+    smx_log_softmax_masked_f32,
+    smx_log_softmax_masked_f64,
+    smx_log_softmax_masked_f16,
+    smx_log_softmax_masked_bf16};
 
 /* The mask of a masked call: a bool array (True keeps an entry) or a
  * float array of x's dtype (added to the scaled scores; -inf masks out),
@@ -321,15 +402,17 @@ static PyArrayObject *mask_input(PyObject *obj, PyArrayObject *x, int axis, int 
 
 static PyObject *forward(const struct forward_op *op, PyObject *args, PyObject *kwargs)
 {
-    static char *kwlist[] = {"x", "axis", "temperature", "mask", "out", NULL};
-    PyObject *x_obj, *mask_obj = Py_None, *out_obj = Py_None;
-    int axis = -1;
+    static char *kwlist[] = {"x", "axis", "temperature", "mask", "out", "dtype", NULL};
+    PyObject *x_obj, *mask_obj = Py_None, *out_obj = Py_None, *dtype_obj = Py_None;
+    int axis = -1, first;
     double temperature = 1.0;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|i$dOO", kwlist, &x_obj, &axis,
-                                     &temperature, &mask_obj, &out_obj))
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|i$dOOO", kwlist, &x_obj, &axis,
+                                     &temperature, &mask_obj, &out_obj, &dtype_obj))
         return NULL;
     const char *func = op->name;
-    PyArrayObject *x = float_input(x_obj, func, "x", -1), *out = NULL, *mask = NULL;
+    if (parse_dtype(dtype_obj, &first, func) < 0)
+        return NULL;
+    PyArrayObject *x = float_input(x_obj, func, "x", first), *out = NULL, *mask = NULL;
     PyArrayObject *xl = NULL, *yl = NULL;
     if (!x)
         return NULL;
@@ -349,8 +432,20 @@ static PyObject *forward(const struct forward_op *op, PyObject *args, PyObject *
         void *y = PyArray_DATA(out);
         const void *xd = PyArray_DATA(x);
         Py_BEGIN_ALLOW_THREADS
-        st = t == NPY_FLOAT32 ? op->axis_f32(y, xd, outer, n, inner)
-                              : op->axis_f64(y, xd, outer, n, inner);
+        switch (t) {
+        case NPY_FLOAT32:
+            st = op->axis_f32(y, xd, outer, n, inner);
+            break;
+        case NPY_FLOAT64:
+            st = op->axis_f64(y, xd, outer, n, inner);
+            break;
+        case NPY_HALF:
+            st = op->axis_f16(y, xd, outer, n, inner);
+            break;
+        default:
+            st = op->axis_bf16(y, xd, outer, n, inner);
+            break;
+        }
         Py_END_ALLOW_THREADS
         if (check_status(st, func) < 0)
             goto fail;
@@ -386,29 +481,37 @@ static PyObject *forward(const struct forward_op *op, PyObject *args, PyObject *
     void *y = PyArray_DATA(yl);
     const void *xd = PyArray_DATA(xl);
     const void *md = mask ? PyArray_DATA(mask) : NULL;
+/* The mask struct of every dtype has the same four fields. */
+#define FILL_MASK(m)                                                                         \
+    do {                                                                                     \
+        if (mask && is_keep) {                                                               \
+            (m).keep = md;                                                                   \
+            (m).keep_rows = mask_rows;                                                       \
+        } else if (mask) {                                                                   \
+            (m).bias = md;                                                                   \
+            (m).bias_rows = mask_rows;                                                       \
+        }                                                                                    \
+    } while (0)
     Py_BEGIN_ALLOW_THREADS
     if (t == NPY_FLOAT32) {
         smx_mask_f32 m = {0};
-        if (mask && is_keep) {
-            m.keep = md;
-            m.keep_rows = mask_rows;
-        } else if (mask) {
-            m.bias = md;
-            m.bias_rows = mask_rows;
-        }
+        FILL_MASK(m);
         st = op->masked_f32(y, xd, rows, n, (float)scale, &m);
-    } else {
+    } else if (t == NPY_FLOAT64) {
         smx_mask_f64 m = {0};
-        if (mask && is_keep) {
-            m.keep = md;
-            m.keep_rows = mask_rows;
-        } else if (mask) {
-            m.bias = md;
-            m.bias_rows = mask_rows;
-        }
+        FILL_MASK(m);
         st = op->masked_f64(y, xd, rows, n, scale, &m);
+    } else if (t == NPY_HALF) {
+        smx_mask_f16 m = {0};
+        FILL_MASK(m);
+        st = op->masked_f16(y, xd, rows, n, (float)scale, &m);
+    } else {
+        smx_mask_bf16 m = {0};
+        FILL_MASK(m);
+        st = op->masked_bf16(y, xd, rows, n, (float)scale, &m);
     }
     Py_END_ALLOW_THREADS
+#undef FILL_MASK
     if (check_status(st, func) < 0)
         goto fail;
     if (!last) {
@@ -452,14 +555,16 @@ static PyObject *py_log_softmax(PyObject *self, PyObject *args, PyObject *kwargs
 static PyObject *py_logsumexp(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     (void)self;
-    static char *kwlist[] = {"x", "axis", "keepdims", "out", NULL};
-    PyObject *x_obj, *out_obj = Py_None;
-    int axis = -1, keepdims = 0;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|i$pO", kwlist, &x_obj, &axis, &keepdims,
-                                     &out_obj))
+    static char *kwlist[] = {"x", "axis", "keepdims", "out", "dtype", NULL};
+    PyObject *x_obj, *out_obj = Py_None, *dtype_obj = Py_None;
+    int axis = -1, keepdims = 0, first;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|i$pOO", kwlist, &x_obj, &axis, &keepdims,
+                                     &out_obj, &dtype_obj))
         return NULL;
     const char *func = "logsumexp";
-    PyArrayObject *x = float_input(x_obj, func, "x", -1), *xl = NULL, *out = NULL;
+    if (parse_dtype(dtype_obj, &first, func) < 0)
+        return NULL;
+    PyArrayObject *x = float_input(x_obj, func, "x", first), *xl = NULL, *out = NULL;
     if (!x)
         return NULL;
     const int t = PyArray_TYPE(x), nd = PyArray_NDIM(x);
@@ -474,7 +579,8 @@ static PyObject *py_logsumexp(PyObject *self, PyObject *args, PyObject *kwargs)
         else if (keepdims)
             shape[ond++] = 1;
     }
-    out = output_array(out_obj, t, ond, shape, func, "out");
+    /* float32 for the half formats */
+    out = output_array(out_obj, wide_type(t), ond, shape, func, "out");
     if (!out || check_overlap(out, x, 0, func, "out", "x") < 0)
         goto fail;
     /* The library reduces along rows: another axis is copied last once.
@@ -492,7 +598,20 @@ static PyObject *py_logsumexp(PyObject *self, PyObject *args, PyObject *kwargs)
     const void *xd = PyArray_DATA(xl);
     smx_status st;
     Py_BEGIN_ALLOW_THREADS
-    st = t == NPY_FLOAT32 ? smx_logsumexp_f32(o, xd, rows, n) : smx_logsumexp_f64(o, xd, rows, n);
+    switch (t) {
+    case NPY_FLOAT32:
+        st = smx_logsumexp_f32(o, xd, rows, n);
+        break;
+    case NPY_FLOAT64:
+        st = smx_logsumexp_f64(o, xd, rows, n);
+        break;
+    case NPY_HALF:
+        st = smx_logsumexp_f16(o, xd, rows, n);
+        break;
+    default:
+        st = smx_logsumexp_bf16(o, xd, rows, n);
+        break;
+    }
     Py_END_ALLOW_THREADS
     if (check_status(st, func) < 0)
         goto fail;
@@ -512,64 +631,91 @@ fail:
 /* Backward passes and JVPs                                                  */
 /* ------------------------------------------------------------------------ */
 
-typedef smx_status (*pair_axis_f32_fn)(float *, const float *, const float *, size_t, size_t,
-                                       size_t);
-typedef smx_status (*pair_axis_f64_fn)(double *, const double *, const double *, size_t, size_t,
-                                       size_t);
-typedef smx_status (*pair_rows_f32_fn)(float *, const float *, const float *, size_t, size_t);
-typedef smx_status (*pair_rows_f64_fn)(double *, const double *, const double *, size_t,
-                                       size_t);
-typedef smx_status (*pair_scaled_f32_fn)(float *, const float *, const float *, size_t, size_t,
-                                         float);
-typedef smx_status (*pair_scaled_f64_fn)(double *, const double *, const double *, size_t,
-                                         size_t, double);
+/* The three forms of a pair function in one dtype T (float, double,
+ * smx_f16, smx_bf16), with S the scale's type. */
+#define PAIR_FNS(T, S)                                                                       \
+    struct {                                                                                 \
+        smx_status (*axis)(T *, const T *, const T *, size_t, size_t, size_t);               \
+        smx_status (*rows)(T *, const T *, const T *, size_t, size_t);                       \
+        smx_status (*scaled)(T *, const T *, const T *, size_t, size_t, S);                  \
+    }
 
 /* out = f(y, v) along an axis: a backward pass (v = dy) or a JVP (v = dx).
  * Each op has an _axis form (any axis in place), or only a row form (rows),
- * and optionally a scaled row form for a temperature. */
+ * and optionally a scaled row form for a temperature; in every dtype. */
 struct pair_op {
     const char *name;
     const char *v_name;
-    pair_axis_f32_fn axis_f32;
-    pair_axis_f64_fn axis_f64;
-    pair_rows_f32_fn rows_f32;
-    pair_rows_f64_fn rows_f64;
-    pair_scaled_f32_fn scaled_f32;
-    pair_scaled_f64_fn scaled_f64;
+    PAIR_FNS(float, float) f32;
+    PAIR_FNS(double, double) f64;
+    PAIR_FNS(smx_f16, float) f16;
+    PAIR_FNS(smx_bf16, float) bf16;
 };
 
-static const struct pair_op softmax_backward_op = {
-    "softmax_backward", "dy", smx_softmax_backward_axis_f32, smx_softmax_backward_axis_f64,
-    NULL, NULL, smx_softmax_masked_backward_f32, smx_softmax_masked_backward_f64};
-static const struct pair_op log_softmax_backward_op = {
-    "log_softmax_backward", "dy", smx_log_softmax_backward_axis_f32,
-    smx_log_softmax_backward_axis_f64, NULL, NULL, smx_log_softmax_masked_backward_f32,
-    smx_log_softmax_masked_backward_f64};
+/* A backward pass: its _axis form, and its masked form for a temperature. */
+#define PAIR_BACKWARD(op)                                                                    \
+    {smx_##op##_backward_axis_f32, NULL, smx_##op##_masked_backward_f32},                    \
+    {smx_##op##_backward_axis_f64, NULL, smx_##op##_masked_backward_f64},                    \
+    {smx_##op##_backward_axis_f16, NULL, smx_##op##_masked_backward_f16},                    \
+    {smx_##op##_backward_axis_bf16, NULL, smx_##op##_masked_backward_bf16}
+
+static const struct pair_op softmax_backward_op = {"softmax_backward", "dy",
+                                                   PAIR_BACKWARD(softmax)};
+static const struct pair_op log_softmax_backward_op = {"log_softmax_backward", "dy",
+                                                       PAIR_BACKWARD(log_softmax)};
 /* The softmax Jacobian is symmetric: its JVP is its backward pass. */
-static const struct pair_op softmax_jvp_op = {
-    "softmax_jvp", "dx", smx_softmax_backward_axis_f32, smx_softmax_backward_axis_f64,
-    NULL, NULL, smx_softmax_masked_backward_f32, smx_softmax_masked_backward_f64};
+static const struct pair_op softmax_jvp_op = {"softmax_jvp", "dx", PAIR_BACKWARD(softmax)};
 static const struct pair_op log_softmax_jvp_op = {
-    "log_softmax_jvp", "dx", NULL, NULL, smx_log_softmax_jvp_f32, smx_log_softmax_jvp_f64,
-    NULL, NULL};
+    "log_softmax_jvp", "dx",
+    {NULL, smx_log_softmax_jvp_f32, NULL},
+    {NULL, smx_log_softmax_jvp_f64, NULL},
+    {NULL, smx_log_softmax_jvp_f16, NULL},
+    {NULL, smx_log_softmax_jvp_bf16, NULL}};
+
+enum pair_form { PAIR_AXIS, PAIR_ROWS, PAIR_SCALED };
+
+/* One call of op in dtype t: the axis form on [outer, n, inner], or a row
+ * form on outer rows of n. */
+static smx_status call_pair(const struct pair_op *op, enum pair_form form, int t, void *o,
+                            const void *y, const void *v, size_t outer, size_t n, size_t inner,
+                            double scale)
+{
+#define PAIR_CALL(fns, S)                                                                    \
+    return form == PAIR_AXIS ? (fns).axis(o, y, v, outer, n, inner)                          \
+           : form == PAIR_ROWS ? (fns).rows(o, y, v, outer, n)                               \
+                               : (fns).scaled(o, y, v, outer, n, (S)scale)
+    switch (t) {
+    case NPY_FLOAT32:
+        PAIR_CALL(op->f32, float);
+    case NPY_FLOAT64:
+        PAIR_CALL(op->f64, double);
+    case NPY_HALF:
+        PAIR_CALL(op->f16, float);
+    default:
+        PAIR_CALL(op->bf16, float);
+    }
+#undef PAIR_CALL
+}
 
 static PyObject *pair(const struct pair_op *op, PyObject *args, PyObject *kwargs)
 {
     /* The second array is dy (backward) or dx (JVP), by name too. */
-    char *kwlist[] = {"y", (char *)op->v_name, "axis", "temperature", "out", NULL};
-    char *kwlist_plain[] = {"y", (char *)op->v_name, "axis", "out", NULL};
-    PyObject *y_obj, *v_obj, *out_obj = Py_None;
-    int axis = -1;
+    char *kwlist[] = {"y", (char *)op->v_name, "axis", "temperature", "out", "dtype", NULL};
+    char *kwlist_plain[] = {"y", (char *)op->v_name, "axis", "out", "dtype", NULL};
+    PyObject *y_obj, *v_obj, *out_obj = Py_None, *dtype_obj = Py_None;
+    int axis = -1, first;
     double temperature = 1.0;
-    int ok = op->scaled_f32
-                 ? PyArg_ParseTupleAndKeywords(args, kwargs, "OO|i$dO", kwlist, &y_obj, &v_obj,
-                                               &axis, &temperature, &out_obj)
-                 : PyArg_ParseTupleAndKeywords(args, kwargs, "OO|i$O", kwlist_plain, &y_obj,
-                                               &v_obj, &axis, &out_obj);
+    int ok = op->f32.scaled
+                 ? PyArg_ParseTupleAndKeywords(args, kwargs, "OO|i$dOO", kwlist, &y_obj, &v_obj,
+                                               &axis, &temperature, &out_obj, &dtype_obj)
+                 : PyArg_ParseTupleAndKeywords(args, kwargs, "OO|i$OO", kwlist_plain, &y_obj,
+                                               &v_obj, &axis, &out_obj, &dtype_obj);
     if (!ok)
         return NULL;
     const char *func = op->name;
-    PyArrayObject *y = float_input(y_obj, func, "y", -1), *v = NULL, *out = NULL;
+    if (parse_dtype(dtype_obj, &first, func) < 0)
+        return NULL;
+    PyArrayObject *y = float_input(y_obj, func, "y", first), *v = NULL, *out = NULL;
     PyArrayObject *yl = NULL, *vl = NULL, *ol = NULL;
     if (!y)
         return NULL;
@@ -589,12 +735,11 @@ static PyObject *pair(const struct pair_op *op, PyObject *args, PyObject *kwargs
     smx_status st;
     const int scaled = temperature != 1.0;
 
-    if (!scaled && op->axis_f32) {
+    if (!scaled && op->f32.axis) {
         void *o = PyArray_DATA(out);
         const void *yd = PyArray_DATA(y), *vd = PyArray_DATA(v);
         Py_BEGIN_ALLOW_THREADS
-        st = t == NPY_FLOAT32 ? op->axis_f32(o, yd, vd, outer, n, inner)
-                              : op->axis_f64(o, yd, vd, outer, n, inner);
+        st = call_pair(op, PAIR_AXIS, t, o, yd, vd, outer, n, inner, 1.0);
         Py_END_ALLOW_THREADS
         if (check_status(st, func) < 0)
             goto fail;
@@ -623,12 +768,7 @@ static PyObject *pair(const struct pair_op *op, PyObject *args, PyObject *kwargs
     void *o = PyArray_DATA(ol);
     const void *yd = PyArray_DATA(yl), *vd = PyArray_DATA(vl);
     Py_BEGIN_ALLOW_THREADS
-    if (scaled)
-        st = t == NPY_FLOAT32 ? op->scaled_f32(o, yd, vd, rows, n, (float)scale)
-                              : op->scaled_f64(o, yd, vd, rows, n, scale);
-    else
-        st = t == NPY_FLOAT32 ? op->rows_f32(o, yd, vd, rows, n)
-                              : op->rows_f64(o, yd, vd, rows, n);
+    st = call_pair(op, scaled ? PAIR_SCALED : PAIR_ROWS, t, o, yd, vd, rows, n, 1, scale);
     Py_END_ALLOW_THREADS
     if (check_status(st, func) < 0)
         goto fail;
@@ -692,10 +832,18 @@ static PyObject *py_jacobian(PyObject *self, PyObject *args, PyObject *kwargs)
     if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|$O", kwlist, &y_obj, &out_obj))
         return NULL;
     const char *func = "jacobian";
-    PyArrayObject *y = float_input(y_obj, func, "y", -1), *out = NULL;
+    PyArrayObject *y = float_input(y_obj, func, "y", FIRST_ARRAY), *out = NULL;
     if (!y)
         return NULL;
     const int t = PyArray_TYPE(y), nd = PyArray_NDIM(y);
+    if (t == NPY_HALF) {
+        /* an n x n matrix is for looking at: the library has it in float32 and float64 */
+        PyErr_Format(PyExc_TypeError,
+                     "%s: y has dtype float16; the Jacobian is computed in float32 or float64 "
+                     "only (convert with .astype(np.float32): every float16 is a float32)",
+                     func);
+        goto fail;
+    }
     if (nd < 1 || nd >= NPY_MAXDIMS) {
         PyErr_Format(PyExc_ValueError, "%s: y must have at least one axis (..., n)", func);
         goto fail;
@@ -807,20 +955,22 @@ static int loss_outputs(PyObject *out_obj, int want_grad, PyObject **loss_out,
 
 static PyObject *loss(int is_nll, PyObject *args, PyObject *kwargs)
 {
-    static char *kwlist[] = {"input",           "target", "weight", "ignore_index", "reduction",
-                             "label_smoothing", "grad",   "out",    NULL};
+    static char *kwlist[] = {"input", "target", "weight", "ignore_index", "reduction",
+                             "label_smoothing", "grad", "out", "dtype", NULL};
     PyObject *x_obj, *target_obj, *weight_obj = Py_None, *ignore_obj = NULL, *out_obj = Py_None;
+    PyObject *dtype_obj = Py_None;
     const char *reduction_s = "mean";
     double smoothing = 0.0;
-    int want_grad = 1;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OO|$OOsdpO", kwlist, &x_obj, &target_obj,
+    int want_grad = 1, first;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OO|$OOsdpOO", kwlist, &x_obj, &target_obj,
                                      &weight_obj, &ignore_obj, &reduction_s, &smoothing,
-                                     &want_grad, &out_obj))
+                                     &want_grad, &out_obj, &dtype_obj))
         return NULL;
     const char *func = is_nll ? "nll_loss" : "cross_entropy";
     const char *x_name = is_nll ? "log_probs" : "logits";
     smx_reduction reduction;
-    if (parse_reduction(reduction_s, &reduction, func) < 0)
+    if (parse_reduction(reduction_s, &reduction, func) < 0 ||
+        parse_dtype(dtype_obj, &first, func) < 0)
         return NULL;
     /* PyTorch's ignore_index: -100 unless given; None turns it off. */
     int has_ignore = 1;
@@ -840,7 +990,7 @@ static PyObject *loss(int is_nll, PyObject *args, PyObject *kwargs)
     if (loss_outputs(out_obj, want_grad, &loss_obj, &grad_obj, func) < 0)
         return NULL;
 
-    PyArrayObject *x = float_input(x_obj, func, x_name, -1);
+    PyArrayObject *x = float_input(x_obj, func, x_name, first);
     PyArrayObject *target = NULL, *soft = NULL, *labels = NULL, *weight = NULL;
     PyArrayObject *loss_arr = NULL, *grad = NULL;
     if (!x)
@@ -860,7 +1010,10 @@ static PyObject *loss(int is_nll, PyObject *args, PyObject *kwargs)
     if (!target)
         goto fail;
     const int tt = PyArray_TYPE(target);
-    if (PyArray_ISFLOAT(target) && !is_nll) {
+    /* bfloat16 probabilities are uint16 too: told from class indices by
+     * their shape, the logits' (class indices have one axis less) */
+    const int bf16_soft = t == NPY_UINT16 && tt == NPY_UINT16 && PyArray_NDIM(target) == nd;
+    if ((PyArray_ISFLOAT(target) || bf16_soft) && !is_nll) {
         soft = float_input((PyObject *)target, func, "target", t);
         if (!soft || check_same_shape(x, soft, func, x_name, "target (probabilities)") < 0)
             goto fail;
@@ -885,7 +1038,20 @@ static PyObject *loss(int is_nll, PyObject *args, PyObject *kwargs)
         goto fail;
     }
     if (weight_obj != Py_None) {
-        weight = float_input(weight_obj, func, "weight", t);
+        /* the half formats take the library's float32 class weights */
+        weight = (PyArrayObject *)PyArray_FROM_O(weight_obj);
+        if (weight && is_half_type(t) && PyArray_TYPE(weight) != NPY_FLOAT32) {
+            PyErr_Format(PyExc_TypeError,
+                         "%s: weight has dtype %R; the class weights of float16 or bfloat16 "
+                         "logits are float32",
+                         func, (PyObject *)PyArray_DESCR(weight));
+            goto fail;
+        }
+        if (weight) {
+            PyArrayObject *w = float_input((PyObject *)weight, func, "weight", wide_type(t));
+            Py_DECREF(weight);
+            weight = w;
+        }
         if (!weight)
             goto fail;
         if (PyArray_NDIM(weight) != 1 || PyArray_DIM(weight, 0) != cols) {
@@ -897,7 +1063,8 @@ static PyObject *loss(int is_nll, PyObject *args, PyObject *kwargs)
 
     const int per_row = reduction == SMX_REDUCTION_NONE && nd == 2;
     /* Outputs overlap no input, except the gradient that replaces x. */
-    loss_arr = output_array(loss_obj, t, per_row ? 1 : 0, &rows, func, "loss out");
+    /* float32 for the half formats, whose gradient is in the logits' */
+    loss_arr = output_array(loss_obj, wide_type(t), per_row ? 1 : 0, &rows, func, "loss out");
     if (!loss_arr || check_overlap(loss_arr, x, 0, func, "loss out", x_name) < 0 ||
         (soft && check_overlap(loss_arr, soft, 0, func, "loss out", "target") < 0) ||
         (weight && check_overlap(loss_arr, weight, 0, func, "loss out", "weight") < 0))
@@ -916,17 +1083,24 @@ static PyObject *loss(int is_nll, PyObject *args, PyObject *kwargs)
     const void *sd = soft ? PyArray_DATA(soft) : NULL;
     const int32_t *ld = labels ? PyArray_DATA(labels) : NULL;
     smx_status st;
+    const size_t r = (size_t)rows, c = (size_t)cols;
     Py_BEGIN_ALLOW_THREADS
-    if (t == NPY_FLOAT32) {
+    if (t != NPY_FLOAT64) {
         /* Soft targets have no ignore index (PyTorch ignores it there). */
         const smx_cross_entropy_options_f32 opt = {reduction, has_ignore && !soft,
                                                    (int32_t)ignore_index, wd, (float)smoothing};
-        if (is_nll)
-            st = smx_nll_loss_f32(l, dx, xd, ld, (size_t)rows, (size_t)cols, &opt);
-        else if (soft)
-            st = smx_cross_entropy_soft_f32(l, dx, xd, sd, (size_t)rows, (size_t)cols, &opt);
+        if (t == NPY_FLOAT32)
+            st = is_nll ? smx_nll_loss_f32(l, dx, xd, ld, r, c, &opt)
+                 : soft ? smx_cross_entropy_soft_f32(l, dx, xd, sd, r, c, &opt)
+                        : smx_cross_entropy_ex_f32(l, dx, xd, ld, r, c, &opt);
+        else if (t == NPY_HALF)
+            st = is_nll ? smx_nll_loss_f16(l, dx, xd, ld, r, c, &opt)
+                 : soft ? smx_cross_entropy_soft_f16(l, dx, xd, sd, r, c, &opt)
+                        : smx_cross_entropy_ex_f16(l, dx, xd, ld, r, c, &opt);
         else
-            st = smx_cross_entropy_ex_f32(l, dx, xd, ld, (size_t)rows, (size_t)cols, &opt);
+            st = is_nll ? smx_nll_loss_bf16(l, dx, xd, ld, r, c, &opt)
+                 : soft ? smx_cross_entropy_soft_bf16(l, dx, xd, sd, r, c, &opt)
+                        : smx_cross_entropy_ex_bf16(l, dx, xd, ld, r, c, &opt);
     } else {
         const smx_cross_entropy_options_f64 opt = {reduction, has_ignore && !soft,
                                                    (int32_t)ignore_index, wd, smoothing};

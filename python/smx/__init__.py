@@ -4,9 +4,10 @@
     >>> smx.softmax(np.array([1.43, -0.40, 0.23]))
     array([0.68417808, 0.10975145, 0.20607048])
 
-float32 and float64 arrays are kept as they are (any other dtype is a
-TypeError); any axis; out= everywhere; the GIL is released while a kernel
-runs.  docs/python.md is the guide; help(smx.<function>) the reference.
+float16, float32 and float64 arrays are kept as they are, bfloat16 travels
+as uint16 arrays with dtype="bfloat16" (any other dtype is a TypeError);
+any axis; out= everywhere; the GIL is released while a kernel runs.
+docs/python.md is the guide; help(smx.<function>) the reference.
 """
 from ._core import (
     cross_entropy,

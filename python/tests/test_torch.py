@@ -269,3 +269,33 @@ def test_special_values_against_pytorch(dtype):
     # zeros and NaNs.
     np.testing.assert_array_equal(np.isnan(got), np.isnan(want))
     assert_close(got, want, dtype, ulps=ULPS[dtype])
+
+
+# --- half precision: torch.float16 and torch.bfloat16 tensors' bits --------
+
+
+@pytest.mark.parametrize("tdtype", [torch.float16, torch.bfloat16])
+def test_half_precision_tensors_as_docs_python_md_passes_them(tdtype):
+    # float16 as NumPy float16; bfloat16 as its bits in uint16 with
+    # dtype="bfloat16", and back.  The reference is PyTorch in float64,
+    # rounded once to the format: equal but for a rare near-tie.
+    t = torch.randn(64, 100, generator=torch.Generator().manual_seed(5)).to(tdtype)
+    if tdtype == torch.bfloat16:
+        y = smx.softmax(t.view(torch.int16).numpy().view(np.uint16), dtype="bfloat16")
+        got = torch.from_numpy(y.view(np.int16)).view(torch.bfloat16)
+        loss, grad = smx.cross_entropy(
+            t.view(torch.int16).numpy().view(np.uint16), np.arange(64) % 100, dtype="bfloat16"
+        )
+        grad = torch.from_numpy(grad.view(np.int16)).view(torch.bfloat16)
+    else:
+        got = torch.from_numpy(smx.softmax(t.numpy()))
+        loss, grad = smx.cross_entropy(t.numpy(), np.arange(64) % 100)
+        grad = torch.from_numpy(grad)
+    want = torch.softmax(t.double(), -1).to(tdtype)
+    assert (got != want).sum().item() <= 2
+    assert loss.dtype == np.float32
+    x = t.double().requires_grad_()
+    ref_loss = F.cross_entropy(x, torch.arange(64) % 100)
+    ref_loss.backward()
+    assert abs(float(loss) - ref_loss.item()) <= 4 * np.finfo(np.float32).eps * ref_loss.item()
+    assert (grad != x.grad.to(tdtype)).sum().item() <= 2
