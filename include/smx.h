@@ -554,10 +554,15 @@ SMX_API smx_status smx_f32_to_f16_array(smx_f16 *dst, const float *src, size_t n
  * Precision: the inputs are widened to float exactly, the result is
  * computed as the f32 function computes it (within its 2-ulp bound, in
  * double where that function works in double), and each output is rounded
- * once to the half format, to nearest even.  So every output is within 1
- * ulp of the half format of the exact result, and correctly rounded except
- * where the exact result lies within about 2^-13 of its ulp of a rounding
- * boundary (docs/accuracy.md gives the fraction measured).  A result
+ * once to the half format, to nearest even.  So every output whose f32
+ * bound is relative to the result (softmax, log-softmax, the one-hot
+ * cross-entropy gradient, the losses) is within 1 ulp of the half format of
+ * the exact result, and correctly rounded except where the exact result
+ * lies within about 2^-13 of its ulp of a rounding boundary
+ * (docs/accuracy.md gives the fraction measured); one whose f32 bound is
+ * relative to a scale, because it may cancel (the backward passes, the
+ * JVP, the smoothed or soft cross-entropy gradient), is within 1 ulp of the
+ * half format of max(|exact|, that scale).  A result
  * beyond the format's range rounds to infinity, as IEEE rounding does: an
  * f16 log-softmax below -65520, or an f16 gradient above 65520.  NaN and
  * the infinities behave as in f32 (-inf scores give exactly 0).
