@@ -25,9 +25,20 @@
  *     rounding to half go the other way,
  * and each function's fraction of correctly rounded outputs must be at
  * least MIN_ROUNDED: a path that rounds systematically wrong (truncates,
- * or rounds through an intermediate format) drops to about 50%.  The
- * float results (logsumexp, the losses) keep the f32 contract: 2 steps
- * from the correctly rounded float, logsumexp 2 ulp of its scale.
+ * or rounds through an intermediate format) drops to about 50%.
+ *
+ * The differences (the backward passes, the JVP, the masked backward
+ * passes, the cross-entropy gradient with smoothing or soft targets) get
+ * from the f32 function only its bound of 2 float ulp of their scale
+ * (smx.h): where their terms cancel, the f32 result may be far from the
+ * exact one in its own ulp, and bf16, with float's range, keeps that.
+ * They are held to 1 ulp of the half format of max(|exact|, scale)
+ * (ACC_OF_SCALE), and to the rules above where they do not cancel
+ * (|exact| >= scale / 2).  unit_half_differences shows the cases where
+ * smx.h's "within 1 ulp of the exact result" fails for them.
+ *
+ * The float results (logsumexp, the losses) keep the f32 contract: 2
+ * steps from the correctly rounded float, logsumexp 2 ulp of its scale.
  *
  * The inputs are the families of rows.c (the f32 rows rounded to the
  * half format), with the families that are about the format's range
