@@ -11,8 +11,12 @@
 
 #define RN MPFR_RNDN
 
-const acc_format acc_f32 = {"f32", 24, -126, -149};
-const acc_format acc_f64 = {"f64", 53, -1022, -1074};
+const acc_format acc_f32 = {"f32", 24, -126, -149, 127};
+const acc_format acc_f64 = {"f64", 53, -1022, -1074, 1023};
+const acc_format acc_bf16 = {"bf16", 8, -126, -133, 127};
+const acc_format acc_f16 = {"f16", 11, -14, -24, 15};
+
+int acc_is_half(const acc_format *f) { return f->precision < 24; }
 
 void acc_stats_init(acc_stats *s, const char *function, const acc_format *fmt, acc_mode mode,
                     double bound)
@@ -37,9 +41,28 @@ static long ulp_exp(const acc_format *f, mpfr_srcptr v)
 }
 
 /* The position of a float or double in the ordered set of the format's
- * values: adjacent values differ by 1, and +0 and -0 share 0. */
+ * values: adjacent values differ by 1, and +0 and -0 share 0.  For a
+ * half format v is one of its values (or +-inf, one past the largest):
+ * below 2^min_normal_exp the count of smallest subnormals in |v|, above
+ * it 2^(p-1) values per binade. */
 static int64_t ordinal(const acc_format *f, double v)
 {
+    if (acc_is_half(f)) {
+        const double a = fabs(v);
+        int64_t mag;
+        if (isinf(a)) {
+            mag = ((int64_t)(f->max_exp - f->min_normal_exp + 2) << (f->precision - 1));
+        } else if (a < ldexp(1, f->min_normal_exp)) {
+            mag = (int64_t)ldexp(a, -f->min_sub_exp);
+        } else {
+            int e;
+            frexp(a, &e); /* a in [2^(e-1), 2^e) */
+            const int64_t m = (int64_t)ldexp(a, f->precision - e); /* in [2^(p-1), 2^p) */
+            mag = ((int64_t)(e - 1 - f->min_normal_exp + 1) << (f->precision - 1)) +
+                  (m - ((int64_t)1 << (f->precision - 1)));
+        }
+        return v < 0 ? -mag : mag;
+    }
     if (f->precision == 24) {
         float x = (float)v;
         int32_t b;
@@ -70,6 +93,45 @@ void acc_measure_release(void)
         return;
     mpfr_clears(scratch_d, scratch_half, (mpfr_ptr)0);
     scratch_ready = 0;
+}
+
+double acc_round_to(const acc_format *f, mpfr_srcptr v)
+{
+    if (f->precision == 24)
+        return (double)mpfr_get_flt(v, RN);
+    if (f->precision == 53)
+        return mpfr_get_d(v, RN);
+    if (mpfr_nan_p(v) || mpfr_inf_p(v) || mpfr_zero_p(v))
+        return mpfr_get_d(v, RN);
+    /* v / ulp(v) rounded to an integer, ties to even, times ulp(v): exact
+     * at every magnitude, the subnormal range's fixed spacing included, and
+     * a value rounded up to the next binade is that binade's first value. */
+    mpfr_t t;
+    mpfr_init2(t, mpfr_get_prec(v));
+    const long u = ulp_exp(f, v);
+    mpfr_mul_2si(t, v, -u, RN);
+    mpfr_rint(t, t, RN);
+    mpfr_mul_2si(t, t, u, RN);
+    double r = mpfr_get_d(t, RN); /* exact: p bits */
+    mpfr_clear(t);
+    if (fabs(r) >= ldexp(1, f->max_exp + 1))
+        r = copysign(HUGE_VAL, r);
+    return r;
+}
+
+double acc_round_double(const acc_format *f, double v)
+{
+    mpfr_t t;
+    mpfr_init2(t, 64);
+    mpfr_set_d(t, v, RN);
+    const double r = acc_round_to(f, t);
+    mpfr_clear(t);
+    return r;
+}
+
+double acc_rounded_fraction(const acc_stats *s)
+{
+    return s->rounding_judged ? (double)s->rounded / (double)s->rounding_judged : 1.0;
 }
 
 /* |got - exact| / 2^unit_exp, as a double. */
@@ -129,10 +191,17 @@ void acc_check(acc_stats *s, double got, mpfr_srcptr exact, mpfr_srcptr scale,
     scratch_setup();
     s->outputs++;
 
-    /* Infinite exact results must be met exactly. */
-    if (mpfr_inf_p(exact) || mpfr_nan_p(exact)) {
+    /* Infinite exact results must be met exactly; for a half format, so
+     * must a finite one whose correctly rounded value is infinite. */
+    const int half = acc_is_half(f);
+    const double cr_half = half ? acc_round_to(f, exact) : 0.0;
+    if (mpfr_inf_p(exact) || mpfr_nan_p(exact) || (half && isinf(cr_half))) {
         s->infinite++;
-        const double want = mpfr_get_d(exact, RN);
+        const double want = half ? cr_half : mpfr_get_d(exact, RN);
+        if (half) {
+            s->rounding_judged++;
+            s->rounded += got == want || (isnan(got) && isnan(want));
+        }
         if (!(got == want || (isnan(got) && isnan(want)))) {
             va_list ap;
             va_start(ap, where);
@@ -166,10 +235,46 @@ void acc_check(acc_stats *s, double got, mpfr_srcptr exact, mpfr_srcptr scale,
         mpfr_div_2ui(scratch_half, scale, 1, RN);
         counted = mpfr_cmpabs(exact, scratch_half) >= 0;
     }
+    if (half && counted) {
+        /* Rounded correctly, or else across a boundary the exact value is
+         * close to: |exact - (got + cr) / 2| / |got - cr| (the midpoint and
+         * the difference of two half values are exact). */
+        s->rounding_judged++;
+        if (got == cr_half) {
+            s->rounded++;
+        } else {
+            mpfr_set_d(scratch_d, got, RN);
+            mpfr_add_d(scratch_d, scratch_d, cr_half, RN);
+            mpfr_div_2ui(scratch_d, scratch_d, 1, RN);
+            mpfr_sub(scratch_d, exact, scratch_d, RN);
+            mpfr_abs(scratch_d, scratch_d, RN);
+            mpfr_div_d(scratch_d, scratch_d, fabs(got - cr_half), RN);
+            const double b = mpfr_get_d(scratch_d, RN);
+            NOTE(&s->boundary, b);
+            if (s->boundary_bound > 0 && b > s->boundary_bound) {
+                va_list ap;
+                va_start(ap, where);
+                vsnprintf(buf, sizeof buf, where, ap);
+                va_end(ap);
+                failure(s,
+                        "not correctly rounded, %.3g of a spacing from the boundary (bound "
+                        "%.3g): got %a, correctly rounded %a, exact %.17g; at %s",
+                        b, s->boundary_bound, got, cr_half, mpfr_get_d(exact, RN), buf);
+            }
+        }
+    }
     if (!counted) {
         /* a cancelling output: measured against its scale only */
     } else if (below) {
         NOTE(&s->sub, err);
+        if (half && s->ulp_bound > 0 && err > s->ulp_bound) {
+            va_list ap;
+            va_start(ap, where);
+            vsnprintf(buf, sizeof buf, where, ap);
+            va_end(ap);
+            failure(s, "%.4g smallest subnormals from exact (bound %g): got %a, exact %a; at %s",
+                    err, s->ulp_bound, got, mpfr_get_d(exact, RN), buf);
+        }
     } else {
         NOTE(&s->ulp, err);
         if (fabs(mpfr_get_d(exact, RN)) < 1e-5) {
@@ -189,8 +294,7 @@ void acc_check(acc_stats *s, double got, mpfr_srcptr exact, mpfr_srcptr scale,
     double measured;
     const char *unit;
     if (s->mode == ACC_FROM_CR) {
-        const double cr = f->precision == 24 ? (double)mpfr_get_flt(exact, RN)
-                                             : mpfr_get_d(exact, RN);
+        const double cr = half ? cr_half : acc_round_to(f, exact);
         const int64_t a = ordinal(f, got), b = ordinal(f, cr);
         measured = (double)(a > b ? a - b : b - a);
         unit = "steps from the correctly rounded result";
@@ -249,6 +353,9 @@ void acc_stats_report(const acc_stats *s)
            s->mode == ACC_FROM_CR ? "from CR" : "of scale");
     if (s->ulp_bound > 0)
         printf("  ulp bound %g", s->ulp_bound);
+    if (acc_is_half(f))
+        printf("  correctly-rounded %.4f%%  misrounded-within %.3g",
+               100.0 * acc_rounded_fraction(s), s->boundary.value);
     printf("  %s\n", s->failures ? "FAIL" : "pass");
     printf("    (%llu normal, %llu of them below 1e-5; %llu below 2^%d; %llu infinite;"
            " %llu failures)\n",
@@ -262,5 +369,6 @@ void acc_stats_report(const acc_stats *s)
     print_where("ulp", &s->ulp);
     print_where("<1e-5", &s->tiny_ulp);
     print_where("subnormal", &s->sub);
+    print_where("misrounded", &s->boundary);
     fflush(stdout);
 }
