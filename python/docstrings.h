@@ -172,8 +172,8 @@
 #define DOC_INFO                                                                           \
     "info($module, /)\n--\n\n"                                                             \
     "The library's version, instruction set in use (isa), the best one of this\n"          \
-    "CPU (best_isa), num_threads, and for each operation the path computing it\n"          \
-    "(kernels).\n\n"                                                                       \
+    "CPU (best_isa), num_threads, and for each operation and dtype (f32, f64,\n"           \
+    "bf16, f16) the path computing it (kernels).\n\n"                                      \
     ">>> sorted(smx.info())\n"                                                             \
     "['best_isa', 'isa', 'kernels', 'num_threads', 'version']"
 

@@ -1234,10 +1234,11 @@ static PyObject *py_info(PyObject *self, PyObject *unused)
         set_item(d, "best_isa", PyUnicode_FromString(smx_isa_name(smx_best_isa()))) < 0 ||
         set_item(d, "num_threads", PyLong_FromLong(smx_get_num_threads())) < 0)
         goto fail;
+    static const char *const dtypes[] = {"f32", "f64", "bf16", "f16"};
     for (size_t i = 0; i < sizeof operations / sizeof operations[0]; i++) {
-        for (int f64 = 0; f64 < 2; f64++) {
-            char name[64];
-            snprintf(name, sizeof name, "%s_%s", operations[i], f64 ? "f64" : "f32");
+        for (size_t t = 0; t < sizeof dtypes / sizeof dtypes[0]; t++) {
+            char name[64]; /* the Jacobian has no half twins: no entry */
+            snprintf(name, sizeof name, "%s_%s", operations[i], dtypes[t]);
             const char *k = smx_kernel_name(name);
             if (k && set_item(kernels, name, PyUnicode_FromString(k)) < 0)
                 goto fail;

@@ -355,6 +355,8 @@ def test_info():
     assert info["best_isa"] in ("scalar", "avx2", "avx512", "neon")
     assert info["num_threads"] == smx.get_num_threads()
     assert "softmax_f32" in info["kernels"] and "nll_loss_f64" in info["kernels"]
+    assert "softmax_bf16" in info["kernels"] and "cross_entropy_f16" in info["kernels"]
+    assert "softmax_jacobian_bf16" not in info["kernels"]
 
 
 def test_calls_from_many_threads_at_once():
