@@ -122,6 +122,7 @@ typedef struct loss_consts {
  * scaled by `factor` = 2^-shift, and updated from that (backward_shift.h);
  * a dot product in double of f32 values never overflows. */
 #if defined(SMX_SCALAR_WIDE_F64_H)
+#define SMX_BACKWARD_SCALED /* the planner and the f64 kernels test this one name */
 #define SMX__PASSES_SCALED(X)                                                                 \
     X(backward_dot_scaled, wide,                                                              \
       (const real *y, const real *dy, size_t n, int form, double factor))                     \
