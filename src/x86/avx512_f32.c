@@ -1,5 +1,6 @@
 /*
- * avx512_f32.c — the f32 passes of src/simd/ on AVX-512 (F/DQ/VL).
+ * avx512_f32.c — the f32 passes of src/simd/ on AVX-512 (F/DQ/VL/BW), and
+ * the bf16 and f16 ones.
  * Built with that ISA's flags only (src/CMakeLists.txt); dispatch.c calls
  * it only on a CPU that has it.
  */
@@ -7,3 +8,10 @@
 
 #define PASS_ISA avx512
 #include "simd/kernels_f32.inc"
+
+/* The bf16 and f16 passes over the same float lanes (passes_half.h). */
+#include "x86/half_io_avx512.h"
+#define HALF_FMT bf16
+#include "simd/passes_half.inc"
+#define HALF_FMT f16
+#include "simd/passes_half.inc"

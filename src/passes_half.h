@@ -1,0 +1,113 @@
+/*
+ * passes_half.h — the passes that read and write bf16 and f16 arrays
+ * themselves: each loads a vector of halves, widens it exactly to float
+ * lanes in registers, computes as the f32 passes do, and narrows the
+ * float results to the format on the way out (one rounding of the f32
+ * result).  No float copy of the data is made, so a half call moves half
+ * the bytes of an f32 one.
+ *
+ * Written once in simd/passes_half.inc over a path's float lanes and its
+ * half_io_*.h (the loads and stores of each format), and compiled by the
+ * path's f32 file for both formats:
+ *
+ *   path     file               a pass is named                 its table
+ *   AVX2     x86/avx2_f32.c     smx__bf16_forward_rows__avx2    smx__half_passes_bf16_avx2
+ *   AVX-512  x86/avx512_f32.c   smx__f16_backward_dot__avx512   smx__half_passes_f16_avx512
+ *   NEON     arm/neon_f32.c     ...                             ...
+ *
+ * The scalar path has none: the planner (plan_half.inc) then runs the f32
+ * passes on float tiles, as it does for what these passes do not cover
+ * (short rows, the axis and masked forms, logsumexp of whole rows, the
+ * losses of whole rows).  In f32, `wide` is double: the statistics below
+ * are doubles.
+ */
+#ifndef SMX_PASSES_HALF_H
+#define SMX_PASSES_HALF_H
+
+#include "kernels.h" /* SMX_PRIVATE */
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* X(pass, return type, (parameters)).  Rows are contiguous rows of n
+ * entries; form and log_form are as in passes.h. */
+#define SMX__HALF_PASSES(X)                                                                   \
+    /* whole rows, n > short_row: maximum, exp-and-sum, scale; rows of more                  \
+     * than keep_row entries keep their exponentials in work (n floats) */                   \
+    X(forward_rows, void,                                                                     \
+      (uint16_t *y, const uint16_t *x, size_t rows, size_t n, int log_form, float *work))    \
+    /* whole rows, n > short_row: the reduction, then the update */                           \
+    X(backward_rows, void,                                                                    \
+      (uint16_t *dx, const uint16_t *y, const uint16_t *dy, size_t rows, size_t n,            \
+       double scale, int form))                                                               \
+    /* a span of a long row: its maximum *m and its sum against it (passes.h), 0 for a        \
+     * span whose maximum is not finite; the exponentials (times 2^100) to keep, n floats,    \
+     * unless it is NULL */                                                                   \
+    X(span_stats, double,                                                                     \
+      (const uint16_t *x, size_t n, int exclude_max, float *keep, double *m))                 \
+    /* a span's outputs: softmax from the kept exponentials, or formed again where kept is    \
+     * NULL; or log-softmax */                                                                \
+    X(span_write, void,                                                                       \
+      (uint16_t *out, const uint16_t *x, const float *kept, size_t n, double m_span,          \
+       double top, double factor, int log_form))                                              \
+    /* a span of a long row: its share of the reduction, and its update */                    \
+    X(backward_dot, double, (const uint16_t *y, const uint16_t *dy, size_t n, int form))     \
+    X(backward_update, void,                                                                  \
+      (uint16_t *dx, const uint16_t *y, const uint16_t *dy, size_t n, double dot,             \
+       double scale, int form))
+
+/* The name of a pass: SMX__HALF_PASS(bf16, forward_rows, avx512) is
+ * smx__bf16_forward_rows__avx512. */
+#define SMX__HALF_PASS_CAT(fmt, pass, isa) smx__##fmt##_##pass##__##isa
+#define SMX__HALF_PASS(fmt, pass, isa) SMX__HALF_PASS_CAT(fmt, pass, isa)
+
+#define SMX__HALF_PASS_FIELD(pass, ret, params) ret(*pass) params;
+typedef struct smx__half_passes {
+    const char *name;
+    size_t short_row; /* rows of up to this many entries are not taken */
+    size_t keep_row;  /* forward rows longer than this need work */
+    SMX__HALF_PASSES(SMX__HALF_PASS_FIELD)
+} smx__half_passes;
+
+#define SMX__HALF_TABLE_CAT(fmt, isa) smx__half_passes_##fmt##_##isa
+#define SMX__HALF_TABLE(fmt, isa) SMX__HALF_TABLE_CAT(fmt, isa)
+
+/* Every path's passes and tables, declared here so that a definition that
+ * strays from the list does not compile. */
+#define SMX__DECLARE_HALF_PASS(pass, ret, params) \
+    SMX_PRIVATE ret SMX__HALF_PASS(HALF_FMT_, pass, HALF_ISA_) params;
+#define SMX__DECLARE_HALF_PATH()                                                             \
+    SMX__HALF_PASSES(SMX__DECLARE_HALF_PASS)                                                \
+    SMX_PRIVATE extern const smx__half_passes SMX__HALF_TABLE(HALF_FMT_, HALF_ISA_);
+#define HALF_ISA_ avx2
+#define HALF_FMT_ bf16
+SMX__DECLARE_HALF_PATH()
+#undef HALF_FMT_
+#define HALF_FMT_ f16
+SMX__DECLARE_HALF_PATH()
+#undef HALF_FMT_
+#undef HALF_ISA_
+#define HALF_ISA_ avx512
+#define HALF_FMT_ bf16
+SMX__DECLARE_HALF_PATH()
+#undef HALF_FMT_
+#define HALF_FMT_ f16
+SMX__DECLARE_HALF_PATH()
+#undef HALF_FMT_
+#undef HALF_ISA_
+#define HALF_ISA_ neon
+#define HALF_FMT_ bf16
+SMX__DECLARE_HALF_PATH()
+#undef HALF_FMT_
+#define HALF_FMT_ f16
+SMX__DECLARE_HALF_PATH()
+#undef HALF_FMT_
+#undef HALF_ISA_
+
+/* A format's table, in the file that defines its passes as HPASS(pass). */
+#define SMX__HALF_TABLE_ENTRY(pass, ret, params) .pass = HPASS(pass),
+#define SMX__DEFINE_HALF_PATH(fmt, isa, short_row, keep_row)                                 \
+    const smx__half_passes SMX__HALF_TABLE(fmt, isa) = {#isa, short_row, keep_row,           \
+                                                        SMX__HALF_PASSES(SMX__HALF_TABLE_ENTRY)};
+
+#endif

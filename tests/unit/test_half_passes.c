@@ -1,0 +1,359 @@
+/*
+ * test_half_passes.c — the passes that read and write bf16 and f16 arrays
+ * themselves (src/passes_half.h), through the API, on every path this CPU
+ * runs (the scalar path, which has none, checks the tiles the same way):
+ *
+ *   - whole rows (17 to 65536 entries, around the lanes, the short rows,
+ *     the 4096-entry scratch and the float row kept beyond it): softmax,
+ *     log-softmax, both backward passes and the JVP give, bit for bit, the
+ *     f32 function's output on the widened inputs rounded once to the
+ *     format, special rows included (a NaN, a +inf, nothing but -inf,
+ *     -inf entries, ties at the maximum, wide ranges), in place too;
+ *   - the same bits for 1 and 3 threads, whose blocks of rows differ;
+ *   - long rows (spans), the exponentials kept (70001 entries, 2^20) and
+ *     formed again (2^22 + 5): within 1 step of the f32 function rounded,
+ *     rows summing to 1, and NaN where the f32 function has NaN.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* cmocka needs these before its header. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+
+#include <cmocka.h>
+
+#include "smx.h"
+
+#include "half_api.h"
+
+static void *xmalloc(size_t size)
+{
+    void *p = malloc(size ? size : 1);
+    if (!p)
+        abort();
+    return p;
+}
+
+static uint64_t split_mix(uint64_t *s)
+{
+    uint64_t z = (*s += UINT64_C(0x9E3779B97F4A7C15));
+    z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
+    z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
+    return z ^ (z >> 31);
+}
+
+static double uniform(uint64_t *s, double lo, double hi)
+{
+    return lo + (hi - lo) * (double)(split_mix(s) >> 11) * 0x1p-53;
+}
+
+/* Steps between two encodings of the format (NaNs all alike). */
+static long steps(const half_api *H, uint16_t a, uint16_t b)
+{
+    if (isnan(H->to_float(a)) || isnan(H->to_float(b)))
+        return isnan(H->to_float(a)) && isnan(H->to_float(b)) ? 0 : 1000000;
+    const long oa = (a & 0x8000u) ? -(long)(a & 0x7fffu) : (long)a;
+    const long ob = (b & 0x8000u) ? -(long)(b & 0x7fffu) : (long)b;
+    return labs(oa - ob);
+}
+
+/* The functions under test, by rows. */
+enum { SOFTMAX, LOG_SOFTMAX, SOFTMAX_BWD, LOG_SOFTMAX_BWD, JVP, FUNCTIONS };
+static const char *const function_name[FUNCTIONS] = {"softmax", "log_softmax", "softmax_backward",
+                                                     "log_softmax_backward", "log_softmax_jvp"};
+
+/* One problem of rows x n: scores x, probabilities y (softmax of x in the
+ * format), log-probabilities l, and a gradient g; and the same widened. */
+typedef struct problem {
+    size_t rows, n;
+    uint16_t *x, *y, *l, *g;
+    float *xf, *yf, *lf, *gf;
+} problem;
+
+/* Row kinds: 0-2 random (scale 1, 16, 64 of the format's range) with a
+ * -inf entry and ties at the maximum; 3 a NaN; 4 a +inf; 5 nothing but
+ * -inf; 6 one entry far above the rest (most probabilities 0). */
+static void fill_row(const half_api *H, uint16_t *x, size_t n, int kind, uint64_t *s)
+{
+    const double scale = kind == 1 ? 16 : kind == 2 ? 64 : 1;
+    for (size_t k = 0; k < n; k++)
+        x[k] = H->from_double(uniform(s, -scale, scale));
+    x[split_mix(s) % n] = H->from_double(-INFINITY);
+    const uint16_t top = H->from_double(scale + 1);
+    x[split_mix(s) % n] = top;
+    x[split_mix(s) % n] = top;
+    if (kind == 3)
+        x[split_mix(s) % n] = H->from_double(NAN);
+    if (kind == 4)
+        x[split_mix(s) % n] = H->from_double(INFINITY);
+    if (kind == 5)
+        for (size_t k = 0; k < n; k++)
+            x[k] = H->from_double(-INFINITY);
+    if (kind == 6)
+        x[split_mix(s) % n] = H->from_double(200);
+}
+
+static void widen(const half_api *H, float *dst, const uint16_t *src, size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        dst[i] = H->to_float(src[i]);
+}
+
+static problem make_problem(const half_api *H, size_t rows, size_t n, uint64_t seed)
+{
+    const size_t count = rows * n;
+    problem p = {rows,           n,
+                 xmalloc(2 * count), xmalloc(2 * count), xmalloc(2 * count), xmalloc(2 * count),
+                 xmalloc(4 * count), xmalloc(4 * count), xmalloc(4 * count), xmalloc(4 * count)};
+    uint64_t s = seed;
+    for (size_t r = 0; r < rows; r++)
+        fill_row(H, p.x + r * n, n, (int)(r % 7), &s);
+    for (size_t i = 0; i < count; i++)
+        p.g[i] = H->from_double(split_mix(&s) % 64 == 0 ? uniform(&s, -1000, 1000)
+                                                        : uniform(&s, -1, 1));
+    assert_int_equal(H->softmax(p.y, p.x, rows, n), SMX_OK);
+    assert_int_equal(H->log_softmax(p.l, p.x, rows, n), SMX_OK);
+    widen(H, p.xf, p.x, count);
+    widen(H, p.yf, p.y, count);
+    widen(H, p.lf, p.l, count);
+    widen(H, p.gf, p.g, count);
+    return p;
+}
+
+static void free_problem(problem *p)
+{
+    free(p->x);
+    free(p->y);
+    free(p->l);
+    free(p->g);
+    free(p->xf);
+    free(p->yf);
+    free(p->lf);
+    free(p->gf);
+}
+
+/* out = function f of the problem in the format. */
+static void run_half(const half_api *H, const problem *p, int f, uint16_t *out)
+{
+    smx_status st = SMX_OK;
+    switch (f) {
+    case SOFTMAX:
+        st = H->softmax(out, p->x, p->rows, p->n);
+        break;
+    case LOG_SOFTMAX:
+        st = H->log_softmax(out, p->x, p->rows, p->n);
+        break;
+    case SOFTMAX_BWD:
+        st = H->softmax_backward(out, p->y, p->g, p->rows, p->n);
+        break;
+    case LOG_SOFTMAX_BWD:
+        st = H->log_softmax_backward(out, p->l, p->g, p->rows, p->n);
+        break;
+    default:
+        st = H->log_softmax_jvp(out, p->l, p->g, p->rows, p->n);
+    }
+    assert_int_equal(st, SMX_OK);
+}
+
+/* out = the f32 function on the widened inputs, rounded to the format. */
+static void run_f32(const half_api *H, const problem *p, int f, uint16_t *out)
+{
+    const size_t count = p->rows * p->n;
+    float *r = xmalloc(4 * count);
+    smx_status st = SMX_OK;
+    switch (f) {
+    case SOFTMAX:
+        st = smx_softmax_f32(r, p->xf, p->rows, p->n);
+        break;
+    case LOG_SOFTMAX:
+        st = smx_log_softmax_f32(r, p->xf, p->rows, p->n);
+        break;
+    case SOFTMAX_BWD:
+        st = smx_softmax_backward_f32(r, p->yf, p->gf, p->rows, p->n);
+        break;
+    case LOG_SOFTMAX_BWD:
+        st = smx_log_softmax_backward_f32(r, p->lf, p->gf, p->rows, p->n);
+        break;
+    default:
+        st = smx_log_softmax_jvp_f32(r, p->lf, p->gf, p->rows, p->n);
+    }
+    assert_int_equal(st, SMX_OK);
+    for (size_t i = 0; i < count; i++)
+        out[i] = H->from_float(r[i]);
+    free(r);
+}
+
+/* The paths this CPU runs, the scalar one first. */
+static size_t paths(smx_isa *isa)
+{
+    size_t count = 0;
+    for (int i = SMX_ISA_SCALAR; i <= SMX_ISA_NEON; i++)
+        if (smx_isa_supported((smx_isa)i))
+            isa[count++] = (smx_isa)i;
+    return count;
+}
+
+static const char *isa_name(smx_isa isa)
+{
+    static const char *const names[] = {"scalar", "avx2", "avx512", "neon"};
+    return names[isa];
+}
+
+static const size_t row_lengths[] = {17, 31, 33, 100, 1000, 4095, 4096, 4097, 20000, 65536};
+#define ROW_LENGTHS (sizeof row_lengths / sizeof row_lengths[0])
+
+static void test_rows_are_the_f32_function_rounded(void **state)
+{
+    (void)state;
+    smx_isa isa[4];
+    const size_t count = paths(isa);
+    for (size_t f = 0; f < 2; f++) {
+        const half_api *H = half_apis[f];
+        for (size_t l = 0; l < ROW_LENGTHS; l++) {
+            const size_t n = row_lengths[l], rows = n > 4096 ? 7 : 14;
+            problem p = make_problem(H, rows, n, 0x4A1F0000u + 16 * l + f);
+            uint16_t *got = xmalloc(2 * rows * n), *want = xmalloc(2 * rows * n);
+            for (int fn = 0; fn < FUNCTIONS; fn++) {
+                for (size_t i = 0; i < count; i++) {
+                    assert_int_equal(smx_set_isa(isa[i]), SMX_OK);
+                    run_f32(H, &p, fn, want);
+                    run_half(H, &p, fn, got);
+                    for (size_t k = 0; k < rows * n; k++)
+                        if (steps(H, got[k], want[k]) != 0)
+                            fail_msg("%s %s %s %zux%zu [%zu]: 0x%04x, the f32 function rounded "
+                                     "0x%04x",
+                                     isa_name(isa[i]), H->name, function_name[fn], rows, n, k,
+                                     got[k], want[k]);
+                }
+            }
+            free(got);
+            free(want);
+            free_problem(&p);
+        }
+    }
+    assert_int_equal(smx_set_isa(isa[count - 1]), SMX_OK);
+}
+
+static void test_in_place(void **state)
+{
+    (void)state;
+    smx_isa isa[4];
+    const size_t count = paths(isa);
+    const size_t rows = 5, n = 5000;
+    for (size_t f = 0; f < 2; f++) {
+        const half_api *H = half_apis[f];
+        problem p = make_problem(H, rows, n, 0x1F1ACEu + f);
+        uint16_t *want = xmalloc(2 * rows * n), *buf = xmalloc(2 * rows * n);
+        for (size_t i = 0; i < count; i++) {
+            assert_int_equal(smx_set_isa(isa[i]), SMX_OK);
+            assert_int_equal(H->softmax(want, p.x, rows, n), SMX_OK);
+            memcpy(buf, p.x, 2 * rows * n);
+            assert_int_equal(H->softmax(buf, buf, rows, n), SMX_OK);
+            assert_memory_equal(buf, want, 2 * rows * n);
+            assert_int_equal(H->softmax_backward(want, p.y, p.g, rows, n), SMX_OK);
+            memcpy(buf, p.g, 2 * rows * n);
+            assert_int_equal(H->softmax_backward(buf, p.y, buf, rows, n), SMX_OK);
+            assert_memory_equal(buf, want, 2 * rows * n);
+        }
+        free(want);
+        free(buf);
+        free_problem(&p);
+    }
+    assert_int_equal(smx_set_isa(isa[count - 1]), SMX_OK);
+}
+
+static void test_same_bits_for_1_and_3_threads(void **state)
+{
+    (void)state;
+    const size_t shapes[][2] = {{7, 5000}, {40, 4097}, {3, 70001}, {300, 100}};
+    for (size_t f = 0; f < 2; f++) {
+        const half_api *H = half_apis[f];
+        for (size_t s = 0; s < 4; s++) {
+            const size_t rows = shapes[s][0], n = shapes[s][1];
+            problem p = make_problem(H, rows, n, 0x7EAD5u + 4 * s + f);
+            uint16_t *one = xmalloc(2 * rows * n), *three = xmalloc(2 * rows * n);
+            for (int fn = 0; fn < FUNCTIONS; fn++) {
+                assert_int_equal(smx_set_num_threads(1), SMX_OK);
+                run_half(H, &p, fn, one);
+                assert_int_equal(smx_set_num_threads(3), SMX_OK);
+                run_half(H, &p, fn, three);
+                if (memcmp(one, three, 2 * rows * n) != 0)
+                    fail_msg("%s %s %zux%zu: 1 and 3 threads differ", H->name, function_name[fn],
+                             rows, n);
+            }
+            assert_int_equal(smx_set_num_threads(0), SMX_OK);
+            free(one);
+            free(three);
+            free_problem(&p);
+        }
+    }
+}
+
+/* Long rows: each output within 1 step of the f32 function rounded, NaN
+ * exactly where it has NaN, and each softmax row summing to 1 within the
+ * format's rounding of each entry. */
+static void test_long_rows(void **state)
+{
+    (void)state;
+    smx_isa isa[4];
+    const size_t count = paths(isa);
+    const size_t shapes[][2] = {{7, 70001}, {1, 1u << 20}, {2, (1u << 22) + 5}};
+    for (size_t f = 0; f < 2; f++) {
+        const half_api *H = half_apis[f];
+        const double unit = ldexp(1.0, 1 - H->precision); /* 1 ulp of 1 */
+        /* half the smallest subnormal: the rounding of an entry below the normals */
+        const double tiny = H->precision == 11 ? 0x1p-25 : 0x1p-134;
+        for (size_t s = 0; s < 3; s++) {
+            const size_t rows = shapes[s][0], n = shapes[s][1];
+            problem p = make_problem(H, rows, n, 0x10B6u + 4 * s + f);
+            uint16_t *got = xmalloc(2 * rows * n), *want = xmalloc(2 * rows * n);
+            for (int fn = 0; fn < FUNCTIONS; fn++) {
+                if (n > (1u << 20) && fn != SOFTMAX && fn != LOG_SOFTMAX)
+                    continue; /* the backward spans are those of 2^20 */
+                for (size_t i = 0; i < count; i++) {
+                    assert_int_equal(smx_set_isa(isa[i]), SMX_OK);
+                    run_f32(H, &p, fn, want);
+                    run_half(H, &p, fn, got);
+                    for (size_t k = 0; k < rows * n; k++)
+                        if (steps(H, got[k], want[k]) > 1)
+                            fail_msg("%s %s %s %zux%zu [%zu]: 0x%04x, the f32 function rounded "
+                                     "0x%04x",
+                                     isa_name(isa[i]), H->name, function_name[fn], rows, n, k,
+                                     got[k], want[k]);
+                    if (fn != SOFTMAX)
+                        continue;
+                    for (size_t r = 0; r < rows; r++) {
+                        double sum = 0, bound = 0;
+                        for (size_t k = 0; k < n; k++) {
+                            const double v = H->to_float(got[r * n + k]);
+                            sum += v;
+                            bound += v * unit > tiny ? v * unit : tiny;
+                        }
+                        if (!isnan(sum) && !(fabs(sum - 1) <= bound + 1e-12))
+                            fail_msg("%s %s softmax %zux%zu row %zu sums to %.17g", isa_name(isa[i]),
+                                     H->name, rows, n, r, sum);
+                    }
+                }
+            }
+            free(got);
+            free(want);
+            free_problem(&p);
+        }
+    }
+    assert_int_equal(smx_set_isa(isa[count - 1]), SMX_OK);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_rows_are_the_f32_function_rounded),
+        cmocka_unit_test(test_in_place),
+        cmocka_unit_test(test_same_bits_for_1_and_3_threads),
+        cmocka_unit_test(test_long_rows),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
