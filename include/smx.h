@@ -145,7 +145,7 @@ typedef enum smx_status {
     SMX_ERR_BAD_REDUCTION,  /* not one of the smx_reduction values */
     SMX_ERR_BAD_OPTION,     /* an option that does not apply (ignore index with soft targets) */
     SMX_ERR_UNSUPPORTED_ISA, /* an instruction set this CPU lacks or this build left out */
-    SMX_ERR_OUT_OF_MEMORY    /* the half-precision functions could not get their f32 tiles */
+    SMX_ERR_OUT_OF_MEMORY    /* the half-precision functions could not get their float work */
 } smx_status;
 
 /* A short English sentence naming the status; never NULL. */
@@ -575,11 +575,18 @@ SMX_API smx_status smx_f32_to_f16_array(smx_f16 *dst, const float *src, size_t n
  *     their gradient and needs no second array of them;
  *   - the backward passes take y and dy in half precision and write dx in
  *     the same format (dx may be y or dy); scale is a float.
- * The work goes through float tiles of at most 65536 entries (or one row,
- * when a row is longer), so the memory the call takes besides its
- * arguments is a few such tiles: SMX_ERR_OUT_OF_MEMORY, with nothing
- * written, when they cannot be had.  Results do not depend on the thread
- * count. */
+ * On the vector paths the rows are read and written in the half format
+ * itself, widened to float in registers.  The scalar path, and what the
+ * vector paths leave to it (the axis and masked forms, forward rows of up
+ * to 16 entries, the NLL and the weighted, smoothed or soft cross-entropy
+ * of rows of up to 65536), go through float tiles of at most 65536
+ * entries, or one row when a row is longer.  Besides its arguments a call
+ * takes a few such tiles, or for softmax and cross-entropy rows of 4097 to
+ * 65536 entries a float row per thread: SMX_ERR_OUT_OF_MEMORY, with
+ * nothing written, when they cannot be had.  Softmax and cross-entropy
+ * rows longer than 65536 entries keep their exponentials in a float row
+ * (up to 2^22 entries), and form them again when it cannot be had.
+ * Results do not depend on the thread count. */
 
 typedef struct smx_mask_bf16 {
     const smx_bf16 *bias; /* as in smx_mask_f32, in bf16 */

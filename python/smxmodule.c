@@ -9,7 +9,7 @@
  * function with the GIL released.  The library checks every argument
  * before it writes, so a library error leaves `out` untouched; it becomes
  * a ValueError carrying smx_strerror()'s message (a MemoryError when the
- * half-precision functions cannot get their float tiles).  The docstrings
+ * half-precision functions cannot get their float work).  The docstrings
  * and the Python-level signatures are in docstrings.h and smx/__init__.pyi.
  *
  * A call's dtype is an array type number: NPY_FLOAT32, NPY_FLOAT64,

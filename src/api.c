@@ -38,7 +38,7 @@ const char *smx_strerror(smx_status status)
     case SMX_ERR_UNSUPPORTED_ISA:
         return "this CPU (or this build of smx) lacks that instruction set";
     case SMX_ERR_OUT_OF_MEMORY:
-        return "out of memory for the float tiles of a half-precision call";
+        return "out of memory for the float work of a half-precision call";
     }
     return "unknown smx_status";
 }

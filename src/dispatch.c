@@ -129,7 +129,7 @@ static int has_half_twins(const char *fn, size_t len)
 }
 
 /* Every operation runs on the active path's passes (plan.inc); the half
- * formats too, through float tiles (plan_half.inc). */
+ * formats on its half passes or through float tiles (plan_half.inc). */
 const char *smx_kernel_name(const char *operation)
 {
     if (!operation)

@@ -17,9 +17,10 @@
  *
  * The scalar path has none: the planner (plan_half.inc) then runs the f32
  * passes on float tiles, as it does for what these passes do not cover
- * (short rows, the axis and masked forms, logsumexp of whole rows, the
- * losses of whole rows).  In f32, `wide` is double: the statistics below
- * are doubles.
+ * (short forward rows, the axis and masked forms, the NLL and the
+ * weighted, smoothed or soft cross-entropy of whole rows).  In f32, `wide` is double: the statistics below
+ * are doubles.  Include after passes.h (f32), whose loss types the
+ * cross-entropy pass takes.
  */
 #ifndef SMX_PASSES_HALF_H
 #define SMX_PASSES_HALF_H
@@ -36,7 +37,15 @@
      * than keep_row entries keep their exponentials in work (n floats) */                   \
     X(forward_rows, void,                                                                     \
       (uint16_t *y, const uint16_t *x, size_t rows, size_t n, int log_form, float *work))    \
-    /* whole rows, n > short_row: the reduction, then the update */                           \
+    /* whole rows, n > short_row: m + log1p(others), in float */                              \
+    X(logsumexp_rows, void, (float *out, const uint16_t *x, size_t rows, size_t n))           \
+    /* whole rows, n > short_row, of the one-hot cross-entropy without weights or             \
+     * smoothing: each row's loss to row_loss[r], its gradient to dx unless NULL (dx may be   \
+     * x); rows of more than keep_row entries with dx need work (n floats) */                 \
+    X(cross_entropy_rows, void,                                                               \
+      (loss_sum *row_loss, uint16_t *dx, const uint16_t *x, const int32_t *labels,             \
+       size_t rows, size_t n, const loss_consts *c, float *work))                             \
+    /* whole rows, any n: the reduction, then the update */                                   \
     X(backward_rows, void,                                                                    \
       (uint16_t *dx, const uint16_t *y, const uint16_t *dy, size_t rows, size_t n,            \
        double scale, int form))                                                               \
@@ -64,7 +73,7 @@
 #define SMX__HALF_PASS_FIELD(pass, ret, params) ret(*pass) params;
 typedef struct smx__half_passes {
     const char *name;
-    size_t short_row; /* rows of up to this many entries are not taken */
+    size_t short_row; /* forward rows of up to this many entries are not taken */
     size_t keep_row;  /* forward rows longer than this need work */
     SMX__HALF_PASSES(SMX__HALF_PASS_FIELD)
 } smx__half_passes;

@@ -3,12 +3,16 @@
  * themselves (src/passes_half.h), through the API, on every path this CPU
  * runs (the scalar path, which has none, checks the tiles the same way):
  *
- *   - whole rows (17 to 65536 entries, around the lanes, the short rows,
+ *   - whole rows (1 to 65536 entries, around the lanes, the short rows,
  *     the 4096-entry scratch and the float row kept beyond it): softmax,
- *     log-softmax, both backward passes and the JVP give, bit for bit, the
- *     f32 function's output on the widened inputs rounded once to the
- *     format, special rows included (a NaN, a +inf, nothing but -inf,
- *     -inf entries, ties at the maximum, wide ranges), in place too;
+ *     log-softmax, logsumexp, both backward passes and the JVP give, bit
+ *     for bit, the f32 function's output on the widened inputs rounded
+ *     once to the format (logsumexp: the f32 function's float), special
+ *     rows included (a NaN, a +inf, nothing but -inf, -inf entries, ties
+ *     at the maximum, wide ranges), in place too;
+ *   - the one-hot cross-entropy of the same rows: the f32 loss, bit for bit
+ *     (the reductions mean and none, an ignored label), and the f32
+ *     gradient rounded, over the logits and apart;
  *   - the same bits for 1 and 3 threads, whose blocks of rows differ;
  *   - long rows (spans), the exponentials kept (70001 entries, 2^20) and
  *     formed again (2^22 + 5): within 1 step of the f32 function rounded,
@@ -203,7 +207,8 @@ static const char *isa_name(smx_isa isa)
     return names[isa];
 }
 
-static const size_t row_lengths[] = {17, 31, 33, 100, 1000, 4095, 4096, 4097, 20000, 65536};
+static const size_t row_lengths[] = {1,   3,    10,   16,   17,   31,    33,
+                                     100, 1000, 4095, 4096, 4097, 20000, 65536};
 #define ROW_LENGTHS (sizeof row_lengths / sizeof row_lengths[0])
 
 static void test_rows_are_the_f32_function_rounded(void **state)
@@ -230,8 +235,82 @@ static void test_rows_are_the_f32_function_rounded(void **state)
                                      got[k], want[k]);
                 }
             }
+            float *lse = xmalloc(4 * rows), *lse_f32 = xmalloc(4 * rows);
+            for (size_t i = 0; i < count; i++) {
+                assert_int_equal(smx_set_isa(isa[i]), SMX_OK);
+                assert_int_equal(smx_logsumexp_f32(lse_f32, p.xf, rows, n), SMX_OK);
+                assert_int_equal(H->logsumexp(lse, p.x, rows, n), SMX_OK);
+                for (size_t r = 0; r < rows; r++)
+                    if (!(lse[r] == lse_f32[r] || (isnan(lse[r]) && isnan(lse_f32[r]))))
+                        fail_msg("%s %s logsumexp %zux%zu row %zu: %a, the f32 function %a",
+                                 isa_name(isa[i]), H->name, rows, n, r, (double)lse[r],
+                                 (double)lse_f32[r]);
+            }
+            free(lse);
+            free(lse_f32);
             free(got);
             free(want);
+            free_problem(&p);
+        }
+    }
+    assert_int_equal(smx_set_isa(isa[count - 1]), SMX_OK);
+}
+
+/* The one-hot cross-entropy: loss and gradient (over the logits too) as
+ * the f32 function's on the widened logits, the gradient rounded once;
+ * an ignored label in each problem; the reductions mean and none. */
+static void test_cross_entropy_is_the_f32_function_rounded(void **state)
+{
+    (void)state;
+    smx_isa isa[4];
+    const size_t count = paths(isa);
+    for (size_t f = 0; f < 2; f++) {
+        const half_api *H = half_apis[f];
+        for (size_t l = 0; l < ROW_LENGTHS; l++) {
+            const size_t n = row_lengths[l], rows = n > 4096 ? 7 : 14;
+            problem p = make_problem(H, rows, n, 0xCE000u + 16 * l + f);
+            int32_t *labels = xmalloc(rows * sizeof *labels);
+            uint64_t s = 0xCE1u + l;
+            for (size_t r = 0; r < rows; r++)
+                labels[r] = (int32_t)(split_mix(&s) % n);
+            labels[rows / 2] = -100;
+            uint16_t *got = xmalloc(2 * rows * n), *want = xmalloc(2 * rows * n);
+            float *dxf = xmalloc(4 * rows * n), loss[16], loss_f32[16];
+            for (int reduction = SMX_REDUCTION_MEAN; reduction <= SMX_REDUCTION_NONE;
+                 reduction += SMX_REDUCTION_NONE) {
+                const smx_cross_entropy_options_f32 o = {(smx_reduction)reduction, 1, -100, NULL,
+                                                         0.0f};
+                const size_t losses = reduction == SMX_REDUCTION_NONE ? rows : 1;
+                for (size_t i = 0; i < count; i++) {
+                    assert_int_equal(smx_set_isa(isa[i]), SMX_OK);
+                    assert_int_equal(
+                        smx_cross_entropy_ex_f32(loss_f32, dxf, p.xf, labels, rows, n, &o),
+                        SMX_OK);
+                    for (size_t k = 0; k < rows * n; k++)
+                        want[k] = H->from_float(dxf[k]);
+                    memcpy(got, p.x, 2 * rows * n); /* the gradient over the logits */
+                    assert_int_equal(H->cross_entropy_ex(loss, got, got, labels, rows, n, &o),
+                                     SMX_OK);
+                    for (size_t k = 0; k < rows * n; k++)
+                        if (steps(H, got[k], want[k]) != 0)
+                            fail_msg("%s %s cross_entropy %zux%zu [%zu]: 0x%04x, the f32 "
+                                     "gradient rounded 0x%04x",
+                                     isa_name(isa[i]), H->name, rows, n, k, got[k], want[k]);
+                    for (size_t r = 0; r < losses; r++)
+                        if (!(loss[r] == loss_f32[r] || (isnan(loss[r]) && isnan(loss_f32[r]))))
+                            fail_msg("%s %s cross_entropy %zux%zu loss %zu: %a, the f32 loss %a",
+                                     isa_name(isa[i]), H->name, rows, n, r, (double)loss[r],
+                                     (double)loss_f32[r]);
+                    assert_int_equal(H->cross_entropy_ex(loss, NULL, p.x, labels, rows, n, &o),
+                                     SMX_OK);
+                    for (size_t r = 0; r < losses; r++)
+                        assert_true(loss[r] == loss_f32[r] || (isnan(loss[r]) && isnan(loss_f32[r])));
+                }
+            }
+            free(labels);
+            free(got);
+            free(want);
+            free(dxf);
             free_problem(&p);
         }
     }
@@ -285,6 +364,18 @@ static void test_same_bits_for_1_and_3_threads(void **state)
                     fail_msg("%s %s %zux%zu: 1 and 3 threads differ", H->name, function_name[fn],
                              rows, n);
             }
+            int32_t *labels = xmalloc(rows * sizeof *labels);
+            for (size_t r = 0; r < rows; r++)
+                labels[r] = (int32_t)((r * 7919) % n);
+            float loss_one, loss_three;
+            assert_int_equal(smx_set_num_threads(1), SMX_OK);
+            assert_int_equal(H->cross_entropy(&loss_one, one, p.x, labels, rows, n), SMX_OK);
+            assert_int_equal(smx_set_num_threads(3), SMX_OK);
+            assert_int_equal(H->cross_entropy(&loss_three, three, p.x, labels, rows, n), SMX_OK);
+            if (memcmp(one, three, 2 * rows * n) != 0 ||
+                memcmp(&loss_one, &loss_three, sizeof loss_one) != 0)
+                fail_msg("%s cross_entropy %zux%zu: 1 and 3 threads differ", H->name, rows, n);
+            free(labels);
             assert_int_equal(smx_set_num_threads(0), SMX_OK);
             free(one);
             free(three);
@@ -351,6 +442,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rows_are_the_f32_function_rounded),
+        cmocka_unit_test(test_cross_entropy_is_the_f32_function_rounded),
         cmocka_unit_test(test_in_place),
         cmocka_unit_test(test_same_bits_for_1_and_3_threads),
         cmocka_unit_test(test_long_rows),
