@@ -5,6 +5,7 @@
 
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <cpuid.h>
+#include <stdatomic.h>
 
 /* XCR0: the register state the OS saves on a context switch. */
 static unsigned long long xcr0(void)
@@ -68,10 +69,26 @@ static int has_avx512_bf16(void)
 }
 #endif
 
+#if defined(__x86_64__) && defined(__GNUC__)
+/* A feature probed once (CPUID is slow, under a hypervisor very slow: the
+ * half-precision planner asks on every call); two threads probing at once
+ * store the same value. */
+static int probed(atomic_int *cache, int (*probe)(void))
+{
+    int f = atomic_load_explicit(cache, memory_order_relaxed);
+    if (f < 0) {
+        f = probe();
+        atomic_store_explicit(cache, f, memory_order_relaxed);
+    }
+    return f;
+}
+#endif
+
 int smx__cpu_has_f16c(void)
 {
 #if defined(__x86_64__) && defined(__GNUC__)
-    return has_f16c();
+    static atomic_int cache = -1;
+    return probed(&cache, has_f16c);
 #else
     return 0;
 #endif
@@ -80,7 +97,8 @@ int smx__cpu_has_f16c(void)
 int smx__cpu_has_avx512_bf16(void)
 {
 #if defined(__x86_64__) && defined(__GNUC__)
-    return has_avx512_bf16();
+    static atomic_int cache = -1;
+    return probed(&cache, has_avx512_bf16);
 #else
     return 0;
 #endif

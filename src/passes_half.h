@@ -13,6 +13,7 @@
  *   path     file               a pass is named                 its table
  *   AVX2     x86/avx2_f32.c     smx__bf16_forward_rows__avx2    smx__half_passes_bf16_avx2
  *   AVX-512  x86/avx512_f32.c   smx__f16_backward_dot__avx512   smx__half_passes_f16_avx512
+ *            x86/avx512_bf16.c  smx__bf16_span_write__avx512bf16 (AVX512_BF16's narrowing)
  *   NEON     arm/neon_f32.c     ...                             ...
  *
  * The scalar path has none: the planner (plan_half.inc) then runs the f32
@@ -101,6 +102,11 @@ SMX__DECLARE_HALF_PATH()
 SMX__DECLARE_HALF_PATH()
 #undef HALF_FMT_
 #define HALF_FMT_ f16
+SMX__DECLARE_HALF_PATH()
+#undef HALF_FMT_
+#undef HALF_ISA_
+#define HALF_ISA_ avx512bf16 /* x86/avx512_bf16.c: AVX-512 with AVX512_BF16, bf16 only */
+#define HALF_FMT_ bf16
 SMX__DECLARE_HALF_PATH()
 #undef HALF_FMT_
 #undef HALF_ISA_

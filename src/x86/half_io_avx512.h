@@ -5,9 +5,9 @@
  *
  *   bf16  widening is a 16-bit shift; narrowing adds the rounding bias
  *         0x7fff plus the lowest kept bit (to nearest even) and keeps the
- *         top half, and a NaN gets the quiet bit.  Integer arithmetic, so
- *         AVX-512 F/BW is enough (no AVX512_BF16, whose vcvtneps2bf16
- *         would flush subnormals besides).
+ *         top half, and a NaN gets the quiet bit: integer arithmetic, so
+ *         AVX-512 F/BW is enough.  Built for AVX512_BF16 besides
+ *         (SMX_AVX512_BF16_CVT, x86/avx512_bf16.c), it is vcvtneps2bf16.
  *   f16   vcvtph2ps / vcvtps2ph on zmm registers (AVX-512 F), to nearest
  *         even by the instruction's rounding field, never MXCSR's.
  *
@@ -46,7 +46,8 @@ static inline vf bf16_widen_(__m256i h)
     return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(h), 16));
 }
 
-static inline __m256i bf16_narrow_(vf a)
+/* Sixteen floats rounded to bf16 by integer arithmetic. */
+static inline __m256i bf16_round_int_(vf a)
 {
     const __m512i u = _mm512_castps_si512(a);
     const __m512i odd = _mm512_and_si512(_mm512_srli_epi32(u, 16), _mm512_set1_epi32(1));
@@ -55,6 +56,22 @@ static inline __m256i bf16_narrow_(vf a)
     const __m512i bits = _mm512_mask_or_epi32(rounded, nan, u, _mm512_set1_epi32(0x00400000));
     return _mm512_cvtepi32_epi16(_mm512_srli_epi32(bits, 16));
 }
+
+#ifdef SMX_AVX512_BF16_CVT
+/* x86/avx512_bf16.c, built for AVX512_BF16: vcvtneps2bf16 rounds to
+ * nearest even and quiets a NaN as above, but reads a subnormal input as
+ * zero; the lanes vfpclassps finds subnormal (rare: results below 2^-126)
+ * take the integer rounding instead.  A normal input rounds to a normal or
+ * to inf, where the flush changes nothing. */
+static inline __m256i bf16_narrow_(vf a)
+{
+    const __m256i h = (__m256i)_mm512_cvtneps_pbh(a);
+    const __mmask16 subnormal = _mm512_fpclass_ps_mask(a, 0x20);
+    return subnormal ? _mm256_mask_blend_epi16(subnormal, h, bf16_round_int_(a)) : h;
+}
+#else
+static inline __m256i bf16_narrow_(vf a) { return bf16_round_int_(a); }
+#endif
 
 static inline vf bf16_load(const uint16_t *p)
 {

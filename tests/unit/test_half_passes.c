@@ -16,7 +16,9 @@
  *   - the same bits for 1 and 3 threads, whose blocks of rows differ;
  *   - long rows (spans), the exponentials kept (70001 entries, 2^20) and
  *     formed again (2^22 + 5): within 1 step of the f32 function rounded,
- *     rows summing to 1, and NaN where the f32 function has NaN.
+ *     rows summing to 1, and NaN where the f32 function has NaN;
+ *   - on a CPU with AVX512_BF16, the bf16 passes that narrow with it
+ *     against those that round by integer arithmetic, bit for bit.
  */
 #include <math.h>
 #include <stdio.h>
@@ -438,6 +440,65 @@ static void test_long_rows(void **state)
     assert_int_equal(smx_set_isa(isa[count - 1]), SMX_OK);
 }
 
+#if defined(SMX_HAVE_AVX512_BF16_PASSES)
+#include "cpu.h"
+#include "scalar/wide_f32.h"
+#include "passes.h"
+#include "passes_half.h"
+
+/* The bf16 passes of x86/avx512_bf16.c (AVX512_BF16's narrowing) against
+ * those of avx512_f32.c (integer rounding), called directly, bit for bit:
+ * the API takes the first wherever the CPU has AVX512_BF16, so the second
+ * is reached here only.  The rows of scale 64 put probabilities below
+ * 2^-126, where the instruction would flush them. */
+static void test_avx512_bf16_narrowing(void **state)
+{
+    (void)state;
+    if (!smx_isa_supported(SMX_ISA_AVX512) || !smx__cpu_has_avx512_bf16())
+        skip();
+    const smx__half_passes *A = &smx__half_passes_bf16_avx512, *B = &smx__half_passes_bf16_avx512bf16;
+    const half_api *H = &half_bf16;
+    for (size_t l = 0; l < ROW_LENGTHS; l++) {
+        const size_t n = row_lengths[l], rows = 7;
+        problem p = make_problem(H, rows, n, 0xBF16u + l);
+        uint16_t *a = xmalloc(2 * rows * n), *b = xmalloc(2 * rows * n);
+        float *work = xmalloc(4 * n), *keep = xmalloc(4 * n), sa[7], sb[7];
+        for (int form = 0; form < 3; form++) {
+            if (form < 2 && n > A->short_row) {
+                A->forward_rows(a, p.x, rows, n, form, work);
+                B->forward_rows(b, p.x, rows, n, form, work);
+                assert_memory_equal(a, b, 2 * rows * n);
+            }
+            A->backward_rows(a, form == 0 ? p.y : p.l, p.g, rows, n, 0.75, form);
+            B->backward_rows(b, form == 0 ? p.y : p.l, p.g, rows, n, 0.75, form);
+            assert_memory_equal(a, b, 2 * rows * n);
+        }
+        if (n > A->short_row) {
+            A->logsumexp_rows(sa, p.x, rows, n);
+            B->logsumexp_rows(sb, p.x, rows, n);
+            assert_memory_equal(sa, sb, sizeof sa);
+        }
+        for (size_t r = 0; r < rows; r++) { /* each row as one span */
+            const uint16_t *x = p.x + r * n;
+            double m;
+            const double sum = A->span_stats(x, n, 0, keep, &m);
+            if (!(m > -HUGE_VAL && m < HUGE_VAL))
+                continue;
+            for (int kept = 0; kept < 2; kept++) {
+                A->span_write(a, x, kept ? keep : NULL, n, m, m, 1.0 / sum, 0);
+                B->span_write(b, x, kept ? keep : NULL, n, m, m, 1.0 / sum, 0);
+                assert_memory_equal(a, b, 2 * n);
+            }
+        }
+        free(a);
+        free(b);
+        free(work);
+        free(keep);
+        free_problem(&p);
+    }
+}
+#endif
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -446,6 +507,9 @@ int main(void)
         cmocka_unit_test(test_in_place),
         cmocka_unit_test(test_same_bits_for_1_and_3_threads),
         cmocka_unit_test(test_long_rows),
+#if defined(SMX_HAVE_AVX512_BF16_PASSES)
+        cmocka_unit_test(test_avx512_bf16_narrowing),
+#endif
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
