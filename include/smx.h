@@ -577,10 +577,10 @@ SMX_API smx_status smx_f32_to_f16_array(smx_f16 *dst, const float *src, size_t n
  *     the same format (dx may be y or dy); scale is a float.
  * On the vector paths the rows are read and written in the half format
  * itself, widened to float in registers.  The scalar path, and what the
- * vector paths leave to it (the axis and masked forms, forward rows of up
- * to 16 entries, the NLL and the weighted, smoothed or soft cross-entropy
- * of rows of up to 65536), go through float tiles of at most 65536
- * entries, or one row when a row is longer.  Besides its arguments a call
+ * vector paths leave to it (forward rows of up to 16 entries, the NLL and
+ * the weighted, smoothed or soft cross-entropy of rows of up to 65536),
+ * go through float tiles of at most 65536 entries, or one row when a row
+ * is longer.  Besides its arguments a call
  * takes a few such tiles, or for softmax and cross-entropy rows of 4097 to
  * 65536 entries a float row per thread: SMX_ERR_OUT_OF_MEMORY, with
  * nothing written, when they cannot be had.  Softmax and cross-entropy

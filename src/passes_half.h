@@ -18,8 +18,8 @@
  *
  * The scalar path has none: the planner (plan_half.inc) then runs the f32
  * passes on float tiles, as it does for what these passes do not cover
- * (short forward rows, the axis and masked forms, the NLL and the
- * weighted, smoothed or soft cross-entropy of whole rows).  In f32, `wide` is double: the statistics below
+ * (short forward rows, the NLL and the weighted, smoothed or soft
+ * cross-entropy of whole rows).  In f32, `wide` is double: the statistics below
  * are doubles.  Include after passes.h (f32), whose loss types the
  * cross-entropy pass takes.
  */
@@ -27,6 +27,7 @@
 #define SMX_PASSES_HALF_H
 
 #include "kernels.h" /* SMX_PRIVATE */
+#include "plan_half.h" /* smx__half_mask */
 
 #include <stddef.h>
 #include <stdint.h>
@@ -38,6 +39,13 @@
      * than keep_row entries keep their exponentials in work (n floats) */                   \
     X(forward_rows, void,                                                                     \
       (uint16_t *y, const uint16_t *x, size_t rows, size_t n, int log_form, float *work))    \
+    /* `count` neighbouring rows of a [n, stride] slab, along its first axis */               \
+    X(forward_columns, void,                                                                  \
+      (uint16_t *y, const uint16_t *x, size_t n, size_t stride, size_t count, int log_form))  \
+    /* masked rows, any n; mask (or NULL) is the block's own, bias in the format */           \
+    X(masked_rows, void,                                                                      \
+      (uint16_t *y, const uint16_t *x, size_t rows, size_t n, float scale,                    \
+       const smx__half_mask *mask, int log_form))                                             \
     /* whole rows, n > short_row: m + log1p(others), in float */                              \
     X(logsumexp_rows, void, (float *out, const uint16_t *x, size_t rows, size_t n))           \
     /* whole rows, n > short_row, of the one-hot cross-entropy without weights or             \
@@ -50,6 +58,9 @@
     X(backward_rows, void,                                                                    \
       (uint16_t *dx, const uint16_t *y, const uint16_t *dy, size_t rows, size_t n,            \
        double scale, int form))                                                               \
+    X(backward_columns, void,                                                                 \
+      (uint16_t *dx, const uint16_t *y, const uint16_t *dy, size_t n, size_t stride,          \
+       size_t count, double scale, int form))                                                 \
     /* a span of a long row: its maximum *m and its sum against it (passes.h), 0 for a        \
      * span whose maximum is not finite; the exponentials (times 2^100) to keep, n floats,    \
      * unless it is NULL */                                                                   \

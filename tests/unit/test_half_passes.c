@@ -13,6 +13,9 @@
  *   - the one-hot cross-entropy of the same rows: the f32 loss, bit for bit
  *     (the reductions mean and none, an ignored label), and the f32
  *     gradient rounded, over the logits and apart;
+ *   - the masked forms (bias in the format, keep flags, a scale) and the
+ *     axis forms, forward and backward: the f32 functions rounded, bit for
+ *     bit;
  *   - the same bits for 1 and 3 threads, whose blocks of rows differ;
  *   - long rows (spans), the exponentials kept (70001 entries, 2^20) and
  *     formed again (2^22 + 5): within 1 step of the f32 function rounded,
@@ -319,6 +322,110 @@ static void test_cross_entropy_is_the_f32_function_rounded(void **state)
     assert_int_equal(smx_set_isa(isa[count - 1]), SMX_OK);
 }
 
+/* The masked forms (a per-row bias in the format with -inf entries, keep
+ * flags, scale 0.7) and the axis forms ([3, n, 5] and [2, 17, 33]), each
+ * the f32 function on the widened inputs rounded, bit for bit. */
+static void test_masked_and_axis_are_the_f32_functions_rounded(void **state)
+{
+    (void)state;
+    smx_isa isa[4];
+    const size_t count = paths(isa);
+    for (size_t f = 0; f < 2; f++) {
+        const half_api *H = half_apis[f];
+        for (size_t l = 0; l < ROW_LENGTHS; l++) {
+            const size_t n = row_lengths[l], rows = n > 4096 ? 7 : 14, size = rows * n;
+            problem p = make_problem(H, rows, n, 0x3A5Cu + 16 * l + f);
+            uint16_t *bias = xmalloc(2 * size), *got = xmalloc(2 * size), *want = xmalloc(2 * size);
+            uint8_t *keep = xmalloc(size);
+            float *biasf = xmalloc(4 * size), *r = xmalloc(4 * size);
+            uint64_t s = 0xB1A5u + l;
+            for (size_t i = 0; i < size; i++) {
+                bias[i] = H->from_double(split_mix(&s) % 8 == 0 ? -INFINITY : uniform(&s, -2, 2));
+                keep[i] = split_mix(&s) % 8 != 0;
+            }
+            widen(H, biasf, bias, size);
+            const half_mask hm = {bias, rows, keep, rows};
+            const smx_mask_f32 fm = {biasf, rows, keep, rows};
+            for (int log_form = 0; log_form < 2; log_form++) {
+                for (size_t i = 0; i < count; i++) {
+                    assert_int_equal(smx_set_isa(isa[i]), SMX_OK);
+                    if (log_form) {
+                        assert_int_equal(smx_log_softmax_masked_f32(r, p.xf, rows, n, 0.7f, &fm),
+                                         SMX_OK);
+                        assert_int_equal(H->log_softmax_masked(got, p.x, rows, n, 0.7f, &hm),
+                                         SMX_OK);
+                    } else {
+                        assert_int_equal(smx_softmax_masked_f32(r, p.xf, rows, n, 0.7f, &fm),
+                                         SMX_OK);
+                        assert_int_equal(H->softmax_masked(got, p.x, rows, n, 0.7f, &hm), SMX_OK);
+                    }
+                    for (size_t k = 0; k < size; k++)
+                        want[k] = H->from_float(r[k]);
+                    for (size_t k = 0; k < size; k++)
+                        if (steps(H, got[k], want[k]) != 0)
+                            fail_msg("%s %s masked (log %d) %zux%zu [%zu]: 0x%04x, the f32 "
+                                     "function rounded 0x%04x",
+                                     isa_name(isa[i]), H->name, log_form, rows, n, k, got[k],
+                                     want[k]);
+                }
+            }
+            free(bias);
+            free(got);
+            free(want);
+            free(keep);
+            free(biasf);
+            free(r);
+            free_problem(&p);
+        }
+        const size_t shapes[][3] = {{3, 100, 5}, {2, 17, 33}, {1, 3, 9}, {2, 1000, 3}};
+        for (size_t a = 0; a < 4; a++) {
+            const size_t outer = shapes[a][0], n = shapes[a][1], inner = shapes[a][2];
+            const size_t size = outer * n * inner;
+            problem p = make_problem(H, outer * n, inner, 0xA715u + 4 * a + f);
+            uint16_t *got = xmalloc(2 * size), *want = xmalloc(2 * size);
+            float *r = xmalloc(4 * size);
+            for (int fn = 0; fn < 4; fn++) {
+                for (size_t i = 0; i < count; i++) {
+                    assert_int_equal(smx_set_isa(isa[i]), SMX_OK);
+                    smx_status st, hst;
+                    switch (fn) {
+                    case 0:
+                        st = smx_softmax_axis_f32(r, p.xf, outer, n, inner);
+                        hst = H->softmax_axis(got, p.x, outer, n, inner);
+                        break;
+                    case 1:
+                        st = smx_log_softmax_axis_f32(r, p.xf, outer, n, inner);
+                        hst = H->log_softmax_axis(got, p.x, outer, n, inner);
+                        break;
+                    case 2:
+                        st = smx_softmax_backward_axis_f32(r, p.yf, p.gf, outer, n, inner);
+                        hst = H->softmax_backward_axis(got, p.y, p.g, outer, n, inner);
+                        break;
+                    default:
+                        st = smx_log_softmax_backward_axis_f32(r, p.lf, p.gf, outer, n, inner);
+                        hst = H->log_softmax_backward_axis(got, p.l, p.g, outer, n, inner);
+                    }
+                    assert_int_equal(st, SMX_OK);
+                    assert_int_equal(hst, SMX_OK);
+                    for (size_t k = 0; k < size; k++)
+                        want[k] = H->from_float(r[k]);
+                    for (size_t k = 0; k < size; k++)
+                        if (steps(H, got[k], want[k]) != 0)
+                            fail_msg("%s %s axis function %d [%zu, %zu, %zu] [%zu]: 0x%04x, the "
+                                     "f32 function rounded 0x%04x",
+                                     isa_name(isa[i]), H->name, fn, outer, n, inner, k, got[k],
+                                     want[k]);
+                }
+            }
+            free(got);
+            free(want);
+            free(r);
+            free_problem(&p);
+        }
+    }
+    assert_int_equal(smx_set_isa(isa[count - 1]), SMX_OK);
+}
+
 static void test_in_place(void **state)
 {
     (void)state;
@@ -504,6 +611,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rows_are_the_f32_function_rounded),
         cmocka_unit_test(test_cross_entropy_is_the_f32_function_rounded),
+        cmocka_unit_test(test_masked_and_axis_are_the_f32_functions_rounded),
         cmocka_unit_test(test_in_place),
         cmocka_unit_test(test_same_bits_for_1_and_3_threads),
         cmocka_unit_test(test_long_rows),
