@@ -18,6 +18,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "smx.h"
 
+#include "bench_buffers.h"
 #include "bench_clock.h"
 
 #include <stdint.h>
@@ -67,6 +68,7 @@ static void *xmalloc(size_t bytes)
 typedef struct bench {
     size_t rows, cols, n, esz, copies, stride;
     int fmt;
+    void *arrays; /* the one block holding x, y, dy, dx (bench_buffers.h) */
     unsigned char *x, *y, *dy, *dx;
     int32_t *labels;
     size_t next;
@@ -109,10 +111,16 @@ static void bench_init(bench *b, shape s, int fmt)
             b->copies = 4;
     }
     const size_t total = b->copies * b->stride;
-    b->x = xmalloc(total);
-    b->y = xmalloc(total);
-    b->dy = xmalloc(total);
-    b->dx = xmalloc(total);
+    unsigned char *arrays[4];
+    b->arrays = bench_arrays(total, arrays);
+    if (!b->arrays) {
+        fprintf(stderr, "smx-bench-half: out of memory (4 x %zu bytes)\n", total);
+        exit(1);
+    }
+    b->x = arrays[0];
+    b->y = arrays[1];
+    b->dy = arrays[2];
+    b->dx = arrays[3];
     memset(b->y, 0, total);
     memset(b->dx, 0, total);
     rng = 0x9E3779B97F4A7C15u; /* the same scores in every format */
@@ -131,10 +139,7 @@ static void bench_init(bench *b, shape s, int fmt)
 
 static void bench_free(bench *b)
 {
-    free(b->x);
-    free(b->y);
-    free(b->dy);
-    free(b->dx);
+    free(b->arrays);
     free(b->labels);
 }
 

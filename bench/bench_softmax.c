@@ -58,6 +58,7 @@
 #ifdef SMX_BENCH_HAVE_DNNL
 #include <oneapi/dnnl/dnnl.h>
 
+#include "bench_buffers.h"
 #include "bench_dnnl.h"
 #endif
 #ifdef SMX_BENCH_HAVE_XNNPACK
@@ -146,6 +147,7 @@ typedef struct bench {
     size_t esz;           /* 4 (f32) or 8 (f64) */
     size_t copies;        /* rotation depth */
     size_t stride;        /* bytes from one copy of a buffer to the next */
+    void *arrays; /* the one block holding x, y, dy, dx (bench_buffers.h) */
     unsigned char *x, *y, *dy, *dx;
     int32_t *labels; /* one set, rows entries, shared by all copies */
     void *ref;       /* copy 0 of libsmx's output, to check peers against */
@@ -181,10 +183,14 @@ static void bench_init(bench *b, shape s, size_t esz, int cold_all)
             b->copies = MIN_COPIES;
     }
     size_t total = b->copies * b->stride;
-    b->x = xmalloc(total);
-    b->y = xmalloc(total);
-    b->dy = xmalloc(total);
-    b->dx = xmalloc(total);
+    unsigned char *arrays[4];
+    b->arrays = bench_arrays(total, arrays);
+    if (!b->arrays)
+        die("out of memory (4 x %zu bytes)", total);
+    b->x = arrays[0];
+    b->y = arrays[1];
+    b->dy = arrays[2];
+    b->dx = arrays[3];
     /* Touch every page now so page faults stay out of the timings. */
     memset(b->y, 0, total);
     memset(b->dx, 0, total);
@@ -210,10 +216,7 @@ static void bench_init(bench *b, shape s, size_t esz, int cold_all)
 
 static void bench_free(bench *b)
 {
-    free(b->x);
-    free(b->y);
-    free(b->dy);
-    free(b->dx);
+    free(b->arrays);
     free(b->labels);
     free(b->ref);
 }
