@@ -38,6 +38,7 @@
 #include "smx.h"
 
 #include "half_api.h"
+#include "test_util.h"
 
 static void *xmalloc(size_t size)
 {
@@ -45,19 +46,6 @@ static void *xmalloc(size_t size)
     if (!p)
         abort();
     return p;
-}
-
-static uint64_t split_mix(uint64_t *s)
-{
-    uint64_t z = (*s += UINT64_C(0x9E3779B97F4A7C15));
-    z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
-    z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
-    return z ^ (z >> 31);
-}
-
-static double uniform(uint64_t *s, double lo, double hi)
-{
-    return lo + (hi - lo) * (double)(split_mix(s) >> 11) * 0x1p-53;
 }
 
 /* Steps between two encodings of the format (NaNs all alike). */
@@ -86,24 +74,24 @@ typedef struct problem {
 /* Row kinds: 0-2 random (scale 1, 16, 64 of the format's range) with a
  * -inf entry and ties at the maximum; 3 a NaN; 4 a +inf; 5 nothing but
  * -inf; 6 one entry far above the rest (most probabilities 0). */
-static void fill_row(const half_api *H, uint16_t *x, size_t n, int kind, uint64_t *s)
+static void fill_row(const half_api *H, uint16_t *x, size_t n, int kind, rng *s)
 {
     const double scale = kind == 1 ? 16 : kind == 2 ? 64 : 1;
     for (size_t k = 0; k < n; k++)
-        x[k] = H->from_double(uniform(s, -scale, scale));
-    x[split_mix(s) % n] = H->from_double(-INFINITY);
+        x[k] = H->from_double(rng_uniform(s, -scale, scale));
+    x[rng_next(s) % n] = H->from_double(-INFINITY);
     const uint16_t top = H->from_double(scale + 1);
-    x[split_mix(s) % n] = top;
-    x[split_mix(s) % n] = top;
+    x[rng_next(s) % n] = top;
+    x[rng_next(s) % n] = top;
     if (kind == 3)
-        x[split_mix(s) % n] = H->from_double(NAN);
+        x[rng_next(s) % n] = H->from_double(NAN);
     if (kind == 4)
-        x[split_mix(s) % n] = H->from_double(INFINITY);
+        x[rng_next(s) % n] = H->from_double(INFINITY);
     if (kind == 5)
         for (size_t k = 0; k < n; k++)
             x[k] = H->from_double(-INFINITY);
     if (kind == 6)
-        x[split_mix(s) % n] = H->from_double(200);
+        x[rng_next(s) % n] = H->from_double(200);
 }
 
 static void widen(const half_api *H, float *dst, const uint16_t *src, size_t count)
@@ -118,12 +106,12 @@ static problem make_problem(const half_api *H, size_t rows, size_t n, uint64_t s
     problem p = {rows,           n,
                  xmalloc(2 * count), xmalloc(2 * count), xmalloc(2 * count), xmalloc(2 * count),
                  xmalloc(4 * count), xmalloc(4 * count), xmalloc(4 * count), xmalloc(4 * count)};
-    uint64_t s = seed;
+    rng s = {seed};
     for (size_t r = 0; r < rows; r++)
         fill_row(H, p.x + r * n, n, (int)(r % 7), &s);
     for (size_t i = 0; i < count; i++)
-        p.g[i] = H->from_double(split_mix(&s) % 64 == 0 ? uniform(&s, -1000, 1000)
-                                                        : uniform(&s, -1, 1));
+        p.g[i] = H->from_double(rng_next(&s) % 64 == 0 ? rng_uniform(&s, -1000, 1000)
+                                                        : rng_uniform(&s, -1, 1));
     assert_int_equal(H->softmax(p.y, p.x, rows, n), SMX_OK);
     assert_int_equal(H->log_softmax(p.l, p.x, rows, n), SMX_OK);
     widen(H, p.xf, p.x, count);
@@ -168,6 +156,13 @@ static void run_half(const half_api *H, const problem *p, int f, uint16_t *out)
     assert_int_equal(st, SMX_OK);
 }
 
+/* want = the float results r rounded to the format. */
+static void round_all(const half_api *H, uint16_t *want, const float *r, size_t count)
+{
+    for (size_t k = 0; k < count; k++)
+        want[k] = H->from_float(r[k]);
+}
+
 /* out = the f32 function on the widened inputs, rounded to the format. */
 static void run_f32(const half_api *H, const problem *p, int f, uint16_t *out)
 {
@@ -191,8 +186,7 @@ static void run_f32(const half_api *H, const problem *p, int f, uint16_t *out)
         st = smx_log_softmax_jvp_f32(r, p->lf, p->gf, p->rows, p->n);
     }
     assert_int_equal(st, SMX_OK);
-    for (size_t i = 0; i < count; i++)
-        out[i] = H->from_float(r[i]);
+    round_all(H, out, r, count);
     free(r);
 }
 
@@ -211,6 +205,20 @@ static const char *isa_name(smx_isa isa)
     static const char *const names[] = {"scalar", "avx2", "avx512", "neon"};
     return names[isa];
 }
+
+/* Fails at the first of the rows x n outputs more than `allowed` steps
+ * from the f32 function's output rounded. */
+static void expect_steps(const half_api *H, smx_isa isa, const char *what, size_t rows, size_t n,
+                         const uint16_t *got, const uint16_t *want, long allowed)
+{
+    for (size_t k = 0; k < rows * n; k++)
+        if (steps(H, got[k], want[k]) > allowed)
+            fail_msg("%s %s %s %zux%zu [%zu]: 0x%04x, the f32 function rounded 0x%04x",
+                     isa_name(isa), H->name, what, rows, n, k, got[k], want[k]);
+}
+
+static const char *const axis_name[4] = {"softmax_axis", "log_softmax_axis",
+                                         "softmax_backward_axis", "log_softmax_backward_axis"};
 
 static const size_t row_lengths[] = {1,   3,    10,   16,   17,   31,    33,
                                      100, 1000, 4095, 4096, 4097, 20000, 65536};
@@ -232,12 +240,7 @@ static void test_rows_are_the_f32_function_rounded(void **state)
                     assert_int_equal(smx_set_isa(isa[i]), SMX_OK);
                     run_f32(H, &p, fn, want);
                     run_half(H, &p, fn, got);
-                    for (size_t k = 0; k < rows * n; k++)
-                        if (steps(H, got[k], want[k]) != 0)
-                            fail_msg("%s %s %s %zux%zu [%zu]: 0x%04x, the f32 function rounded "
-                                     "0x%04x",
-                                     isa_name(isa[i]), H->name, function_name[fn], rows, n, k,
-                                     got[k], want[k]);
+                    expect_steps(H, isa[i], function_name[fn], rows, n, got, want, 0);
                 }
             }
             float *lse = xmalloc(4 * rows), *lse_f32 = xmalloc(4 * rows);
@@ -275,9 +278,9 @@ static void test_cross_entropy_is_the_f32_function_rounded(void **state)
             const size_t n = row_lengths[l], rows = n > 4096 ? 7 : 14;
             problem p = make_problem(H, rows, n, 0xCE000u + 16 * l + f);
             int32_t *labels = xmalloc(rows * sizeof *labels);
-            uint64_t s = 0xCE1u + l;
+            rng s = {0xCE1u + l};
             for (size_t r = 0; r < rows; r++)
-                labels[r] = (int32_t)(split_mix(&s) % n);
+                labels[r] = (int32_t)(rng_next(&s) % n);
             labels[rows / 2] = -100;
             uint16_t *got = xmalloc(2 * rows * n), *want = xmalloc(2 * rows * n);
             float *dxf = xmalloc(4 * rows * n), loss[16], loss_f32[16];
@@ -291,16 +294,11 @@ static void test_cross_entropy_is_the_f32_function_rounded(void **state)
                     assert_int_equal(
                         smx_cross_entropy_ex_f32(loss_f32, dxf, p.xf, labels, rows, n, &o),
                         SMX_OK);
-                    for (size_t k = 0; k < rows * n; k++)
-                        want[k] = H->from_float(dxf[k]);
+                    round_all(H, want, dxf, rows * n);
                     memcpy(got, p.x, 2 * rows * n); /* the gradient over the logits */
                     assert_int_equal(H->cross_entropy_ex(loss, got, got, labels, rows, n, &o),
                                      SMX_OK);
-                    for (size_t k = 0; k < rows * n; k++)
-                        if (steps(H, got[k], want[k]) != 0)
-                            fail_msg("%s %s cross_entropy %zux%zu [%zu]: 0x%04x, the f32 "
-                                     "gradient rounded 0x%04x",
-                                     isa_name(isa[i]), H->name, rows, n, k, got[k], want[k]);
+                    expect_steps(H, isa[i], "cross_entropy gradient", rows, n, got, want, 0);
                     for (size_t r = 0; r < losses; r++)
                         if (!(loss[r] == loss_f32[r] || (isnan(loss[r]) && isnan(loss_f32[r]))))
                             fail_msg("%s %s cross_entropy %zux%zu loss %zu: %a, the f32 loss %a",
@@ -338,10 +336,10 @@ static void test_masked_and_axis_are_the_f32_functions_rounded(void **state)
             uint16_t *bias = xmalloc(2 * size), *got = xmalloc(2 * size), *want = xmalloc(2 * size);
             uint8_t *keep = xmalloc(size);
             float *biasf = xmalloc(4 * size), *r = xmalloc(4 * size);
-            uint64_t s = 0xB1A5u + l;
+            rng s = {0xB1A5u + l};
             for (size_t i = 0; i < size; i++) {
-                bias[i] = H->from_double(split_mix(&s) % 8 == 0 ? -INFINITY : uniform(&s, -2, 2));
-                keep[i] = split_mix(&s) % 8 != 0;
+                bias[i] = H->from_double(rng_next(&s) % 8 == 0 ? -INFINITY : rng_uniform(&s, -2, 2));
+                keep[i] = rng_next(&s) % 8 != 0;
             }
             widen(H, biasf, bias, size);
             const half_mask hm = {bias, rows, keep, rows};
@@ -359,14 +357,9 @@ static void test_masked_and_axis_are_the_f32_functions_rounded(void **state)
                                          SMX_OK);
                         assert_int_equal(H->softmax_masked(got, p.x, rows, n, 0.7f, &hm), SMX_OK);
                     }
-                    for (size_t k = 0; k < size; k++)
-                        want[k] = H->from_float(r[k]);
-                    for (size_t k = 0; k < size; k++)
-                        if (steps(H, got[k], want[k]) != 0)
-                            fail_msg("%s %s masked (log %d) %zux%zu [%zu]: 0x%04x, the f32 "
-                                     "function rounded 0x%04x",
-                                     isa_name(isa[i]), H->name, log_form, rows, n, k, got[k],
-                                     want[k]);
+                    round_all(H, want, r, size);
+                    expect_steps(H, isa[i], log_form ? "log_softmax_masked" : "softmax_masked",
+                                 rows, n, got, want, 0);
                 }
             }
             free(bias);
@@ -407,14 +400,8 @@ static void test_masked_and_axis_are_the_f32_functions_rounded(void **state)
                     }
                     assert_int_equal(st, SMX_OK);
                     assert_int_equal(hst, SMX_OK);
-                    for (size_t k = 0; k < size; k++)
-                        want[k] = H->from_float(r[k]);
-                    for (size_t k = 0; k < size; k++)
-                        if (steps(H, got[k], want[k]) != 0)
-                            fail_msg("%s %s axis function %d [%zu, %zu, %zu] [%zu]: 0x%04x, the "
-                                     "f32 function rounded 0x%04x",
-                                     isa_name(isa[i]), H->name, fn, outer, n, inner, k, got[k],
-                                     want[k]);
+                    round_all(H, want, r, size);
+                    expect_steps(H, isa[i], axis_name[fn], outer * n, inner, got, want, 0);
                 }
             }
             free(got);
@@ -518,12 +505,7 @@ static void test_long_rows(void **state)
                     assert_int_equal(smx_set_isa(isa[i]), SMX_OK);
                     run_f32(H, &p, fn, want);
                     run_half(H, &p, fn, got);
-                    for (size_t k = 0; k < rows * n; k++)
-                        if (steps(H, got[k], want[k]) > 1)
-                            fail_msg("%s %s %s %zux%zu [%zu]: 0x%04x, the f32 function rounded "
-                                     "0x%04x",
-                                     isa_name(isa[i]), H->name, function_name[fn], rows, n, k,
-                                     got[k], want[k]);
+                    expect_steps(H, isa[i], function_name[fn], rows, n, got, want, 1);
                     if (fn != SOFTMAX)
                         continue;
                     for (size_t r = 0; r < rows; r++) {
