@@ -19,6 +19,7 @@
 #include "smx.h"
 
 #include "bench_buffers.h"
+#include "bench_shapes.h"
 #include "bench_clock.h"
 
 #include <stdint.h>
@@ -40,14 +41,6 @@ static const char *const op_names[N_OPS] = {"softmax", "log_softmax", "softmax_b
 enum fmt_id { F32, BF16, F16, N_FMTS };
 static const size_t fmt_size[N_FMTS] = {4, 2, 2};
 
-typedef struct shape {
-    size_t rows, cols;
-} shape;
-
-static const shape all_shapes[] = {
-    {150, 3},     {1, 3},       {4096, 10},    {256, 1000},   {64, 32000},
-    {8, 128256},  {2048, 2048}, {16, 1048576}, {1, 16777216},
-};
 
 #define COLD_ELEMENTS ((size_t)16 << 20)
 #define ROTATION_BYTES ((size_t)512 << 20)
@@ -374,7 +367,7 @@ int main(int argc, char **argv)
            "vs_onednn: oneDNN's bf16 time over smx's\n");
     printf("%-16s %-12s %-5s %8s %8s %8s %8s %8s %10s %9s\n", "op", "shape", "mem", "f32",
            "bf16", "f16", "bf16/f32", "f16/f32", "onednn_bf16", "vs_onednn");
-    for (size_t i = 0; i < (n_chosen ? n_chosen : sizeof all_shapes / sizeof all_shapes[0]); i++)
+    for (size_t i = 0; i < (n_chosen ? n_chosen : N_SHAPES); i++)
         run_shape(n_chosen ? chosen[i] : all_shapes[i]);
     return 0;
 }

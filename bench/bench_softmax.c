@@ -53,6 +53,7 @@
 #include <unistd.h>
 
 #ifdef SMX_BENCH_HAVE_SLEEF
+#include "bench_shapes.h"
 #include "exp_sleef.h"
 #endif
 #ifdef SMX_BENCH_HAVE_DNNL
@@ -69,15 +70,6 @@
 /* Problem set                                                               */
 /* ------------------------------------------------------------------------ */
 
-typedef struct shape {
-    size_t rows, cols;
-} shape;
-
-static const shape all_shapes[] = {
-    {150, 3},      {1, 3},        {4096, 10},      {256, 1000},     {64, 32000},
-    {8, 128256},   {2048, 2048},  {16, 1048576},   {1, 16777216},
-};
-#define N_SHAPES (sizeof all_shapes / sizeof all_shapes[0])
 
 enum op_id { OP_SOFTMAX, OP_LOG_SOFTMAX, OP_SOFTMAX_BWD, OP_LOG_SOFTMAX_BWD, OP_XENT, N_OPS };
 static const char *const op_names[N_OPS] = {"softmax", "log_softmax", "softmax_bwd",

@@ -317,3 +317,8 @@ size_t acc_long_class(size_t k, size_t nvals)
     uint64_t h = (uint64_t)k * 0x9E3779B97F4A7C15u;
     return (size_t)((h >> 32) % nvals);
 }
+
+const char *const bkind_name[3] = {"softmax_backward", "log_softmax_backward",
+                                   "log_softmax_jvp"};
+const char *const grad_pattern_name[GRAD_PATTERNS] = {"uniform", "wide", "constant", "onehot",
+                                                      "near-dot"};

@@ -72,6 +72,26 @@ size_t acc_argmin_finite(const double *x, size_t n);
 size_t acc_random_finite(const double *x, size_t n, acc_rng *rng);
 
 /* ------------------------------------------------------------------------ */
+/* Backward passes: their kinds and the upstream gradients' patterns        */
+/* ------------------------------------------------------------------------ */
+
+/* The functions the backward tests run (test_accuracy_backward.c and
+ * test_accuracy_half.c), and the patterns of their upstream gradients
+ * (or tangents), each meant to catch something:
+ *   uniform    U(-1, 1): the ordinary case
+ *   wide       +-2^U(-e, e): terms of very different sizes in the reduction
+ *   constant   one value c: dy - <dy, y> = c (1 - sum y) cancels completely
+ *   onehot     -1 at one position (the NLL gradient): a single term
+ *   near-dot   c (1 + d), or for the log-softmax backward y_k (1 + d), d
+ *              small: the result cancels to d of its terms, as at a
+ *              converged classifier
+ * Each file fills them for its dtypes (e, d). */
+enum bkind { B_SOFTMAX, B_LOG_SOFTMAX, B_JVP };
+extern const char *const bkind_name[3];
+enum { GRAD_PATTERNS = 5 };
+extern const char *const grad_pattern_name[GRAD_PATTERNS];
+
+/* ------------------------------------------------------------------------ */
 /* Long rows: a few distinct values repeated in a known pattern             */
 /* ------------------------------------------------------------------------ */
 

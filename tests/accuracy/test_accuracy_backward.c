@@ -61,22 +61,8 @@ static double round_to(acc_dtype t, mpfr_srcptr v)
     return t == ACC_F32 ? (double)mpfr_get_flt(v, MPFR_RNDN) : mpfr_get_d(v, MPFR_RNDN);
 }
 
-enum bkind { B_SOFTMAX, B_LOG_SOFTMAX, B_JVP };
-static const char *const bkind_name[] = {"softmax_backward", "log_softmax_backward",
-                                         "log_softmax_jvp"};
-
-/* The upstream gradients (or tangents), each meant to catch something:
- *   uniform    U(-1, 1): the ordinary case
- *   wide       +-2^U(-20, 20): terms of very different sizes in the reduction
- *   constant   one value c: dy - <dy, y> = c (1 - sum y) cancels completely
- *   onehot     -1 at one position (the NLL gradient): a single term
- *   near-dot   c (1 + 1e-3 U(-1, 1)), or for the log-softmax backward
- *              y_k (1 + 1e-3 U(-1, 1)): the result cancels to 1e-3 of its
- *              terms, as at a converged classifier */
-enum { GRAD_PATTERNS = 5 };
-static const char *const grad_pattern_name[GRAD_PATTERNS] = {"uniform", "wide", "constant",
-                                                             "onehot", "near-dot"};
-
+/* The upstream gradients (rows.h's patterns): wide spans 2^+-20, near-dot
+ * d = 1e-3 U(-1, 1). */
 /* Fills g[0..n) with pattern p for a row whose probabilities are y;
  * `proportional` selects the near-dot form of the log-softmax backward.
  * Values are representable in the dtype. */

@@ -1002,23 +1002,10 @@ static void test_log_softmax_masked(void **state)
 /* Backward passes and the JVP                                               */
 /* ------------------------------------------------------------------------ */
 
-enum bkind { B_SOFTMAX, B_LOG_SOFTMAX, B_JVP };
-static const char *const bkind_name[] = {"softmax_backward", "log_softmax_backward",
-                                         "log_softmax_jvp"};
-
-/* The upstream gradients (test_accuracy_backward.c), in the format:
- *   uniform   U(-1, 1)
- *   wide      +-2^U(-e, e), e = 20 (bf16) or 12 (f16, whose range ends
- *             at 2^16): terms of very different sizes in the reduction
- *   constant  one value c: dy - <dy, y> = c (1 - sum y) cancels
- *   onehot    -1 at one position (the NLL gradient)
- *   near-dot  c (1 + d), or y_k (1 + d) for the log-softmax backward, with
- *             d within a few ulp of the format: the result cancels to
- *             the rounding of dy. */
-enum { GRAD_PATTERNS = 5 };
-static const char *const grad_pattern_name[GRAD_PATTERNS] = {"uniform", "wide", "constant",
-                                                             "onehot", "near-dot"};
-
+/* The upstream gradients (rows.h's patterns), in the format: wide spans
+ * 2^+-20 for bf16 and 2^+-12 for f16 (whose range ends at 2^16); near-dot
+ * takes d within a few ulp of the format, so the result cancels to the
+ * rounding of dy. */
 static void fill_gradient(double *g, const double *y, size_t n, size_t p, int proportional,
                           acc_rng *rng)
 {
